@@ -1,0 +1,142 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsEnum,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export enum NodeEnv {
+  DEVELOPMENT = 'development',
+  PRODUCTION = 'production',
+  TEST = 'test',
+}
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+
+/**
+ * Every setting of the service, validated once at start-up. Nothing else reads `process.env`;
+ * README lists each variable with the default given here.
+ */
+export class AppEnv {
+  @IsEnum(NodeEnv)
+  NODE_ENV: NodeEnv = NodeEnv.DEVELOPMENT;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  /** MongoDB connection string. Unset: `npm start` runs an embedded FerretDB and sets it. */
+  @IsOptional()
+  @Matches(/^mongodb(\+srv)?:\/\//, { message: 'MONGODB_URI must start with mongodb:// or mongodb+srv://' })
+  MONGODB_URI?: string;
+
+  @Matches(/^[A-Za-z0-9_-]{1,38}$/, { message: 'MONGODB_REGISTRY_DB must be a plain database name' })
+  MONGODB_REGISTRY_DB = 'crm_registry';
+
+  @Matches(/^[A-Za-z0-9_-]{1,20}$/, { message: 'TENANT_DB_PREFIX must be letters, digits, _ or -' })
+  TENANT_DB_PREFIX = 'crm_t_';
+
+  /** How long a tenant lookup is cached per instance; bounds staleness across instances. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(300_000)
+  TENANT_CACHE_TTL_MS = 5_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  MONGODB_POOL_SIZE = 50;
+
+  /** How long a database operation may wait for a server before the request gets a 503. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  DB_TIMEOUT_MS = 5_000;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'AUTH_JWT_SECRET must be at least 32 characters' })
+  AUTH_JWT_SECRET?: string;
+
+  @IsString()
+  AUTH_JWT_ISSUER = 'tenant-crm';
+
+  @IsOptional()
+  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must start with redis:// or rediss://' })
+  REDIS_URL?: string;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @Matches(/^\d+(b|kb|mb)$/i, { message: 'BODY_LIMIT must look like 100kb or 1mb' })
+  BODY_LIMIT = '100kb';
+
+  /** Comma-separated allowed origins for CORS; empty disables cross-origin requests. */
+  @IsString()
+  @MaxLength(4000)
+  CORS_ORIGINS = '';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  REQUEST_TIMEOUT_MS = 15_000;
+
+  /** Where development data (embedded database, generated secret) lives. */
+  @IsString()
+  DATA_DIR = './data';
+}
+
+export type AppConfig = Readonly<AppEnv> & { AUTH_JWT_SECRET: string };
+
+/** Validates the environment; throws one error listing every bad variable. */
+export function validateEnv(raw: Record<string, unknown>): AppConfig {
+  const known = Object.keys(new AppEnv());
+  const picked: Record<string, unknown> = {};
+  for (const key of [...known, 'MONGODB_URI', 'AUTH_JWT_SECRET', 'REDIS_URL']) {
+    const value = raw[key];
+    if (value !== undefined && value !== '') picked[key] = value;
+  }
+  const env = plainToInstance(AppEnv, picked);
+  const errors = validateSync(env, { whitelist: true, forbidUnknownValues: true });
+  if (errors.length) {
+    const lines = errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => `  - ${e.property}: ${m}`));
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return { ...env, AUTH_JWT_SECRET: jwtSecret(env) };
+}
+
+function jwtSecret(env: AppEnv): string {
+  if (env.AUTH_JWT_SECRET) return env.AUTH_JWT_SECRET;
+  if (env.NODE_ENV === NodeEnv.PRODUCTION) {
+    throw new Error('Invalid configuration:\n  - AUTH_JWT_SECRET: required when NODE_ENV=production (32+ characters)');
+  }
+  // Development only: one secret generated once and kept beside the data, so tokens survive restarts.
+  const dir = resolve(env.DATA_DIR);
+  const file = join(dir, 'jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}

@@ -1,0 +1,146 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { DomainError, FieldError } from '../errors/domain-error';
+import { statusOf, titleOf } from '../errors/http-status';
+import { PROBLEM_CONTENT_TYPE, ProblemDetails, problemType } from './problem';
+import { requestIdOf } from './request-id';
+
+interface Classified {
+  status: number;
+  code: string;
+  detail: string;
+  errors?: FieldError[];
+  extra?: Record<string, unknown>;
+  headers?: Record<string, string>;
+}
+
+const DB_UNAVAILABLE = new Set([
+  'MongoServerSelectionError',
+  'MongooseServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoNotConnectedError',
+  'MongoPoolClearedError',
+  'MongoTopologyClosedError',
+  'MongoWaitQueueTimeoutError',
+]);
+
+/**
+ * Writes every 4xx/5xx of the HTTP API as application/problem+json. Anything it does not
+ * recognise is a 500 whose body says nothing about the cause; the cause is logged with the
+ * request id instead.
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Problem');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw exception;
+    const ctx = host.switchToHttp();
+    const req = ctx.getRequest<Request>();
+    const res = ctx.getResponse<Response>();
+    const requestId = requestIdOf(req);
+    const c = classify(exception);
+    if (c.status >= 500) {
+      this.logger.error(
+        { err: exception, requestId, status: c.status },
+        exception instanceof Error ? exception.message : 'non-error thrown',
+      );
+    }
+    if (res.headersSent) return;
+    const body: ProblemDetails = {
+      type: problemType(c.code),
+      title: titleOf(c.status),
+      status: c.status,
+      detail: c.detail,
+      instance: req.originalUrl ?? req.url,
+      requestId,
+      code: c.code,
+      ...(c.extra ?? {}),
+      ...(c.errors ? { errors: c.errors } : {}),
+    };
+    for (const [k, v] of Object.entries(c.headers ?? {})) res.setHeader(k, v);
+    res.status(c.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+  }
+}
+
+export function classify(exception: unknown): Classified {
+  if (exception instanceof DomainError) {
+    return {
+      status: statusOf(exception.kind),
+      code: exception.code,
+      detail: exception.detail,
+      errors: exception.errors,
+      extra: exception.extra,
+    };
+  }
+  if (exception instanceof HttpException) return fromHttpException(exception);
+  const e = exception as { name?: string; code?: number };
+  if (e && typeof e === 'object') {
+    if (e.name === 'CastError' || e.name === 'BSONError' || e.name === 'StrictModeError') {
+      return { status: 400, code: 'request.invalid_value', detail: 'A value in the request has the wrong type.' };
+    }
+    if (e.name === 'ValidationError') {
+      return { status: 400, code: 'request.invalid_value', detail: 'A value in the request is not valid.' };
+    }
+    if (e.code === 11000) {
+      return { status: 409, code: 'conflict.duplicate', detail: 'A record with the same unique value already exists.' };
+    }
+    if (e.name && DB_UNAVAILABLE.has(e.name)) {
+      return {
+        status: 503,
+        code: 'database.unavailable',
+        detail: 'The database is not reachable right now. Retry shortly.',
+        headers: { 'Retry-After': '5' },
+      };
+    }
+  }
+  return {
+    status: 500,
+    code: 'internal',
+    detail: 'An unexpected error occurred. Quote the request id when reporting it.',
+  };
+}
+
+function fromHttpException(exception: HttpException): Classified {
+  const status = exception.getStatus();
+  const response = exception.getResponse();
+  const body = typeof response === 'object' && response !== null ? (response as Record<string, unknown>) : {};
+  const errors = Array.isArray(body.errors) ? (body.errors as FieldError[]) : undefined;
+  const message = body.message;
+  const detail =
+    typeof body.detail === 'string'
+      ? body.detail
+      : typeof message === 'string'
+        ? message
+        : typeof response === 'string'
+          ? response
+          : exception.message;
+  const code = typeof body.code === 'string' ? body.code : defaultCode(status);
+  const headers: Record<string, string> = {};
+  if (status === HttpStatus.TOO_MANY_REQUESTS && typeof body.retryAfter === 'number') {
+    headers['Retry-After'] = String(body.retryAfter);
+  }
+  return { status, code, detail: status >= 500 ? 'An unexpected error occurred.' : detail, errors, headers };
+}
+
+function defaultCode(status: number): string {
+  switch (status) {
+    case 400:
+      return 'request.invalid';
+    case 401:
+      return 'auth.unauthenticated';
+    case 403:
+      return 'auth.forbidden';
+    case 404:
+      return 'route.not_found';
+    case 405:
+      return 'route.method_not_allowed';
+    case 413:
+      return 'request.body_too_large';
+    case 429:
+      return 'rate_limit.exceeded';
+    default:
+      return status >= 500 ? 'internal' : 'request.rejected';
+  }
+}

@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import { InjectConnection } from '@nestjs/mongoose';
+import type { Connection, Model, Schema } from 'mongoose';
+
+/**
+ * Tenant database handles over the process's single connection pool. `useDb` with `useCache`
+ * returns the same handle for a database every time; each model is compiled once per handle.
+ * Schemas are registered by `TenancyModule.forFeature`, so provisioning knows every collection.
+ */
+@Injectable()
+export class TenantConnectionRegistry {
+  private readonly schemas = new Map<string, Schema>();
+
+  constructor(@InjectConnection() private readonly connection: Connection) {}
+
+  registerSchema(name: string, schema: Schema): void {
+    const existing = this.schemas.get(name);
+    if (existing && existing !== schema)
+      throw new Error(`Tenant model ${name} registered twice with different schemas`);
+    this.schemas.set(name, schema);
+  }
+
+  modelNames(): string[] {
+    return [...this.schemas.keys()];
+  }
+
+  database(dbName: string): Connection {
+    return this.connection.useDb(dbName, { useCache: true });
+  }
+
+  model<T>(dbName: string, name: string): Model<T> {
+    const db = this.database(dbName);
+    const compiled = db.models[name] as Model<T> | undefined;
+    if (compiled) return compiled;
+    const schema = this.schemas.get(name);
+    if (!schema) throw new Error(`Unknown tenant model ${name}`);
+    // Mongoose's generic overloads of model<T>() send the compiler into a very deep
+    // instantiation for an unconstrained T; the schema is the source of truth here anyway.
+    return db.model(name, schema) as unknown as Model<T>;
+  }
+
+  /** Creates every registered collection and its indexes in a tenant database. Idempotent. */
+  async provision(dbName: string): Promise<void> {
+    for (const name of this.modelNames()) {
+      const model = this.model(dbName, name);
+      await model.createCollection().catch((e: { codeName?: string; code?: number }) => {
+        if (e.code !== 48 && e.codeName !== 'NamespaceExists') throw e;
+      });
+      await model.createIndexes();
+    }
+  }
+
+  async drop(dbName: string): Promise<void> {
+    const db = this.database(dbName);
+    await db.dropDatabase();
+  }
+
+  /** The shared connection, for health checks and the control database. */
+  get root(): Connection {
+    return this.connection;
+  }
+}

@@ -1,0 +1,7 @@
+// Runs before every test file, before any application module is imported (config is read then).
+export const TEST_JWT_SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
+
+process.env.NODE_ENV = 'test';
+process.env.AUTH_JWT_SECRET ??= TEST_JWT_SECRET;
+process.env.LOG_LEVEL ??= 'silent';
+process.env.TENANT_CACHE_TTL_MS ??= '1000';

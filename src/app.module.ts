@@ -1,0 +1,68 @@
+import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import type { IncomingMessage } from 'node:http';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from '@app/auth';
+import {
+  AppConfig,
+  createValidationPipe,
+  JsonBodyMiddleware,
+  ProblemDetailsFilter,
+  requestIdOf,
+  TimeoutInterceptor,
+  validateEnv,
+} from '@app/common';
+import { TenancyModule } from '@app/tenancy';
+import { HealthModule } from './modules/health/health.module';
+import { TenantModule } from './modules/tenant/tenant.module';
+
+const ALL_ROUTES = { path: '{*path}', method: RequestMethod.ALL };
+
+type LoggedRequest = IncomingMessage & { tenantId?: string; userId?: string; originalUrl?: string };
+
+@Module({
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, cache: true, validate: validateEnv }),
+    LoggerModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<AppConfig, true>) => ({
+        forRoutes: [ALL_ROUTES],
+        pinoHttp: {
+          level: config.get('LOG_LEVEL', { infer: true }),
+          genReqId: (req) => requestIdOf(req),
+          customProps: (req) => {
+            const r = req as LoggedRequest;
+            return { tenant: r.tenantId, user: r.userId };
+          },
+          // Paths only: query strings can carry search terms (personal data); never headers.
+          serializers: {
+            req: (req: { id: string; method: string; url: string }) => ({
+              id: req.id,
+              method: req.method,
+              path: req.url.split('?')[0],
+            }),
+            res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+          },
+          redact: ['req.headers.authorization', 'req.headers.cookie'],
+        },
+      }),
+    }),
+    EventEmitterModule.forRoot(),
+    TenancyModule.forRoot(),
+    AuthModule,
+    HealthModule,
+    TenantModule,
+  ],
+  providers: [
+    { provide: APP_PIPE, useFactory: createValidationPipe },
+    { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+    { provide: APP_INTERCEPTOR, useClass: TimeoutInterceptor },
+  ],
+})
+export class AppModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(JsonBodyMiddleware).forRoutes(ALL_ROUTES);
+  }
+}

@@ -1,0 +1,61 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { PlatformOnly } from '@app/auth';
+import { ApiProblemResponses } from '../../swagger/api-problem-responses';
+import { CreateTenantDto } from './dto/create-tenant.dto';
+import { DeleteTenantQueryDto } from './dto/delete-tenant-query.dto';
+import { IsolationCheckDto, IsolationReport } from './dto/isolation-check.dto';
+import { TenantResponse, toTenantResponse } from './dto/tenant.response';
+import { UpdateTenantDto } from './dto/update-tenant.dto';
+import { IsolationCheckService } from './isolation-check.service';
+import { TenantService } from './tenant.service';
+
+@ApiTags('tenants')
+@ApiBearerAuth()
+@ApiProblemResponses()
+@PlatformOnly()
+@Controller('tenants')
+export class TenantController {
+  constructor(
+    private readonly tenants: TenantService,
+    private readonly isolation: IsolationCheckService,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Register a tenant and provision its database (409 if the slug exists)' })
+  async create(@Body() dto: CreateTenantDto): Promise<TenantResponse> {
+    return toTenantResponse(await this.tenants.create(dto));
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List tenants' })
+  async list(): Promise<{ data: TenantResponse[] }> {
+    return { data: (await this.tenants.list()).map(toTenantResponse) };
+  }
+
+  @Post('isolation-check')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Prove that tenant B can neither read nor change tenant A data' })
+  check(@Body() dto: IsolationCheckDto): Promise<IsolationReport> {
+    return this.isolation.run(dto.tenantA, dto.tenantB);
+  }
+
+  @Get(':slug')
+  async get(@Param('slug') slug: string): Promise<TenantResponse> {
+    return toTenantResponse(await this.tenants.get(slug));
+  }
+
+  @Patch(':slug')
+  @ApiOperation({ summary: 'Rename, suspend (status=suspended) or reactivate a tenant' })
+  async update(@Param('slug') slug: string, @Body() dto: UpdateTenantDto): Promise<TenantResponse> {
+    return toTenantResponse(await this.tenants.update(slug, dto));
+  }
+
+  @Delete(':slug')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Tenant and its database deleted' })
+  @ApiOperation({ summary: 'Delete a tenant and drop its database; requires ?confirm=<slug>' })
+  async remove(@Param('slug') slug: string, @Query() query: DeleteTenantQueryDto): Promise<void> {
+    await this.tenants.remove(slug, query.confirm);
+  }
+}

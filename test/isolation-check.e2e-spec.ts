@@ -1,0 +1,44 @@
+import { platformToken } from '@app/testing';
+import { as, expectProblem, newTenant, startTestApp, TenantFixture, TestApp } from './support/test-app';
+
+describe('Isolation check', () => {
+  let t: TestApp;
+  let a: TenantFixture;
+  let b: TenantFixture;
+  beforeAll(async () => {
+    t = await startTestApp();
+    [a, b] = await Promise.all([newTenant(t, 'isa'), newTenant(t, 'isb')]);
+  });
+  afterAll(() => t.close());
+
+  const run = (body: object) => as(t, platformToken()).post('/api/v1/tenants/isolation-check').send(body);
+
+  it('passes every check and leaves no probe data behind', async () => {
+    const before = (await a.admin.get('/api/v1/companies').expect(200)).body.data;
+    const res = await run({ tenantA: a.slug, tenantB: b.slug }).expect(200);
+    expect(res.body.success).toBe(true);
+    const names = res.body.checks.map((c: { name: string }) => c.name);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'tenancy: separate databases',
+        'companies: get by id from tenant B',
+        'companies: list from tenant B',
+        'companies: update from tenant B',
+        'companies: delete from tenant B',
+        'companies: unchanged in tenant A',
+      ]),
+    );
+    for (const check of res.body.checks) expect(check).toMatchObject({ passed: true });
+    expect((await a.admin.get('/api/v1/companies').expect(200)).body.data).toEqual(before);
+    expect((await b.admin.get('/api/v1/companies').expect(200)).body.data).toEqual([]);
+  });
+
+  it('refuses the same tenant twice, unknown tenants and non-platform callers', async () => {
+    expectProblem(await run({ tenantA: a.slug, tenantB: a.slug }), 400, 'tenant.isolation_same_tenant');
+    expectProblem(await run({ tenantA: a.slug, tenantB: 'no-such-tenant' }), 404, 'tenant.not_found');
+    expectProblem(
+      await a.admin.post('/api/v1/tenants/isolation-check').send({ tenantA: a.slug, tenantB: b.slug }),
+      403,
+    );
+  });
+});

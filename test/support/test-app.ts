@@ -1,0 +1,84 @@
+import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test, TestingModuleBuilder } from '@nestjs/testing';
+import request from 'supertest';
+import { Role } from '@app/common';
+import { platformToken, randomSlug, tokenFor } from '@app/testing';
+import { AppModule } from '../../src/app.module';
+import { configureApp } from '../../src/app.setup';
+
+export interface TestApp {
+  app: INestApplication;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The production module and setup, listening on a free port against the test database. */
+export async function startTestApp(
+  customise: (builder: TestingModuleBuilder) => TestingModuleBuilder = (b) => b,
+): Promise<TestApp> {
+  const moduleRef = await customise(Test.createTestingModule({ imports: [AppModule] })).compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, bufferLogs: true });
+  configureApp(app);
+  await app.listen(0, '127.0.0.1');
+  const url = await app.getUrl();
+  return { app, url: url.replace('[::1]', '127.0.0.1'), close: () => app.close() };
+}
+
+/** supertest with a bearer token set on every request. */
+export function as(t: TestApp, token: string | null) {
+  const server = t.app.getHttpServer();
+  const auth = (r: request.Test) => (token ? r.set('Authorization', `Bearer ${token}`) : r);
+  return {
+    get: (path: string) => auth(request(server).get(path)),
+    post: (path: string) => auth(request(server).post(path)),
+    put: (path: string) => auth(request(server).put(path)),
+    patch: (path: string) => auth(request(server).patch(path)),
+    delete: (path: string) => auth(request(server).delete(path)),
+  };
+}
+
+export type Client = ReturnType<typeof as>;
+
+/** A freshly provisioned tenant with clients for each role. */
+export interface TenantFixture {
+  slug: string;
+  admin: Client;
+  member: Client;
+  viewer: Client;
+  token(role?: Role, extra?: { user?: string; companies?: string[] }): string;
+}
+
+export async function newTenant(t: TestApp, prefix = 't'): Promise<TenantFixture> {
+  const slug = randomSlug(prefix);
+  await as(t, platformToken())
+    .post('/api/v1/tenants')
+    .send({ slug, name: `Tenant ${slug}` })
+    .expect(201);
+  const token = (role: Role = Role.ADMIN, extra: { user?: string; companies?: string[] } = {}) =>
+    tokenFor({ tenant: slug, roles: [role], user: extra.user ?? `${role}-user`, companies: extra.companies });
+  return {
+    slug,
+    token,
+    admin: as(t, token(Role.ADMIN)),
+    member: as(t, token(Role.MEMBER)),
+    viewer: as(t, token(Role.VIEWER)),
+  };
+}
+
+export async function newCompany(tenant: TenantFixture, name = `Company ${randomSlug('c')}`): Promise<string> {
+  const res = await tenant.admin.post('/api/v1/companies').send({ name }).expect(201);
+  return res.body.id as string;
+}
+
+/** Asserts an RFC 9457 problem body with the given status. */
+export function expectProblem(res: request.Response, status: number, code?: string): void {
+  expect({ status: res.status, type: res.headers['content-type'] }).toEqual({
+    status,
+    type: expect.stringContaining('application/problem+json'),
+  });
+  expect(res.body).toMatchObject({ status, title: expect.any(String), detail: expect.any(String) });
+  expect(res.body.requestId).toEqual(expect.any(String));
+  expect(res.body.instance).toEqual(expect.any(String));
+  if (code) expect(res.body.code).toBe(code);
+}
