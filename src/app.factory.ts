@@ -4,8 +4,8 @@ import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 
 /** The configured application, not yet listening. */
-export async function createApp(): Promise<NestExpressApplication> {
+export async function createApp(opts: { shutdownHooks?: boolean } = {}): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false, bufferLogs: true });
-  configureApp(app);
+  configureApp(app, opts);
   return app;
 }

@@ -12,7 +12,7 @@ export const API_PREFIX = 'api/v1';
  * Everything that must be set on the application object rather than in a module. Production
  * (main.ts), the dev launcher, the tests and the benchmarks all call this one function.
  */
-export function configureApp(app: NestExpressApplication): INestApplication {
+export function configureApp(app: NestExpressApplication, opts: { shutdownHooks?: boolean } = {}): INestApplication {
   const config = app.get<ConfigService<AppConfig, true>>(ConfigService);
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
@@ -45,6 +45,7 @@ export function configureApp(app: NestExpressApplication): INestApplication {
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
-  app.enableShutdownHooks();
+  // The dev launcher handles signals itself, to stop its embedded database after the app.
+  if (opts.shutdownHooks !== false) app.enableShutdownHooks();
   return app;
 }

@@ -1,5 +1,5 @@
 // Runs before every test file, before any application module is imported (config is read then).
-export const TEST_JWT_SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
+import { TEST_JWT_SECRET } from './test-secret';
 
 process.env.NODE_ENV = 'test';
 process.env.AUTH_JWT_SECRET ??= TEST_JWT_SECRET;

@@ -1,6 +1,6 @@
 import { JwtService } from '@nestjs/jwt';
 import { Role } from '@app/common';
-import { TEST_JWT_SECRET } from './jest-setup-env';
+import { TEST_JWT_SECRET } from './test-secret';
 
 export interface TokenSpec {
   tenant?: string;
