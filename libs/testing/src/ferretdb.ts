@@ -183,9 +183,10 @@ async function launch(
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
-      if (exit) return;
-      child.kill('SIGTERM');
-      if (!(await settlesWithin(exited, STOP_GRACE_MS))) child.kill('SIGKILL');
+      if (!exit) {
+        child.kill('SIGTERM');
+        if (!(await settlesWithin(exited, STOP_GRACE_MS))) child.kill('SIGKILL');
+      }
       await closed;
     })();
     return stopping;
