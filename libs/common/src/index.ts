@@ -11,3 +11,4 @@ export * from './validation/object-id';
 export * from './validation/regex';
 export * from './validation/validation';
 export * from './http/timeout.interceptor';
+export * from './listing';

@@ -1,0 +1,54 @@
+import { DomainError, ErrorKind } from '../errors/domain-error';
+
+export type SortDirection = 1 | -1;
+
+/** How an API sort key maps to a stored field, and how its values travel inside a cursor. */
+export interface SortField {
+  field: string;
+  kind: 'date' | 'string';
+}
+
+/** A parsed `sort` parameter: `-updatedAt` → field updatedAt, direction -1. */
+export interface SortSpec {
+  /** The key as the client wrote it (`-updatedAt`); cursors are bound to it. */
+  key: string;
+  field: string;
+  kind: SortField['kind'];
+  direction: SortDirection;
+}
+
+/**
+ * Parses `name` / `-name` against the allowed fields. Unknown keys are a 400, never passed on,
+ * so a client can not sort by (and so probe) an internal field.
+ */
+export function parseSort(
+  raw: string | undefined,
+  fields: Readonly<Record<string, SortField>>,
+  fallback: string,
+): SortSpec {
+  const key = raw ?? fallback;
+  const descending = key.startsWith('-');
+  const name = descending ? key.slice(1) : key;
+  const def = Object.prototype.hasOwnProperty.call(fields, name) ? fields[name] : undefined;
+  if (!def) {
+    const allowed = Object.keys(fields).flatMap((f) => [f, `-${f}`]);
+    throw new DomainError(
+      ErrorKind.BAD_REQUEST,
+      'request.invalid_sort',
+      `sort must be one of ${allowed.join(', ')}.`,
+      {},
+      [{ path: 'sort', message: `sort must be one of ${allowed.join(', ')}` }],
+    );
+  }
+  return { key, field: def.field, kind: def.kind, direction: descending ? -1 : 1 };
+}
+
+/** The sort keys `parseSort` accepts for these fields, for DTO validation and Swagger. */
+export function sortKeys(fields: Readonly<Record<string, SortField>>): string[] {
+  return Object.keys(fields).flatMap((f) => [f, `-${f}`]);
+}
+
+/** The MongoDB sort: the field, then `_id` in the same direction as the tie-breaker keysets need. */
+export function sortStage(spec: SortSpec): Record<string, SortDirection> {
+  return { [spec.field]: spec.direction, _id: spec.direction };
+}
