@@ -16,6 +16,7 @@ import {
 } from '@app/common';
 import { TenancyModule } from '@app/tenancy';
 import { HealthModule } from './modules/health/health.module';
+import { RateLimitModule } from './modules/rate-limit/rate-limit.module';
 import { TenantModule } from './modules/tenant/tenant.module';
 
 const ALL_ROUTES = { path: '{*path}', method: RequestMethod.ALL };
@@ -52,6 +53,8 @@ type LoggedRequest = IncomingMessage & { tenantId?: string; userId?: string; ori
     EventEmitterModule.forRoot(),
     TenancyModule.forRoot(),
     AuthModule,
+    // After AuthModule: global guards run in registration order, and limits key on the verified caller.
+    RateLimitModule,
     HealthModule,
     TenantModule,
   ],

@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import {
+  IsBoolean,
   IsEnum,
   IsIn,
   IsInt,
@@ -24,6 +25,9 @@ export enum NodeEnv {
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+
+const toBool = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^(true|false)$/i.test(value.trim()) ? value.trim().toLowerCase() === 'true' : value;
 
 /**
  * Every setting of the service, validated once at start-up. Nothing else reads `process.env`;
@@ -101,6 +105,53 @@ export class AppEnv {
   @Min(100)
   @Max(600_000)
   REQUEST_TIMEOUT_MS = 15_000;
+
+  /** Rate limiting (429 with Retry-After); off only where a gateway in front already limits. */
+  @Transform(toBool)
+  @IsBoolean()
+  RATE_LIMIT_ENABLED = true;
+
+  /** The window every RATE_LIMIT_PER_* count is taken over. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(3_600_000)
+  RATE_LIMIT_WINDOW_MS = 10_000;
+
+  /** Requests per window for one user of one tenant (or one platform operator). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  RATE_LIMIT_PER_USER = 1_000;
+
+  /** Requests per window for all users of one tenant together. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  RATE_LIMIT_PER_TENANT = 5_000;
+
+  /** Requests per window per client IP on routes that need no token (health). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  RATE_LIMIT_PER_IP = 300;
+
+  /** Days a soft-deleted customer is kept (restorable) before the purge removes it for good. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3650)
+  CUSTOMER_PURGE_AFTER_DAYS = 30;
+
+  /** How often the purge (and the idempotency-key sweep) runs over every tenant; 0 disables it. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(604_800_000)
+  CUSTOMER_PURGE_INTERVAL_MS = 3_600_000;
 
   /** Where development data (embedded database, generated secret) lives. */
   @IsString()
