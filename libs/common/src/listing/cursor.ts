@@ -34,7 +34,8 @@ export function queryScope(filters: Record<string, unknown>): string {
 }
 
 /** An opaque cursor pointing just after `row` (which must carry the sort field and `_id`). */
-export function encodeCursor(spec: SortSpec, row: Record<string, unknown>, scope: string): string {
+export function encodeCursor(spec: SortSpec, rowObject: object, scope: string): string {
+  const row = rowObject as Record<string, unknown>;
   const raw = row[spec.field];
   const id = row._id;
   const value = raw instanceof Date ? raw.toISOString() : String(raw);
@@ -74,7 +75,7 @@ export function keysetFilter(spec: SortSpec, position: KeysetPosition): Record<s
 }
 
 /** Cuts a page fetched with `limit + 1` rows and makes the cursor for the next one. */
-export function pageOf<T extends Record<string, unknown>>(
+export function pageOf<T extends object>(
   rows: T[],
   limit: number,
   spec: SortSpec,

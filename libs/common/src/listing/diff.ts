@@ -9,10 +9,12 @@ export interface FieldDiff {
  * instant, arrays and objects structurally, undefined as null). For audit and event payloads.
  */
 export function diffFields(
-  before: Readonly<Record<string, unknown>>,
-  after: Readonly<Record<string, unknown>>,
+  beforeObject: object,
+  afterObject: object,
   ignore: readonly string[] = [],
 ): Record<string, FieldDiff> {
+  const before = beforeObject as Readonly<Record<string, unknown>>;
+  const after = afterObject as Readonly<Record<string, unknown>>;
   const out: Record<string, FieldDiff> = {};
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
   for (const key of keys) {
