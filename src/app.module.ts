@@ -16,6 +16,7 @@ import {
 } from '@app/common';
 import { TenancyModule } from '@app/tenancy';
 import { HealthModule } from './modules/health/health.module';
+import { RealtimeModule } from './modules/realtime/realtime.module';
 import { RateLimitModule } from './modules/rate-limit/rate-limit.module';
 import { TenantModule } from './modules/tenant/tenant.module';
 
@@ -57,6 +58,7 @@ type LoggedRequest = IncomingMessage & { tenantId?: string; userId?: string; ori
     RateLimitModule,
     HealthModule,
     TenantModule,
+    RealtimeModule,
   ],
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from '@app/common';
+import { installRealtimeAdapter } from './modules/realtime/realtime-io.adapter';
 
 export const API_PREFIX = 'api/v1';
 
@@ -45,6 +46,7 @@ export function configureApp(app: NestExpressApplication, opts: { shutdownHooks?
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  installRealtimeAdapter(app);
   // The dev launcher handles signals itself, to stop its embedded database after the app.
   if (opts.shutdownHooks !== false) app.enableShutdownHooks();
   return app;

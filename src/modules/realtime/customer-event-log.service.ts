@@ -1,0 +1,145 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectTenantModel, TenantContext, TenantModel } from '@app/tenancy';
+import { CustomerDomainEvent, CustomerEventName } from '../customer/events/customer.events';
+import { CustomerRealtimePayload, MissedEvent, toRealtimePayload } from './realtime-payload';
+import { REALTIME_OPTIONS, RealtimeOptions } from './realtime.options';
+import { RealtimeCounter } from './schemas/realtime-counter.schema';
+import { RealtimeEvent } from './schemas/realtime-event.schema';
+
+/** Where a subscriber stands in a company's stream. */
+export interface StreamPosition {
+  seq: number;
+  missed?: MissedEvent[];
+  resync?: true;
+}
+
+type LoggedEvent = Pick<RealtimeEvent, 'seq' | 'event' | 'payload'>;
+
+const MAX_ALLOCATION_ATTEMPTS = 20;
+const DUPLICATE_KEY = 11000;
+const NOT_IMPLEMENTED = 238;
+
+/**
+ * Each company's event stream in the tenant database: a counter hands out `seq`, and a bounded log
+ * keeps recent events for catch-up. Runs inside the event's tenant context.
+ *
+ * The counter's `$inc` is atomic on MongoDB but not on FerretDB v1 (its SQLite backend reads and
+ * writes the document without isolation, so concurrent increments can return the same number).
+ * The log's unique (companyId, seq) index is therefore the arbiter: a writer whose number is
+ * already taken draws another. Within one instance the relay serialises a company's events anyway.
+ */
+@Injectable()
+export class CustomerEventLog {
+  private readonly logger = new Logger(CustomerEventLog.name);
+  /** Tenant databases whose log indexes this process has ensured (older tenants predate them). */
+  private readonly prepared = new Map<string, Promise<void>>();
+
+  constructor(
+    @InjectTenantModel(RealtimeEvent.name) private readonly events: TenantModel<RealtimeEvent>,
+    @InjectTenantModel(RealtimeCounter.name) private readonly counters: TenantModel<RealtimeCounter>,
+    private readonly context: TenantContext,
+    @Inject(REALTIME_OPTIONS) private readonly options: RealtimeOptions,
+  ) {}
+
+  /** Gives the event its company's next seq, logs it, and returns the payload to broadcast. */
+  async append(event: CustomerDomainEvent): Promise<CustomerRealtimePayload> {
+    await this.prepare();
+    for (let attempt = 1; attempt <= MAX_ALLOCATION_ATTEMPTS; attempt++) {
+      try {
+        const seq = await this.nextSeq(event.companyId);
+        const payload = toRealtimePayload(event, seq);
+        await this.events.current().create({
+          companyId: event.companyId,
+          seq,
+          event: event.name,
+          payload: JSON.stringify(payload),
+          at: new Date(),
+        });
+        if (seq % this.options.pruneEvery === 0) {
+          // The event is logged; a failed prune only delays the bound to the next round.
+          await this.prune(event.companyId, seq).catch((e: Error) =>
+            this.logger.warn(`Pruning the realtime event log failed: ${e.message}`),
+          );
+        }
+        return payload;
+      } catch (e) {
+        if (!isDuplicateKey(e)) throw e;
+      }
+    }
+    throw new Error(`No free seq for company ${event.companyId} after ${MAX_ALLOCATION_ATTEMPTS} attempts`);
+  }
+
+  /**
+   * The company's current seq and, given `sinceSeq`, the events after it. Anything that cannot be
+   * replayed exactly (pruned, too many, a gap, a seq from the future) answers `resync`.
+   */
+  async position(companyId: string, sinceSeq?: number): Promise<StreamPosition> {
+    const counter = await this.counters.current().findById(companyId).lean<RealtimeCounter>();
+    const counted = counter?.seq ?? 0;
+    if (sinceSeq === undefined) return { seq: counted };
+
+    const limit = this.options.maxReplay;
+    const rows = await this.events
+      .current()
+      .find({ companyId, seq: { $gt: sinceSeq } }, { _id: 0, seq: 1, event: 1, payload: 1 })
+      .sort({ seq: 1 })
+      .limit(limit + 1)
+      .lean<LoggedEvent[]>();
+    // On FerretDB the counter can lag the log (see above), so the log's newest entry counts too.
+    const seq = Math.max(counted, rows.at(-1)?.seq ?? 0);
+    const contiguous = rows.every((r, i) => r.seq === sinceSeq + 1 + i) && sinceSeq + rows.length === seq;
+    if (rows.length > limit || !contiguous) return { seq, resync: true };
+    return { seq, missed: rows.map(toMissedEvent) };
+  }
+
+  private async nextSeq(companyId: string): Promise<number> {
+    const row = await this.counters
+      .current()
+      .findOneAndUpdate({ _id: companyId }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' })
+      .lean<RealtimeCounter>();
+    if (!row) throw new Error(`Counter upsert for company ${companyId} returned nothing`);
+    return row.seq;
+  }
+
+  /** Keeps the log bounded: the newest N events per company, none older than the age limit. */
+  private async prune(companyId: string, seq: number): Promise<void> {
+    const model = this.events.current();
+    const cutoff = new Date(Date.now() - this.options.maxEventAgeMs);
+    await model.deleteMany({ companyId, seq: { $lte: seq - this.options.maxEventsPerCompany } });
+    await model.deleteMany({ at: { $lt: cutoff } });
+  }
+
+  private prepare(): Promise<void> {
+    const dbName = this.context.dbName;
+    let ready = this.prepared.get(dbName);
+    if (!ready) {
+      ready = this.ensureIndexes().catch((e: unknown) => {
+        this.prepared.delete(dbName);
+        throw e;
+      });
+      this.prepared.set(dbName, ready);
+    }
+    return ready;
+  }
+
+  private async ensureIndexes(): Promise<void> {
+    const model = this.events.current();
+    await model.createIndexes();
+    // MongoDB expires old events by itself; FerretDB v1 has no TTL indexes, so there pruning on
+    // write is the only bound (it runs on both).
+    const expireAfterSeconds = Math.ceil(this.options.maxEventAgeMs / 1000);
+    await model.collection.createIndex({ at: 1 }, { name: 'at_ttl', expireAfterSeconds }).catch((e: unknown) => {
+      if ((e as { code?: number }).code !== NOT_IMPLEMENTED) {
+        this.logger.warn(`Could not create the realtime event TTL index: ${(e as Error).message}`);
+      }
+    });
+  }
+}
+
+function toMissedEvent(row: LoggedEvent): MissedEvent {
+  return { event: row.event as CustomerEventName, data: JSON.parse(row.payload) as CustomerRealtimePayload };
+}
+
+function isDuplicateKey(e: unknown): boolean {
+  return (e as { code?: number }).code === DUPLICATE_KEY;
+}

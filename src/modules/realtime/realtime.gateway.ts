@@ -1,0 +1,117 @@
+import { Logger } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  OnGatewayConnection,
+  OnGatewayDisconnect,
+  OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+  WebSocketServer,
+} from '@nestjs/websockets';
+import type { Namespace, Socket } from 'socket.io';
+import { Authenticator } from '@app/auth';
+import type { ErrorAck, SubscribeAck, UnsubscribeAck } from './dto/realtime-ack';
+import { SubscribeDto, UnsubscribeDto } from './dto/subscribe.dto';
+import { parseMessage } from './parse-message';
+import { toErrorBody } from './realtime-error-body';
+import type { CustomerRealtimePayload } from './realtime-payload';
+import { RealtimeSubscriptionService } from './realtime-subscription.service';
+import { RealtimeError, RealtimeErrorCode } from './realtime.errors';
+import { identityOf } from './socket-identity';
+import { socketAuthMiddleware } from './socket-auth.middleware';
+
+export const REALTIME_NAMESPACE = '/realtime';
+
+/** Sent to a socket right before it is disconnected because its token expired. */
+export const SESSION_EXPIRED_EVENT = 'session.expired';
+
+/** setTimeout cannot wait longer than this; longer waits are re-armed. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * The Socket.IO face of the realtime module: handshake auth, `subscribe`/`unsubscribe` acks and
+ * delivery into company rooms. Rules live in the services; feature modules never import this.
+ */
+@WebSocketGateway({ namespace: REALTIME_NAMESPACE })
+export class RealtimeGateway
+  implements OnGatewayInit<Namespace>, OnGatewayConnection<Socket>, OnGatewayDisconnect<Socket>
+{
+  /** The `/realtime` namespace (the bench emits through it directly for its baseline). */
+  @WebSocketServer() server: Namespace;
+
+  private readonly logger = new Logger(RealtimeGateway.name);
+  private readonly expiryTimers = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    private readonly authenticator: Authenticator,
+    private readonly subscriptions: RealtimeSubscriptionService,
+  ) {}
+
+  afterInit(server: Namespace): void {
+    server.use(socketAuthMiddleware(this.authenticator, this.logger));
+  }
+
+  handleConnection(socket: Socket): void {
+    const { expiresAt } = identityOf(socket);
+    if (expiresAt !== undefined) this.armExpiry(socket, expiresAt);
+  }
+
+  handleDisconnect(socket: Socket): void {
+    clearTimeout(this.expiryTimers.get(socket.id));
+    this.expiryTimers.delete(socket.id);
+  }
+
+  @SubscribeMessage('subscribe')
+  async subscribe(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<SubscribeAck> {
+    try {
+      return await this.subscriptions.subscribe(socket, identityOf(socket), parseMessage(SubscribeDto, body));
+    } catch (e) {
+      return this.errorAck(e, socket);
+    }
+  }
+
+  @SubscribeMessage('unsubscribe')
+  async unsubscribe(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<UnsubscribeAck> {
+    try {
+      return await this.subscriptions.unsubscribe(socket, identityOf(socket), parseMessage(UnsubscribeDto, body));
+    } catch (e) {
+      return this.errorAck(e, socket);
+    }
+  }
+
+  /** Sends one customer event to every socket in the room, on this and (with Redis) every instance. */
+  publish(room: string, event: string, payload: CustomerRealtimePayload): void {
+    this.server.to(room).emit(event, payload);
+  }
+
+  private errorAck(e: unknown, socket: Socket): ErrorAck {
+    const error = toErrorBody(e);
+    if (error.status >= 500) this.logger.error({ err: e, socket: socket.id }, 'Realtime message failed');
+    return { ok: false, error };
+  }
+
+  private armExpiry(socket: Socket, expiresAt: number): void {
+    const wait = expiresAt - Date.now();
+    if (wait > MAX_TIMER_MS) {
+      this.setTimer(socket, MAX_TIMER_MS, () => this.armExpiry(socket, expiresAt));
+      return;
+    }
+    this.setTimer(socket, Math.max(wait, 0), () => {
+      // The event first, then the namespace disconnect: both go down the same connection in order,
+      // so the client learns why before it sees `disconnect` ("io server disconnect").
+      const reason = new RealtimeError(
+        RealtimeErrorCode.TOKEN_EXPIRED,
+        'The token has expired. Reconnect with a fresh token and resubscribe with sinceSeq.',
+      );
+      socket.emit(SESSION_EXPIRED_EVENT, toErrorBody(reason));
+      socket.disconnect();
+    });
+  }
+
+  private setTimer(socket: Socket, ms: number, fn: () => void): void {
+    const timer = setTimeout(fn, ms);
+    timer.unref();
+    this.expiryTimers.set(socket.id, timer);
+  }
+}

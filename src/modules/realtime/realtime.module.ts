@@ -1,0 +1,55 @@
+import { Module, OnModuleInit } from '@nestjs/common';
+import { IsolationProbeRegistry, TenancyModule, TenantContext } from '@app/tenancy';
+import { CompanyService } from '../tenant/company.service';
+import { TenantModule } from '../tenant/tenant.module';
+import { CustomerEventLog } from './customer-event-log.service';
+import { CustomerEventRelay } from './customer-event.relay';
+import { CUSTOMER_SNAPSHOT_SOURCE, CustomerSnapshotSource } from './customer-snapshot.source';
+import { RealtimeAccess } from './realtime-access.service';
+import { RealtimeSubscriptionService } from './realtime-subscription.service';
+import { RealtimeGateway } from './realtime.gateway';
+import { RealtimeIsolationProbe } from './realtime.isolation-probe';
+import { DEFAULT_REALTIME_OPTIONS, REALTIME_OPTIONS } from './realtime.options';
+import { RealtimeCounter, RealtimeCounterSchema } from './schemas/realtime-counter.schema';
+import { RealtimeEvent, RealtimeEventSchema } from './schemas/realtime-event.schema';
+
+// TODO(customer module): replace with CustomerService's first page once it lands.
+const emptySnapshots: CustomerSnapshotSource = {
+  firstPage: () => Promise.resolve({ data: [], nextCursor: null }),
+};
+
+/**
+ * Live customer changes over Socket.IO, one room per company. Listens to customer events only;
+ * no module imports this one.
+ */
+@Module({
+  imports: [
+    TenantModule,
+    TenancyModule.forFeature([
+      { name: RealtimeEvent.name, schema: RealtimeEventSchema },
+      { name: RealtimeCounter.name, schema: RealtimeCounterSchema },
+    ]),
+  ],
+  providers: [
+    RealtimeGateway,
+    RealtimeAccess,
+    RealtimeSubscriptionService,
+    CustomerEventLog,
+    CustomerEventRelay,
+    { provide: REALTIME_OPTIONS, useValue: DEFAULT_REALTIME_OPTIONS },
+    { provide: CUSTOMER_SNAPSHOT_SOURCE, useValue: emptySnapshots },
+  ],
+})
+export class RealtimeModule implements OnModuleInit {
+  constructor(
+    private readonly probes: IsolationProbeRegistry,
+    private readonly companies: CompanyService,
+    private readonly access: RealtimeAccess,
+    private readonly gateway: RealtimeGateway,
+    private readonly context: TenantContext,
+  ) {}
+
+  onModuleInit(): void {
+    this.probes.register(new RealtimeIsolationProbe(this.companies, this.access, this.gateway, this.context));
+  }
+}
