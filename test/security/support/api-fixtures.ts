@@ -1,0 +1,139 @@
+import type request from 'supertest';
+import type { Client } from '../../support/test-app';
+import { bodySchema, minimalBody, type OpenApiDoc } from './openapi';
+import { VALID_BODIES } from './request-bodies';
+import type { ApiRoute } from './route-table';
+
+/** Records of one tenant, created through the API; ids are what attacks put in paths and bodies. */
+export interface TenantData {
+  slug: string;
+  company: string;
+  customer?: string;
+  contact?: string;
+  tag?: string;
+  lead?: string;
+}
+
+interface Created {
+  id: string;
+  body: Record<string, unknown>;
+}
+
+/**
+ * Creates records through the routes that exist right now: a company always, a customer (with a
+ * contact and a tag) once the customer routes exist, a lead once the lead routes exist. `marker`
+ * is written into every text field, so any response that carries it has read this tenant's data.
+ */
+export class ApiFixtures {
+  constructor(
+    private readonly routes: ApiRoute[],
+    private readonly doc: OpenApiDoc,
+  ) {}
+
+  has(method: string, pattern: string): boolean {
+    return this.routes.some((r) => r.method === method && r.path === `/api/v1${pattern}`);
+  }
+
+  async plant(client: Client, slug: string, marker: string): Promise<TenantData> {
+    const company = await this.company(client, marker);
+    const data: TenantData = { slug, company };
+    if (this.has('POST', '/customers')) Object.assign(data, await this.customer(client, company, marker));
+    if (this.has('POST', '/leads')) data.lead = await this.lead(client, company, marker);
+    return data;
+  }
+
+  async company(client: Client, marker: string): Promise<string> {
+    const res = await client.post('/api/v1/companies').send({ name: `${marker} company ${unique()}` });
+    return expectCreated(res, 'POST /companies').id;
+  }
+
+  async customer(
+    client: Client,
+    companyId: string,
+    marker: string,
+  ): Promise<{ customer: string; contact?: string; tag?: string }> {
+    const u = unique();
+    const created = await this.createWith(client, '/api/v1/customers', [
+      {
+        companyId,
+        name: `${marker} customer ${u}`,
+        email: `${marker}.${u}@example.test`,
+        notes: `${marker} notes`,
+        tags: [marker],
+        contacts: [{ name: `${marker} contact`, email: `c.${marker}.${u}@example.test` }],
+      },
+      { ...VALID_BODIES['POST /customers']({ companyId, unique: `${marker}-${u}` }), tags: [marker] },
+      VALID_BODIES['POST /customers']({ companyId, unique: `${marker}-${u}` }),
+      this.generated('POST', '/customers', companyId, `${marker}-${u}`),
+    ]);
+    const id = created.id;
+    let contact = firstId(created.body.contacts);
+    if (!contact && this.has('POST', '/customers/:id/contacts')) {
+      const res = await client
+        .post(`/api/v1/customers/${id}/contacts`)
+        .send({ name: `${marker} contact`, email: `c.${marker}.${u}@example.test` });
+      const body = expectCreated(res, 'POST /customers/:id/contacts').body;
+      contact = firstId(body.contacts) ?? (typeof body.id === 'string' && body.id !== id ? body.id : undefined);
+    }
+    let tags = Array.isArray(created.body.tags) ? (created.body.tags as string[]) : [];
+    if (!tags.length && this.has('POST', '/customers/:id/tags')) {
+      const res = await client.post(`/api/v1/customers/${id}/tags`).send({ tags: [marker] });
+      if (res.status < 300) tags = [marker];
+    }
+    return { customer: id, contact, tag: tags[0] };
+  }
+
+  async lead(client: Client, companyId: string, marker: string): Promise<string> {
+    const u = unique();
+    const created = await this.createWith(client, '/api/v1/leads', [
+      {
+        ...VALID_BODIES['POST /leads']({ companyId, unique: `${marker}-${u}` }),
+        contacts: [{ name: `${marker} lead contact`, email: `lc.${marker}.${u}@example.test` }],
+      },
+      VALID_BODIES['POST /leads']({ companyId, unique: `${marker}-${u}` }),
+      this.generated('POST', '/leads', companyId, `${marker}-${u}`),
+    ]);
+    return created.id;
+  }
+
+  /** Tries each candidate body until one is accepted; fails listing every refusal otherwise. */
+  private async createWith(client: Client, path: string, candidates: Array<Record<string, unknown>>): Promise<Created> {
+    const refusals: string[] = [];
+    for (const body of candidates) {
+      const res = await client.post(path).send(body);
+      if (res.status === 201 || res.status === 200) return expectCreated(res, `POST ${path}`);
+      refusals.push(`${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+    }
+    throw new Error(
+      `could not create a record through POST ${path}; add a valid body to test/security/support/request-bodies.ts\n` +
+        refusals.join('\n'),
+    );
+  }
+
+  private generated(method: string, pattern: string, companyId: string, u: string): Record<string, unknown> {
+    const route = this.routes.find((r) => r.method === method && r.path === `/api/v1${pattern}`);
+    const schema = route ? bodySchema(this.doc, route) : undefined;
+    return schema ? minimalBody(this.doc, schema, { companyId, unique: u }) : {};
+  }
+}
+
+function expectCreated(res: request.Response, what: string): Created {
+  const body = res.body as Record<string, unknown>;
+  if (res.status >= 300 || typeof body.id !== 'string') {
+    throw new Error(`${what} answered ${res.status}: ${JSON.stringify(res.body).slice(0, 500)}`);
+  }
+  return { id: body.id, body };
+}
+
+function firstId(list: unknown): string | undefined {
+  if (!Array.isArray(list) || !list.length) return undefined;
+  const first = list[0] as { id?: unknown };
+  return typeof first.id === 'string' ? first.id : undefined;
+}
+
+let counter = 0;
+/** Short unique text for names. */
+export function unique(): string {
+  counter += 1;
+  return `${Date.now().toString(36)}${counter.toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+}
