@@ -1,0 +1,38 @@
+import { CallHandler, createParamDecorator, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { Observable } from 'rxjs';
+import { tap } from 'rxjs/operators';
+import { DomainError, ErrorKind } from '../errors/domain-error';
+
+const IF_MATCH = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/;
+
+/** Parses `If-Match: "3"` (or `W/"3"`, `3`) into a version; absent → undefined; anything else → 400. */
+export function parseIfMatch(header: string | string[] | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const value = Array.isArray(header) ? header[0] : header;
+  const match = IF_MATCH.exec(value ?? '');
+  if (!match) {
+    throw new DomainError(ErrorKind.BAD_REQUEST, 'request.invalid_if_match', 'If-Match must be an ETag this API sent ("<version>").', {}, [
+      { path: 'If-Match', message: 'must be "<version>"' },
+    ]);
+  }
+  return Number(match[1]);
+}
+
+/** The version a client expects, from If-Match (undefined when it sent none). */
+export const IfMatchVersion = createParamDecorator((_data: unknown, ctx: ExecutionContext) =>
+  parseIfMatch(ctx.switchToHttp().getRequest<Request>().headers['if-match']),
+);
+
+/** Sends `ETag: "<version>"` for every response body that carries a numeric version. */
+@Injectable()
+export class VersionETagInterceptor implements NestInterceptor {
+  intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
+    return next.handle().pipe(
+      tap((body: unknown) => {
+        const version = (body as { version?: unknown } | null)?.version;
+        if (typeof version === 'number') ctx.switchToHttp().getResponse<Response>().setHeader('ETag', `"${version}"`);
+      }),
+    );
+  }
+}
