@@ -1,0 +1,102 @@
+import { ConfigService } from '@nestjs/config';
+import type { AppConfig } from '@app/common';
+import { percentile, median } from '../support/load-result';
+import type { HttpRequestSpec } from '../support/http-load';
+import { canForceGc, heapAfterGc } from '../support/memory';
+import { socketsTo, watchSockets } from '../support/db-sockets';
+import type { BenchSession, BenchTenant } from '../support/bench-session';
+import type { Metric, Scenario } from '../support/scenario';
+
+const KB = 1024;
+
+/**
+ * Many active tenants on one process: p95 of reads spread over N tenants against the same reads
+ * on one tenant, the heap each active tenant costs, the database connections (one pool for all),
+ * and what provisioning a tenant takes.
+ */
+export const manyTenants: Scenario = {
+  name: 'many-tenants',
+  description: 'reads spread over N tenants vs 1 tenant: p95, heap per tenant, connections, provisioning time',
+  async run(s) {
+    const n = s.options.tenants;
+    const notes: string[] = [];
+    const single = await s.newTenant('one');
+    const singleRead = await companyRead(s, single);
+
+    // Settle the process on one tenant first: code paths compiled, pools warm.
+    await s.http([singleRead])(Math.max(s.options.warmupSec, 0.5));
+    const heapBefore = await heapAfterGc();
+    const socketsBefore = socketsTo(s.db.port);
+
+    const provisionMs: number[] = [];
+    const reads: HttpRequestSpec[] = [];
+    const dbNames: string[] = [];
+    const started = performance.now();
+    for (let i = 0; i < n; i++) {
+      const t0 = performance.now();
+      const tenant = await s.newTenant('many');
+      provisionMs.push(performance.now() - t0);
+      reads.push(await companyRead(s, tenant));
+      dbNames.push(tenant.dbName);
+      if ((i + 1) % 100 === 0) s.log(`many-tenants: ${i + 1}/${n} tenants provisioned`);
+    }
+    const provisioningSec = (performance.now() - started) / 1000;
+
+    const watch = watchSockets(s.db.port);
+    const comparison = await s.compare(
+      `reads over ${n} tenants vs 1 tenant`,
+      { label: '1 tenant', run: s.http([singleRead]) },
+      { label: `${n} tenants`, run: s.http(reads) },
+      { metric: 'p95Ratio', bound: 1.2, text: 'p95 ≤ 1.20×' },
+    );
+    const peakSockets = watch.stop();
+    reads.length = 0;
+    const heapAfter = await heapAfterGc();
+    const heapPerTenantKb = (heapAfter - heapBefore) / n / KB;
+
+    const root = s.connections.root.getClient();
+    const sharedClient = dbNames.every((db) => s.connections.database(db).getClient() === root);
+    if (!canForceGc) notes.push('heap figures are rough: the process was not started with --expose-gc');
+    notes.push(
+      `every tenant database handle ${sharedClient ? 'shares' : 'does NOT share'} the one MongoClient ` +
+        '(connection.useDb with useCache): one pool, whatever the number of tenants',
+    );
+    const sorted = [...provisionMs].sort((a, b) => a - b);
+    const metrics: Metric[] = [
+      {
+        name: 'heap growth per active tenant',
+        value: heapPerTenantKb,
+        unit: 'KB',
+        target: '≤ 150 KB',
+        met: heapPerTenantKb <= 150,
+      },
+      { name: 'MongoClients (pools) for all tenants', value: sharedClient ? 1 : Number.NaN, unit: '' },
+      { name: 'provisioning per tenant, median', value: median(provisionMs), unit: 'ms' },
+      { name: 'provisioning per tenant, p95', value: percentile(sorted, 95), unit: 'ms' },
+      { name: `provisioning ${n} tenants (+1 company each), total`, value: provisioningSec, unit: 's' },
+    ];
+    if (socketsBefore !== undefined && peakSockets !== undefined) {
+      // The pool plus the driver's monitoring connections; a pool per tenant would need ~n.
+      const poolSize = s.app
+        .get<ConfigService<AppConfig, true>>(ConfigService)
+        .get('MONGODB_POOL_SIZE', { infer: true });
+      metrics.push(
+        { name: 'DB sockets, 1 tenant warm', value: socketsBefore, unit: '' },
+        {
+          name: `DB sockets, peak while reading ${n} tenants`,
+          value: peakSockets,
+          unit: '',
+          target: `≤ pool size ${poolSize} + 2 monitors`,
+          met: peakSockets <= poolSize + 2,
+        },
+      );
+    }
+    return { comparisons: [comparison], metrics, notes };
+  },
+};
+
+/** Creates a company in the tenant and returns the request that reads it as the tenant's admin. */
+async function companyRead(s: BenchSession, tenant: BenchTenant): Promise<HttpRequestSpec> {
+  const companyId = await s.newCompany(tenant);
+  return { path: `/api/v1/companies/${companyId}`, headers: s.bearer(tenant) };
+}
