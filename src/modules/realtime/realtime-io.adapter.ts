@@ -12,6 +12,8 @@ const MAX_MESSAGE_BYTES = 64 * 1024;
 
 const REDIS_OPTIONS: RedisOptions = {
   connectTimeout: 5_000,
+  // On close, a connection to a dead server is destroyed after this instead of ioredis' 2 s.
+  disconnectTimeout: 500,
   // Never give up: keep retrying with a capped backoff while Redis is away.
   retryStrategy: (attempt) => Math.min(attempt * 200, 5_000),
 };
