@@ -12,3 +12,4 @@ export * from './validation/regex';
 export * from './validation/validation';
 export * from './http/timeout.interceptor';
 export * from './listing';
+export * from './idempotency';

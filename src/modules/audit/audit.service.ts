@@ -1,0 +1,93 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ClsService } from 'nestjs-cls';
+import { decodeCursor, keysetFilter, pageOf, queryScope, SortSpec, sortStage } from '@app/common';
+import { InjectTenantModel, TenantContext, TenantModel } from '@app/tenancy';
+import type { AuditRecordInput } from './audit-record';
+import { AuditPageResponse, toAuditEventResponse } from './dto/audit-event.response';
+import type { AuditPageQueryDto } from './dto/audit-page-query.dto';
+import type { ListAuditQueryDto } from './dto/list-audit-query.dto';
+import { AuditEvent, AuditEventLean } from './schemas/audit-event.schema';
+
+const NEWEST_FIRST: SortSpec = { key: '-at', field: 'at', kind: 'date', direction: -1 };
+const DEFAULT_LIMIT = 50;
+
+/**
+ * The tenant's audit log (`audit_events`). Services call `record` after each successful
+ * mutation; the actor and request id come from the context, never from the caller's say-so.
+ */
+@Injectable()
+export class AuditService {
+  private readonly logger = new Logger(AuditService.name);
+
+  constructor(
+    @InjectTenantModel(AuditEvent.name) private readonly events: TenantModel<AuditEvent>,
+    private readonly context: TenantContext,
+    private readonly cls: ClsService,
+  ) {}
+
+  /**
+   * Writes one audit event. Without transactions the record's write and this one can not be
+   * atomic: a failure here is logged with the full event (so it can be replayed from logs)
+   * instead of failing a request whose change has already been made.
+   */
+  async record(input: AuditRecordInput): Promise<void> {
+    const event: AuditEvent = {
+      at: input.at ?? new Date(),
+      actor: this.context.actor,
+      action: input.action,
+      entityType: input.entityType,
+      entityId: input.entityId,
+      companyId: input.companyId ?? null,
+      changes: input.changes,
+      requestId: this.cls.isActive() ? (this.cls.getId() ?? null) : null,
+    };
+    try {
+      await this.events.current().create(event);
+    } catch (err) {
+      this.logger.error({ err, audit: event, tenant: this.context.tenantId }, 'audit event not written');
+    }
+  }
+
+  /** Events of one record, newest first. The caller has already checked the record is visible. */
+  history(entityType: string, entityId: string, page: AuditPageQueryDto): Promise<AuditPageResponse> {
+    return this.page({ entityType, entityId }, page, { entityType, entityId });
+  }
+
+  list(query: ListAuditQueryDto): Promise<AuditPageResponse> {
+    const filter: Record<string, unknown> = {};
+    if (query.entityType) filter.entityType = query.entityType;
+    if (query.entityId) filter.entityId = query.entityId;
+    if (query.actor) filter.actor = query.actor;
+    if (query.since) filter.at = { $gte: new Date(query.since) };
+    const { companies } = this.context.principal;
+    if (companies) filter.companyId = { $in: companies };
+    const { entityType, entityId, actor, since } = query;
+    return this.page(filter, query, { entityType, entityId, actor, since });
+  }
+
+  /** Removes every event of one record (the isolation probe's clean-up). */
+  async removeFor(entityType: string, entityId: string): Promise<number> {
+    const res = await this.events.current().deleteMany({ entityType, entityId });
+    return res.deletedCount;
+  }
+
+  private async page(
+    filter: Record<string, unknown>,
+    page: AuditPageQueryDto,
+    scopeOf: Record<string, unknown>,
+  ): Promise<AuditPageResponse> {
+    const limit = page.limit ?? DEFAULT_LIMIT;
+    const scope = queryScope(scopeOf);
+    const where = page.cursor
+      ? { $and: [filter, keysetFilter(NEWEST_FIRST, decodeCursor(page.cursor, NEWEST_FIRST, scope))] }
+      : filter;
+    const rows = await this.events
+      .current()
+      .find(where)
+      .sort(sortStage(NEWEST_FIRST))
+      .limit(limit + 1)
+      .lean<AuditEventLean[]>();
+    const { rows: data, nextCursor } = pageOf(rows, limit, NEWEST_FIRST, scope);
+    return { data: data.map(toAuditEventResponse), nextCursor };
+  }
+}

@@ -1,0 +1,34 @@
+export enum CustomerStatus {
+  ACTIVE = 'active',
+  INACTIVE = 'inactive',
+  CHURNED = 'churned',
+}
+
+export enum CustomerSource {
+  DIRECT = 'direct',
+  REFERRAL = 'referral',
+  WEBSITE = 'website',
+  PARTNER = 'partner',
+  EVENT = 'event',
+  LEAD_CONVERSION = 'lead_conversion',
+  OTHER = 'other',
+}
+
+/** Head-count bands, as CRM forms usually offer them. */
+export enum CustomerSize {
+  MICRO = '1-10',
+  SMALL = '11-50',
+  MEDIUM = '51-200',
+  LARGE = '201-1000',
+  ENTERPRISE = '1001+',
+}
+
+export const MAX_CONTACTS = 50;
+export const MAX_TAGS = 50;
+/** Kept in the document for the status timeline; older entries remain in the audit log. */
+export const MAX_STATUS_HISTORY = 200;
+/**
+ * Revenue references remembered per customer for de-duplication: a retry is expected within
+ * minutes, not after this many newer purchases. Bounded so the document can not grow forever.
+ */
+export const MAX_REVENUE_REFS = 200;

@@ -1,0 +1,39 @@
+import { DomainError, ErrorKind } from '@app/common';
+
+export enum CustomerErrorCode {
+  NOT_FOUND = 'customer.not_found',
+  CONTACT_NOT_FOUND = 'customer.contact_not_found',
+  COMPANY_NOT_FOUND = 'customer.company_not_found',
+  COMPANY_GONE = 'customer.company_gone',
+  WRITE_CONFLICT = 'customer.write_conflict',
+  TOO_MANY_CONTACTS = 'customer.too_many_contacts',
+  TOO_MANY_TAGS = 'customer.too_many_tags',
+  MULTIPLE_PRIMARY_CONTACTS = 'customer.multiple_primary_contacts',
+  LEAD_CUSTOMER_DELETED = 'customer.lead_customer_deleted',
+}
+
+const KIND: Record<CustomerErrorCode, ErrorKind> = {
+  [CustomerErrorCode.NOT_FOUND]: ErrorKind.NOT_FOUND,
+  [CustomerErrorCode.CONTACT_NOT_FOUND]: ErrorKind.NOT_FOUND,
+  [CustomerErrorCode.COMPANY_NOT_FOUND]: ErrorKind.UNPROCESSABLE,
+  [CustomerErrorCode.COMPANY_GONE]: ErrorKind.CONFLICT,
+  [CustomerErrorCode.WRITE_CONFLICT]: ErrorKind.CONFLICT,
+  [CustomerErrorCode.TOO_MANY_CONTACTS]: ErrorKind.UNPROCESSABLE,
+  [CustomerErrorCode.TOO_MANY_TAGS]: ErrorKind.UNPROCESSABLE,
+  [CustomerErrorCode.MULTIPLE_PRIMARY_CONTACTS]: ErrorKind.BAD_REQUEST,
+  [CustomerErrorCode.LEAD_CUSTOMER_DELETED]: ErrorKind.CONFLICT,
+};
+
+export class CustomerError extends DomainError {
+  constructor(code: CustomerErrorCode, detail: string, extra: Record<string, unknown> = {}) {
+    super(KIND[code], code, detail, extra);
+  }
+}
+
+export function customerNotFound(id: string): CustomerError {
+  return new CustomerError(CustomerErrorCode.NOT_FOUND, `Customer ${id} was not found.`);
+}
+
+export function contactNotFound(id: string): CustomerError {
+  return new CustomerError(CustomerErrorCode.CONTACT_NOT_FOUND, `Contact ${id} was not found.`);
+}

@@ -1,0 +1,96 @@
+import { randomBytes } from 'node:crypto';
+import { expectHidden, IsolationCheck, IsolationProbe } from '@app/tenancy';
+import { AuditService } from '../audit/audit.service';
+import { CompanyService } from '../tenant/company.service';
+import { CustomerContactsService } from './customer-contacts.service';
+import { CustomerRevenueService } from './customer-revenue.service';
+import { CustomerStatisticsService } from './customer-statistics.service';
+import { CUSTOMER_ENTITY } from './customer-writer';
+import { CustomerStatus } from './customer.enums';
+import { CustomerRepository } from './customer.repository';
+import { CustomerService } from './customer.service';
+import type { CustomerResponse } from './dto/customer.response';
+
+interface Fixture {
+  companyId: string;
+  token: string;
+  customer: CustomerResponse;
+}
+
+/** Tenant B must not read, search, count, change or delete a customer of tenant A. */
+export class CustomerIsolationProbe implements IsolationProbe<Fixture> {
+  readonly kind = 'customers';
+
+  constructor(
+    private readonly customers: CustomerService,
+    private readonly contacts: CustomerContactsService,
+    private readonly revenue: CustomerRevenueService,
+    private readonly stats: CustomerStatisticsService,
+    private readonly repo: CustomerRepository,
+    private readonly companies: CompanyService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async plant(): Promise<Fixture> {
+    const token = `isoprobe${randomBytes(6).toString('hex')}`;
+    const company = await this.companies.create({ name: `isolation-probe-${token}` });
+    try {
+      let customer = await this.customers.create({
+        companyId: company.id,
+        name: `Probe ${token}`,
+        email: `${token}@probe.example`,
+        tags: [token],
+        contacts: [{ name: `Contact ${token}` }],
+      });
+      customer = await this.revenue.record(customer.id, { amount: 10, purchasedAt: new Date().toISOString() });
+      return { companyId: company.id, token, customer };
+    } catch (e) {
+      await this.companies.remove(company.id);
+      throw e;
+    }
+  }
+
+  async attack(f: Fixture): Promise<IsolationCheck[]> {
+    const id = f.customer.id;
+    const contactId = f.customer.contacts[0].id;
+    const found = (list: CustomerResponse[]) => list.filter((c) => c.id === id);
+    return Promise.all([
+      expectHidden('get by id from tenant B', () => this.customers.get(id)),
+      expectHidden('list from tenant B', async () => found((await this.customers.list({ limit: 100 })).data)),
+      expectHidden('list by company from tenant B', () => this.customers.list({ companyId: f.companyId })),
+      expectHidden('search from tenant B', async () => found((await this.customers.list({ q: f.token })).data)),
+      expectHidden('recent from tenant B', async () => found((await this.customers.recent({ limit: 100 })).data)),
+      expectHidden('statistics of the company from tenant B', () => this.stats.statistics({ companyId: f.companyId })),
+      expectHidden('update from tenant B', () => this.customers.update(id, { name: 'hijacked' })),
+      expectHidden('status change from tenant B', () =>
+        this.customers.setStatus(id, { status: CustomerStatus.CHURNED }),
+      ),
+      expectHidden('assign from tenant B', () => this.customers.assign(id, { userId: 'intruder' })),
+      expectHidden('add contact from tenant B', () => this.contacts.add(id, { name: 'intruder' })),
+      expectHidden('make primary from tenant B', () => this.contacts.makePrimary(id, contactId)),
+      expectHidden('revenue from tenant B', () =>
+        this.revenue.record(id, { amount: 1, purchasedAt: new Date().toISOString() }),
+      ),
+      expectHidden('history from tenant B', () => this.customers.history(id, {})),
+      expectHidden('delete from tenant B', () => this.customers.remove(id)),
+      expectHidden('restore from tenant B', () => this.customers.restore(id)),
+    ]);
+  }
+
+  async verify(f: Fixture): Promise<IsolationCheck[]> {
+    const now = await this.customers.get(f.customer.id);
+    const same = JSON.stringify(now) === JSON.stringify(f.customer);
+    const stats = await this.stats.statistics({ companyId: f.companyId });
+    const counted = stats.totalCustomers === 1 && stats.totalRevenue === 10;
+    return [
+      { name: 'unchanged in tenant A', passed: same, detail: same ? `version ${now.version} intact` : 'changed' },
+      { name: 'statistics unchanged in tenant A', passed: counted, detail: JSON.stringify(stats).slice(0, 200) },
+    ];
+  }
+
+  async cleanup(f: Fixture): Promise<void> {
+    await this.repo.remove(f.customer.id);
+    await this.audit.removeFor(CUSTOMER_ENTITY, f.customer.id);
+    await this.companies.remove(f.companyId);
+  }
+}

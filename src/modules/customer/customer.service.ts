@@ -1,0 +1,314 @@
+import { Injectable } from '@nestjs/common';
+import { Types } from 'mongoose';
+import {
+  canonical,
+  decodeCursor,
+  DomainError,
+  ErrorKind,
+  keysetFilter,
+  normaliseTag,
+  normaliseTags,
+  pageOf,
+  parseSort,
+  queryScope,
+  sortStage,
+} from '@app/common';
+import { TenantContext } from '@app/tenancy';
+import { AuditService } from '../audit/audit.service';
+import type { AuditPageResponse } from '../audit/dto/audit-event.response';
+import type { AuditPageQueryDto } from '../audit/dto/audit-page-query.dto';
+import { CompanyService } from '../tenant/company.service';
+import { initialContacts } from './contact-rules';
+import { CUSTOMER_ENTITY, CustomerWriter } from './customer-writer';
+import {
+  CUSTOMER_SORT_FIELDS,
+  customerListFilter,
+  customerSearchTokens,
+  DEFAULT_CUSTOMER_SORT,
+} from './customer-search';
+import { CustomerSource, CustomerStatus, MAX_STATUS_HISTORY, MAX_TAGS } from './customer.enums';
+import { CustomerError, CustomerErrorCode } from './customer.errors';
+import { toCustomerResponse } from './customer.mapper';
+import { CustomerRepository } from './customer.repository';
+import type { CreateCustomerDto } from './dto/create-customer.dto';
+import type { AddTagsDto, AssignCustomerDto, SetStatusDto } from './dto/customer-actions.dto';
+import type { CustomerListResponse, CustomerPageResponse, CustomerResponse } from './dto/customer.response';
+import type { ListCustomersQueryDto, RecentCustomersQueryDto } from './dto/list-customers-query.dto';
+import type { UpdateCustomerDto } from './dto/update-customer.dto';
+import { CustomerEventName } from './events/customer.events';
+import type { Customer } from './schemas/customer.schema';
+
+export interface CreateCustomerOptions {
+  /**
+   * Lead conversion: the customer's `_id` becomes the lead's id and its source
+   * `lead_conversion`. A second create for the same lead returns the existing customer.
+   */
+  leadId?: string;
+}
+
+const DEFAULT_PAGE = 25;
+const DEFAULT_RECENT = 10;
+
+/** Plain fields PATCH may change, in the order they are compared. */
+const PATCHABLE = [
+  'name',
+  'source',
+  'email',
+  'phone',
+  'website',
+  'industry',
+  'size',
+  'address',
+  'notes',
+  'tags',
+] as const;
+
+/**
+ * Customers of the current tenant: the module's public API (the Lead module converts leads
+ * through `create`). Every read honours soft deletion and the principal's `companies` claim;
+ * every write goes through CustomerWriter (version-checked, audited, evented).
+ */
+@Injectable()
+export class CustomerService {
+  constructor(
+    private readonly repo: CustomerRepository,
+    private readonly writer: CustomerWriter,
+    private readonly companies: CompanyService,
+    private readonly audit: AuditService,
+    private readonly context: TenantContext,
+  ) {}
+
+  /**
+   * Creates a customer under a visible company of the tenant (else 422). With `leadId` the
+   * lead's ObjectId becomes the customer's `_id`: the unique `_id` index (enforced by every
+   * server, unlike a unique index on an optional leadId field, which FerretDB's ignored
+   * `sparse` breaks) makes concurrent or retried conversions yield exactly one customer in one
+   * write, with no second collection to keep consistent without transactions.
+   */
+  async create(dto: CreateCustomerDto, opts: CreateCustomerOptions = {}): Promise<CustomerResponse> {
+    await this.companyForWrite(dto.companyId);
+    if (opts.leadId !== undefined && !Types.ObjectId.isValid(opts.leadId)) {
+      throw new DomainError(ErrorKind.BAD_REQUEST, 'request.invalid_id', 'leadId must be a 24-character hex id.');
+    }
+    const actor = this.context.actor;
+    const at = new Date();
+    const status = dto.status ?? CustomerStatus.ACTIVE;
+    const fields = {
+      companyId: dto.companyId,
+      name: dto.name,
+      email: dto.email ?? null,
+      phone: dto.phone ?? null,
+      website: dto.website ?? null,
+      tags: normaliseTags(dto.tags ?? []),
+      contacts: initialContacts(dto.contacts ?? []),
+    };
+    const doc: Customer & { _id: Types.ObjectId } = {
+      ...fields,
+      _id: new Types.ObjectId(opts.leadId),
+      nameSort: dto.name.toLowerCase(),
+      status,
+      source: opts.leadId ? CustomerSource.LEAD_CONVERSION : (dto.source ?? CustomerSource.DIRECT),
+      industry: dto.industry ?? null,
+      size: dto.size ?? null,
+      address: dto.address ? addressOf(dto.address) : null,
+      notes: dto.notes ?? null,
+      assignedTo: dto.assignedTo ?? null,
+      totalRevenueMinor: 0,
+      purchaseCount: 0,
+      revenueRefs: [],
+      leadId: opts.leadId ?? null,
+      statusHistory: [{ from: null, to: status, reason: null, by: actor, at }],
+      searchTokens: customerSearchTokens(fields),
+      deletedAt: null,
+      createdBy: actor,
+      updatedBy: actor,
+      createdAt: at,
+      updatedAt: at,
+      version: 1,
+    };
+    try {
+      const created = toCustomerResponse(await this.repo.insert(doc));
+      await this.writer.publish(CustomerEventName.CREATED, null, created, at);
+      return created;
+    } catch (e) {
+      if (opts.leadId && (e as { code?: number }).code === 11000) return this.existingForLead(opts.leadId);
+      throw e;
+    }
+  }
+
+  async get(id: string): Promise<CustomerResponse> {
+    return toCustomerResponse(await this.writer.load(id));
+  }
+
+  async list(query: ListCustomersQueryDto): Promise<CustomerPageResponse> {
+    if (query.companyId) await this.companies.assertVisible(query.companyId);
+    const spec = parseSort(query.sort, CUSTOMER_SORT_FIELDS, DEFAULT_CUSTOMER_SORT);
+    const limit = query.limit ?? DEFAULT_PAGE;
+    const { companyId, status, source, assignedTo, tag, q, updatedSince } = query;
+    const scope = queryScope({ companyId, status, source, assignedTo, tag, q, updatedSince });
+    const position = query.cursor ? decodeCursor(query.cursor, spec, scope) : undefined;
+    const filter = customerListFilter(query, this.context.principal.companies);
+    if (!filter) return { data: [], nextCursor: null };
+    const where = position ? { $and: [filter, keysetFilter(spec, position)] } : filter;
+    const rows = await this.repo.find(where, sortStage(spec), limit + 1);
+    const page = pageOf(rows, limit, spec, scope);
+    return { data: page.rows.map(toCustomerResponse), nextCursor: page.nextCursor };
+  }
+
+  /** Most recently updated first. */
+  async recent(query: RecentCustomersQueryDto): Promise<CustomerListResponse> {
+    if (query.companyId) await this.companies.assertVisible(query.companyId);
+    const filter = customerListFilter({ companyId: query.companyId }, this.context.principal.companies);
+    const rows = await this.repo.find(filter ?? {}, { updatedAt: -1, _id: -1 }, query.limit ?? DEFAULT_RECENT);
+    return { data: rows.map(toCustomerResponse) };
+  }
+
+  /** PATCH: changes the given fields; a body that changes nothing writes nothing. */
+  update(id: string, dto: UpdateCustomerDto, expectedVersion?: number): Promise<CustomerResponse> {
+    const next: Partial<Customer> = {};
+    for (const key of PATCHABLE) {
+      const value = dto[key];
+      if (value === undefined) continue;
+      Object.assign(next, { [key]: key === 'address' && value ? addressOf(dto.address ?? {}) : value });
+    }
+    return this.writer.mutate(
+      id,
+      CustomerEventName.UPDATED,
+      (current) => {
+        const set: Partial<Customer> = {};
+        for (const [key, value] of Object.entries(next)) {
+          if (canonical(current[key as keyof Customer]) !== canonical(value)) Object.assign(set, { [key]: value });
+        }
+        if (set.name !== undefined) set.nameSort = set.name.toLowerCase();
+        return Object.keys(set).length ? { set } : null;
+      },
+      { expectedVersion },
+    );
+  }
+
+  /** Soft delete: hidden from every read until restored or purged. */
+  remove(id: string, expectedVersion?: number): Promise<CustomerResponse> {
+    return this.writer.mutate(
+      id,
+      CustomerEventName.DELETED,
+      (_current, at) => ({ set: { deletedAt: at }, changes: { deletedAt: { from: null, to: at.toISOString() } } }),
+      { expectedVersion },
+    );
+  }
+
+  /** Brings a soft-deleted customer back; a live one is returned unchanged. */
+  async restore(id: string): Promise<CustomerResponse> {
+    const current = await this.writer.load(id, 'any');
+    if (current.deletedAt) await this.companyForRestore(current.companyId);
+    return this.writer.mutate(
+      id,
+      CustomerEventName.RESTORED,
+      (c) =>
+        c.deletedAt
+          ? { set: { deletedAt: null }, changes: { deletedAt: { from: c.deletedAt.toISOString(), to: null } } }
+          : null,
+      { liveness: 'any' },
+    );
+  }
+
+  /** Appends {from, to, reason, by, at} to the status history; the same status is a no-op. */
+  setStatus(id: string, dto: SetStatusDto, expectedVersion?: number): Promise<CustomerResponse> {
+    return this.writer.mutate(
+      id,
+      CustomerEventName.STATUS_CHANGED,
+      (c, at) => {
+        if (c.status === dto.status) return null;
+        const entry = { from: c.status, to: dto.status, reason: dto.reason ?? null, by: this.context.actor, at };
+        return { set: { status: dto.status, statusHistory: [...c.statusHistory, entry].slice(-MAX_STATUS_HISTORY) } };
+      },
+      { expectedVersion },
+    );
+  }
+
+  assign(id: string, dto: AssignCustomerDto, expectedVersion?: number): Promise<CustomerResponse> {
+    return this.writer.mutate(
+      id,
+      CustomerEventName.ASSIGNED,
+      (c) => (c.assignedTo === dto.userId ? null : { set: { assignedTo: dto.userId } }),
+      { expectedVersion },
+    );
+  }
+
+  addTags(id: string, dto: AddTagsDto): Promise<CustomerResponse> {
+    return this.writer.mutate(id, CustomerEventName.UPDATED, (c) => {
+      const tags = normaliseTags([...c.tags, ...dto.tags]);
+      if (tags.length === c.tags.length) return null;
+      if (tags.length > MAX_TAGS) {
+        throw new CustomerError(CustomerErrorCode.TOO_MANY_TAGS, `A customer can have at most ${MAX_TAGS} tags.`);
+      }
+      return { set: { tags } };
+    });
+  }
+
+  removeTag(id: string, tag: string): Promise<CustomerResponse> {
+    const gone = normaliseTag(tag);
+    return this.writer.mutate(id, CustomerEventName.UPDATED, (c) =>
+      c.tags.includes(gone) ? { set: { tags: c.tags.filter((t) => t !== gone) } } : null,
+    );
+  }
+
+  /** The customer's audit trail, newest first. */
+  async history(id: string, page: AuditPageQueryDto): Promise<AuditPageResponse> {
+    await this.writer.load(id);
+    return this.audit.history(CUSTOMER_ENTITY, id, page);
+  }
+
+  /** Company deletion veto: a company with live customers can not go. */
+  async companyInUse(companyId: string): Promise<string | null> {
+    return (await this.repo.existsInCompany(companyId))
+      ? `Company ${companyId} still has customers; delete them first.`
+      : null;
+  }
+
+  private async existingForLead(leadId: string): Promise<CustomerResponse> {
+    const existing = await this.writer.load(leadId, 'any');
+    if (existing.deletedAt) {
+      throw new CustomerError(
+        CustomerErrorCode.LEAD_CUSTOMER_DELETED,
+        `The customer converted from lead ${leadId} was deleted; restore it instead.`,
+        { customerId: leadId },
+      );
+    }
+    return toCustomerResponse(existing);
+  }
+
+  private async companyForWrite(companyId: string): Promise<void> {
+    try {
+      await this.companies.assertVisible(companyId);
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+      throw new CustomerError(
+        CustomerErrorCode.COMPANY_NOT_FOUND,
+        `Company ${companyId} does not exist in this tenant (or is not visible to you).`,
+      );
+    }
+  }
+
+  private async companyForRestore(companyId: string): Promise<void> {
+    try {
+      await this.companies.assertVisible(companyId);
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+      throw new CustomerError(CustomerErrorCode.COMPANY_GONE, `The customer's company ${companyId} no longer exists.`);
+    }
+  }
+}
+
+function isNotFound(e: unknown): boolean {
+  return e instanceof DomainError && e.kind === ErrorKind.NOT_FOUND;
+}
+
+function addressOf(a: NonNullable<CreateCustomerDto['address']>): NonNullable<Customer['address']> {
+  return {
+    street: a.street ?? null,
+    city: a.city ?? null,
+    region: a.region ?? null,
+    postalCode: a.postalCode ?? null,
+    country: a.country ?? null,
+  };
+}

@@ -1,0 +1,117 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsEmail,
+  IsEnum,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Length,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import { PHONE_PATTERN } from '@app/common';
+import { CustomerSize, CustomerSource, CustomerStatus, MAX_CONTACTS, MAX_TAGS } from '../customer.enums';
+import { AddressDto } from './address.dto';
+import { CreateContactDto } from './contact.dto';
+import { toEmail, toPhone, toTags, toWebsite, trim } from './transforms';
+
+const OBJECT_ID = /^[0-9a-f]{24}$/;
+
+/** Fields a client may set on create and (all but companyId/status/assignee/contacts) on PATCH. */
+export class CustomerFieldsDto {
+  @ApiProperty({ example: 'Acme Corp', minLength: 1, maxLength: 200 })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 200)
+  name: string;
+
+  @ApiPropertyOptional({ enum: CustomerSource, default: CustomerSource.DIRECT })
+  @IsOptional()
+  @IsEnum(CustomerSource)
+  source?: CustomerSource;
+
+  @ApiPropertyOptional({ example: 'billing@acme.com', nullable: true, description: 'Trimmed and lower-cased' })
+  @IsOptional()
+  @Transform(toEmail)
+  @IsEmail()
+  @MaxLength(254)
+  email?: string | null;
+
+  @ApiPropertyOptional({ example: '+1 (555) 123-4567', nullable: true, description: 'Stored as + and 6-15 digits' })
+  @IsOptional()
+  @Transform(toPhone)
+  @IsString()
+  @Matches(PHONE_PATTERN, { message: 'phone must have 6-15 digits' })
+  phone?: string | null;
+
+  @ApiPropertyOptional({ example: 'acme.com', nullable: true, description: 'http(s) only; https:// is added' })
+  @IsOptional()
+  @Transform(toWebsite)
+  @IsString()
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true }, { message: 'website must be an http(s) URL' })
+  @MaxLength(2048)
+  website?: string | null;
+
+  @ApiPropertyOptional({ example: 'Manufacturing', nullable: true, maxLength: 100 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(100)
+  industry?: string | null;
+
+  @ApiPropertyOptional({ enum: CustomerSize, nullable: true })
+  @IsOptional()
+  @IsEnum(CustomerSize)
+  size?: CustomerSize | null;
+
+  @ApiPropertyOptional({ type: AddressDto, nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AddressDto)
+  address?: AddressDto | null;
+
+  @ApiPropertyOptional({ nullable: true, maxLength: 5000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(5000)
+  notes?: string | null;
+
+  @ApiPropertyOptional({ type: [String], example: ['vip', 'key account'], maxItems: MAX_TAGS })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_TAGS)
+  @IsString({ each: true })
+  @Length(1, 50, { each: true })
+  @Transform(toTags)
+  tags?: string[];
+}
+
+export class CreateCustomerDto extends CustomerFieldsDto {
+  @ApiProperty({ description: 'A company of the caller tenant', example: '665f1c2e8b3e4a1d2c3b4a59' })
+  @IsString()
+  @Matches(OBJECT_ID, { message: 'companyId must be a 24-character hex id' })
+  companyId: string;
+
+  @ApiPropertyOptional({ enum: CustomerStatus, default: CustomerStatus.ACTIVE })
+  @IsOptional()
+  @IsEnum(CustomerStatus)
+  status?: CustomerStatus;
+
+  @ApiPropertyOptional({ nullable: true, description: 'User id (token sub) of the owner', maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  assignedTo?: string | null;
+
+  @ApiPropertyOptional({ type: [CreateContactDto], maxItems: MAX_CONTACTS })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_CONTACTS)
+  @ValidateNested({ each: true })
+  @Type(() => CreateContactDto)
+  contacts?: CreateContactDto[];
+}

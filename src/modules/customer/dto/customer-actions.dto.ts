@@ -1,0 +1,76 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsEnum,
+  IsISO8601,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
+import { CustomerStatus, MAX_TAGS } from '../customer.enums';
+import { toTags, trim } from './transforms';
+
+export class SetStatusDto {
+  @ApiProperty({ enum: CustomerStatus })
+  @IsEnum(CustomerStatus)
+  status: CustomerStatus;
+
+  @ApiPropertyOptional({ maxLength: 500, nullable: true, example: 'Contract not renewed' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(500)
+  reason?: string | null;
+}
+
+export class AssignCustomerDto {
+  @ApiProperty({ nullable: true, type: String, description: 'User id (token sub); null unassigns', example: 'user-7' })
+  @ValidateIf((o: AssignCustomerDto) => o.userId !== null)
+  @IsString()
+  @Length(1, 200)
+  userId: string | null;
+}
+
+export class AddTagsDto {
+  @ApiProperty({ type: [String], example: ['vip', 'renewal-2025'], minItems: 1, maxItems: MAX_TAGS })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_TAGS)
+  @IsString({ each: true })
+  @Length(1, 50, { each: true })
+  @Transform(toTags)
+  tags: string[];
+}
+
+export class RecordRevenueDto {
+  @ApiProperty({
+    example: 1299.99,
+    description: 'In major currency units, > 0, at most 2 decimals; stored as integer cents',
+  })
+  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
+  @Min(0.01)
+  @Max(1_000_000_000)
+  amount: number;
+
+  @ApiProperty({ example: '2025-03-01T12:00:00Z' })
+  @IsISO8601({ strict: true })
+  purchasedAt: string;
+
+  @ApiPropertyOptional({
+    example: 'INV-2025-0042',
+    description: 'Invoice or order id: a retried call with the same reference counts once',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[\x21-\x7e]{1,100}$/, { message: 'reference must be 1-100 visible ASCII characters' })
+  reference?: string;
+}

@@ -1,0 +1,36 @@
+import { ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsEnum, IsString, Length, ValidateIf } from 'class-validator';
+import { CustomerSource, MAX_TAGS } from '../customer.enums';
+import { CustomerFieldsDto } from './create-customer.dto';
+import { toTags, trim } from './transforms';
+
+const present = (key: keyof UpdateCustomerDto) => (o: UpdateCustomerDto) => o[key] !== undefined;
+
+/**
+ * PATCH body: any subset of the plain fields; null clears an optional one (but not name,
+ * source or tags). Status, assignee and contacts have their own routes (they keep history and
+ * emit their own events); companyId is fixed at create.
+ */
+export class UpdateCustomerDto extends PartialType(OmitType(CustomerFieldsDto, ['name', 'source', 'tags'] as const)) {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
+  @ValidateIf(present('name'))
+  @Transform(trim)
+  @IsString()
+  @Length(1, 200)
+  name?: string;
+
+  @ApiPropertyOptional({ enum: CustomerSource })
+  @ValidateIf(present('source'))
+  @IsEnum(CustomerSource)
+  source?: CustomerSource;
+
+  @ApiPropertyOptional({ type: [String], description: 'Replaces all tags', maxItems: MAX_TAGS })
+  @ValidateIf(present('tags'))
+  @IsArray()
+  @ArrayMaxSize(MAX_TAGS)
+  @IsString({ each: true })
+  @Length(1, 50, { each: true })
+  @Transform(toTags)
+  tags?: string[];
+}
