@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection, Model, Schema } from 'mongoose';
 
@@ -22,6 +23,17 @@ export class TenantConnectionRegistry {
 
   modelNames(): string[] {
     return [...this.schemas.keys()];
+  }
+
+  /**
+   * A fingerprint of every tenant collection and its index definitions. It changes whenever a
+   * module adds a collection or an index, which is how `npm run migrate` knows a tenant is behind.
+   */
+  indexSetHash(): string {
+    const set = [...this.schemas.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, schema]) => [name, schema.get('collection') ?? null, schema.indexes()]);
+    return createHash('sha256').update(JSON.stringify(set)).digest('hex').slice(0, 16);
   }
 
   database(dbName: string): Connection {

@@ -15,6 +15,8 @@ const TenantRecordSchema = new Schema<TenantRecord>(
     createdBy: { type: String, required: true },
     updatedAt: { type: Date, required: true },
     updatedBy: { type: String, required: true },
+    indexSetHash: { type: String },
+    indexesAppliedAt: { type: Date },
   },
   { collection: 'tenants', versionKey: false, autoIndex: false, strict: 'throw' },
 );
@@ -103,6 +105,14 @@ export class TenantDirectory {
       .exec();
     this.invalidate(slug);
     return updated;
+  }
+
+  /** Records that the tenant database has the index set `hash`; false if the tenant is gone. */
+  async markIndexesApplied(slug: string, hash: string): Promise<boolean> {
+    const res = await this.model()
+      .updateOne({ _id: slug }, { $set: { indexSetHash: hash, indexesAppliedAt: new Date() } })
+      .exec();
+    return res.matchedCount === 1;
   }
 
   async remove(slug: string): Promise<boolean> {

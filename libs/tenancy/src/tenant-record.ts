@@ -13,6 +13,9 @@ export interface TenantRecord {
   createdBy: string;
   updatedAt: Date;
   updatedBy: string;
+  /** Hash of the index set last applied to the tenant database (`npm run migrate`); absent: unknown. */
+  indexSetHash?: string;
+  indexesAppliedAt?: Date;
 }
 
 /** What a request needs to know about its tenant. */

@@ -1,0 +1,127 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { parseArgs } from 'node:util';
+import { validateEnv } from '@app/common';
+import { TenantConnectionRegistry, TenantDirectory, type TenantRecord } from '@app/tenancy';
+import { openDatabase } from './embedded-db';
+
+export interface MigrateOptions {
+  /** Only these tenant slugs (default: every tenant in the registry). */
+  tenants?: string[];
+  /** Re-apply even where the recorded index set is current. */
+  force?: boolean;
+  /** One line per tenant and a summary; default: stdout. */
+  log?: (line: string) => void;
+  /** Called after each tenant is done (tests use it to simulate a crash part-way). */
+  afterTenant?: (slug: string, position: number) => void | Promise<void>;
+}
+
+export interface MigrateReport {
+  indexSetHash: string;
+  total: number;
+  applied: string[];
+  skipped: string[];
+  failed: Array<{ slug: string; error: string }>;
+}
+
+/**
+ * Applies the current index set (every collection registered through TenancyModule.forFeature,
+ * with its indexes) to each tenant database, and records the set's hash on the tenant. A tenant
+ * whose recorded hash is current is skipped, so a second run does nothing and a run that stopped
+ * part-way (crash, Ctrl-C) resumes with the tenants it had not reached. Creating collections and
+ * indexes is idempotent, so a tenant interrupted mid-way is simply done again.
+ */
+export async function migrateTenantIndexes(
+  app: INestApplicationContext,
+  opts: MigrateOptions = {},
+): Promise<MigrateReport> {
+  const connections = app.get(TenantConnectionRegistry);
+  const directory = app.get(TenantDirectory);
+  const log = opts.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const hash = connections.indexSetHash();
+  const wanted = opts.tenants ? new Set(opts.tenants) : undefined;
+  const tenants = (await directory.list()).filter((t) => !wanted || wanted.has(t._id));
+  const report: MigrateReport = { indexSetHash: hash, total: tenants.length, applied: [], skipped: [], failed: [] };
+  log(`index set ${hash} (${connections.modelNames().sort().join(', ')}) → ${tenants.length} tenant database(s)`);
+
+  for (const [i, listed] of tenants.entries()) {
+    const position = `[${i + 1}/${tenants.length}]`;
+    // Read again: the list may be minutes old on a large registry, and a tenant deleted since
+    // must not get its database re-created by us.
+    const tenant: TenantRecord | null = await directory.get(listed._id);
+    if (!tenant) {
+      log(`${position} ${listed._id} gone, skipped`);
+      report.skipped.push(listed._id);
+    } else if (tenant.indexSetHash === hash && !opts.force) {
+      log(`${position} ${tenant._id} current, skipped`);
+      report.skipped.push(tenant._id);
+    } else {
+      const started = Date.now();
+      try {
+        await connections.provision(tenant.dbName);
+        await directory.markIndexesApplied(tenant._id, hash);
+        log(`${position} ${tenant._id} ok (${Date.now() - started} ms)`);
+        report.applied.push(tenant._id);
+      } catch (e) {
+        const error = (e as Error).message;
+        log(`${position} ${tenant._id} FAILED: ${error}`);
+        report.failed.push({ slug: tenant._id, error });
+      }
+    }
+    await opts.afterTenant?.(listed._id, i + 1);
+  }
+  log(
+    `done: ${report.applied.length} applied, ${report.skipped.length} skipped, ${report.failed.length} failed` +
+      (report.failed.length ? ' (run again to retry the failed ones)' : ''),
+  );
+  return report;
+}
+
+const USAGE = `npm run migrate -- [--tenant <slug> ...] [--force]
+
+Applies the current index set to every tenant database (or the named ones), one line per tenant.
+Tenants already at the current index set are skipped; after a crash, run it again to resume.
+MONGODB_URI selects the server; without it, the embedded FerretDB under DATA_DIR is used.`;
+
+/** `npm run migrate`: the CLI around migrateTenantIndexes, against MONGODB_URI or the embedded FerretDB. */
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      tenant: { type: 'string', multiple: true },
+      force: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const config = validateEnv(process.env);
+  const db = await openDatabase(config);
+  process.env.MONGODB_URI = db.uri;
+  try {
+    // Imported only now: the application reads its configuration when its module loads.
+    const { NestFactory } = await import('@nestjs/core');
+    const { AppModule } = await import('../src/app.module');
+    const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
+    try {
+      const report = await migrateTenantIndexes(app, { tenants: values.tenant, force: values.force });
+      return report.failed.length ? 1 : 0;
+    } finally {
+      await app.close();
+    }
+  } finally {
+    await db.stop();
+  }
+}
+
+if (require.main === module) {
+  // Ctrl-C: exit through the exit hooks, which stop an embedded FerretDB; the next run resumes.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+  main().then(
+    (code) => process.exit(code),
+    (e: Error) => {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(1);
+    },
+  );
+}
