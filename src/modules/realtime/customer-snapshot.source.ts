@@ -1,8 +1,7 @@
-import type { CustomerSnapshot } from '../customer/events/customer.events';
-
 /** One page of customers, the same shape as `GET /api/v1/customers?companyId=`. */
 export interface CustomerPage {
-  data: CustomerSnapshot[];
+  /** Customers exactly as the HTTP API returns them (opaque to this module). */
+  data: object[];
   nextCursor: string | null;
 }
 

@@ -1,5 +1,7 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { IsolationProbeRegistry, TenancyModule, TenantContext } from '@app/tenancy';
+import { CustomerModule } from '../customer/customer.module';
+import { CustomerService } from '../customer/customer.service';
 import { CompanyService } from '../tenant/company.service';
 import { TenantModule } from '../tenant/tenant.module';
 import { CustomerEventLog } from './customer-event-log.service';
@@ -13,18 +15,19 @@ import { DEFAULT_REALTIME_OPTIONS, REALTIME_OPTIONS } from './realtime.options';
 import { RealtimeCounter, RealtimeCounterSchema } from './schemas/realtime-counter.schema';
 import { RealtimeEvent, RealtimeEventSchema } from './schemas/realtime-event.schema';
 
-// TODO(customer module): replace with CustomerService's first page once it lands.
-const emptySnapshots: CustomerSnapshotSource = {
-  firstPage: () => Promise.resolve({ data: [], nextCursor: null }),
-};
+/** The snapshot is the customer module's own first page, with its visibility rules. */
+const customerSnapshots = (customers: CustomerService): CustomerSnapshotSource => ({
+  firstPage: (companyId) => customers.list({ companyId }),
+});
 
 /**
- * Live customer changes over Socket.IO, one room per company. Listens to customer events only;
- * no module imports this one.
+ * Live customer changes over Socket.IO, one room per company. Listens to customer events and
+ * reads snapshots through CustomerService; no module imports this one.
  */
 @Module({
   imports: [
     TenantModule,
+    CustomerModule,
     TenancyModule.forFeature([
       { name: RealtimeEvent.name, schema: RealtimeEventSchema },
       { name: RealtimeCounter.name, schema: RealtimeCounterSchema },
@@ -37,7 +40,7 @@ const emptySnapshots: CustomerSnapshotSource = {
     CustomerEventLog,
     CustomerEventRelay,
     { provide: REALTIME_OPTIONS, useValue: DEFAULT_REALTIME_OPTIONS },
-    { provide: CUSTOMER_SNAPSHOT_SOURCE, useValue: emptySnapshots },
+    { provide: CUSTOMER_SNAPSHOT_SOURCE, inject: [CustomerService], useFactory: customerSnapshots },
   ],
 })
 export class RealtimeModule implements OnModuleInit {
