@@ -9,6 +9,7 @@ import { customerSearchTokens, SEARCHABLE_FIELDS } from './customer-search';
 import { contactNotFound, CustomerError, CustomerErrorCode, customerNotFound } from './customer.errors';
 import { toCustomerResponse } from './customer.mapper';
 import { CustomerRepository, Liveness } from './customer.repository';
+import { KeyedLock } from './keyed-lock';
 import type { CustomerResponse } from './dto/customer.response';
 import { CustomerDomainEvent, CustomerEventName } from './events/customer.events';
 import type { Customer, CustomerLean } from './schemas/customer.schema';
@@ -46,6 +47,8 @@ export interface MutateOptions {
 @Injectable()
 export class CustomerWriter {
   private readonly logger = new Logger(CustomerWriter.name);
+  /** Per-customer serialisation in this process: see KeyedLock for the FerretDB reason. */
+  private readonly lock = new KeyedLock();
 
   constructor(
     private readonly repo: CustomerRepository,
@@ -62,11 +65,20 @@ export class CustomerWriter {
     return row;
   }
 
-  async mutate(
+  mutate(
     id: string,
     event: CustomerEventName,
     change: (current: CustomerLean, at: Date) => CustomerUpdate | null,
     opts: MutateOptions = {},
+  ): Promise<CustomerResponse> {
+    return this.lock.run(`${this.context.dbName}:${id}`, () => this.mutateNow(id, event, change, opts));
+  }
+
+  private async mutateNow(
+    id: string,
+    event: CustomerEventName,
+    change: (current: CustomerLean, at: Date) => CustomerUpdate | null,
+    opts: MutateOptions,
   ): Promise<CustomerResponse> {
     const liveness = opts.liveness ?? 'live';
     for (let attempt = 1; ; attempt++) {

@@ -70,7 +70,9 @@ export class IdempotencyStore {
           headers: {},
         };
       }
-      if (existing.lockedUntil <= now && (await this.takeOver(model, existing, now))) return { kind: 'proceed', id };
+      if (existing.lockedUntil <= now && (await this.takeOver(model, existing, req, now))) {
+        return { kind: 'proceed', id };
+      }
       if (Date.now() >= deadline) {
         throw new IdempotencyError(
           IdempotencyErrorCode.IN_PROGRESS,
@@ -146,12 +148,18 @@ export class IdempotencyStore {
     }
   }
 
-  /** A claim whose request died (crash, lost connection) is taken over by exactly one retry. */
-  private async takeOver(model: Model<IdempotencyRecord>, stale: IdempotencyRecord, now: Date): Promise<boolean> {
-    const res = await model.updateOne(
-      { _id: stale._id, state: IdempotencyState.PENDING, lockedUntil: stale.lockedUntil },
-      { $set: { lockedUntil: new Date(now.getTime() + LOCK_MS) } },
-    );
-    return res.modifiedCount === 1;
+  /**
+   * A claim whose request died (crash, lost connection) is taken over by exactly one retry:
+   * delete the stale claim, then claim anew with an insert, the one write that is atomic on
+   * every server (FerretDB applies conditional updates without isolation).
+   */
+  private async takeOver(
+    model: Model<IdempotencyRecord>,
+    stale: IdempotencyRecord,
+    req: IdempotencyRequest,
+    now: Date,
+  ): Promise<boolean> {
+    await model.deleteOne({ _id: stale._id, state: IdempotencyState.PENDING, lockedUntil: stale.lockedUntil });
+    return this.claim(model, stale._id, req, now);
   }
 }
