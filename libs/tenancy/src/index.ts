@@ -6,3 +6,4 @@ export * from './tenant-directory';
 export * from './tenant-model';
 export * from './tenant-record';
 export * from './tenant-runner';
+export * from './record-lock';

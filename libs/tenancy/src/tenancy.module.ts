@@ -5,6 +5,7 @@ import type { Schema } from 'mongoose';
 import { ClsModule } from 'nestjs-cls';
 import { AppConfig, requestIdOf } from '@app/common';
 import { IsolationProbeRegistry } from './isolation-probe';
+import { RecordLock } from './record-lock';
 import { TenantConnectionRegistry } from './tenant-connection.registry';
 import { TenantContext } from './tenant-context';
 import { TenantDirectory } from './tenant-directory';
@@ -18,7 +19,7 @@ export interface TenantModelDefinition {
 
 const tenantContextFeature = ClsModule.forFeature(TenantContext);
 
-const SHARED = [TenantConnectionRegistry, TenantDirectory, TenantRunner, IsolationProbeRegistry];
+const SHARED = [TenantConnectionRegistry, TenantDirectory, TenantRunner, IsolationProbeRegistry, RecordLock];
 
 @Global()
 @Module({})
