@@ -15,6 +15,9 @@ import {
   validateEnv,
 } from '@app/common';
 import { TenancyModule } from '@app/tenancy';
+import { AuditModule } from './modules/audit/audit.module';
+import { CustomerModule } from './modules/customer/customer.module';
+import { LeadModule } from './modules/lead/lead.module';
 import { HealthModule } from './modules/health/health.module';
 import { RealtimeModule } from './modules/realtime/realtime.module';
 import { RateLimitModule } from './modules/rate-limit/rate-limit.module';
@@ -58,7 +61,10 @@ type LoggedRequest = IncomingMessage & { tenantId?: string; userId?: string; ori
     RateLimitModule,
     HealthModule,
     TenantModule,
+    AuditModule,
+    CustomerModule,
     RealtimeModule,
+    LeadModule,
   ],
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -13,3 +13,4 @@ export * from './validation/validation';
 export * from './http/timeout.interceptor';
 export * from './listing';
 export * from './idempotency';
+export * from './http/etag';

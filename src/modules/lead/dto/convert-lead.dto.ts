@@ -1,0 +1,63 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsEnum, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { CustomerSize, CustomerStatus } from '../../customer/customer.enums';
+import { NormaliseWebsite, TrimString } from './lead-transforms';
+
+/** Customer fields the lead does not carry, or overrides of those it does. */
+export class ConvertLeadDto {
+  @ApiPropertyOptional({
+    example: 'Initech',
+    maxLength: 200,
+    description: 'Customer name (default: the lead company name, else its name)',
+  })
+  @IsOptional()
+  @TrimString()
+  @IsString()
+  @Length(1, 200)
+  name?: string;
+
+  @ApiPropertyOptional({ example: 'Software', maxLength: 100 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  industry?: string;
+
+  @ApiPropertyOptional({ enum: CustomerSize })
+  @IsOptional()
+  @IsEnum(CustomerSize)
+  size?: CustomerSize;
+
+  @ApiPropertyOptional({ example: 'https://initech.com' })
+  @IsOptional()
+  @NormaliseWebsite()
+  @IsString()
+  @Matches(/^https?:\/\//, { message: 'website must be an http(s) address with a host name' })
+  @MaxLength(500)
+  website?: string;
+
+  @ApiPropertyOptional({ enum: CustomerStatus, default: CustomerStatus.ACTIVE })
+  @IsOptional()
+  @IsEnum(CustomerStatus)
+  status?: CustomerStatus;
+
+  @ApiPropertyOptional({ example: 'user-42', nullable: true })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  assignedTo?: string | null;
+
+  @ApiPropertyOptional({ maxLength: 5000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(5000)
+  notes?: string;
+}
+
+export class ConvertLeadQueryDto {
+  @ApiPropertyOptional({ description: 'true: show what would be created and possible duplicates, write nothing' })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  dryRun?: boolean;
+}

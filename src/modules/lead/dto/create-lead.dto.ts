@@ -1,0 +1,115 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsEmail,
+  IsEnum,
+  IsIn,
+  IsMongoId,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { PHONE_PATTERN } from '@app/common';
+import { LeadSource, LeadStatus } from '../schemas/lead.schema';
+import { LeadContactDto } from './lead-contact.dto';
+import { NormaliseEmail, NormalisePhone, NormaliseTags, NormaliseWebsite, TrimString } from './lead-transforms';
+
+export const MAX_LEAD_CONTACTS = 50;
+export const MAX_LEAD_TAGS = 50;
+/** Statuses a client may set; `converted` only comes from POST /leads/:id/convert. */
+export const SETTABLE_LEAD_STATUSES = Object.values(LeadStatus).filter((s) => s !== LeadStatus.CONVERTED);
+
+export class CreateLeadDto {
+  @ApiProperty({ description: 'A company of the caller tenant' })
+  @IsMongoId()
+  companyId: string;
+
+  @ApiProperty({ example: 'Jane Doe at Initech', maxLength: 200 })
+  @TrimString()
+  @IsString()
+  @Length(1, 200)
+  name: string;
+
+  @ApiPropertyOptional({ example: 'Initech', nullable: true, maxLength: 200 })
+  @IsOptional()
+  @TrimString()
+  @IsString()
+  @MaxLength(200)
+  companyName?: string | null;
+
+  @ApiPropertyOptional({ example: 'jane@initech.com', nullable: true })
+  @IsOptional()
+  @NormaliseEmail()
+  @IsEmail()
+  @MaxLength(254)
+  email?: string | null;
+
+  @ApiPropertyOptional({ example: '+15551234567', nullable: true })
+  @IsOptional()
+  @NormalisePhone()
+  @IsString()
+  @Matches(PHONE_PATTERN, { message: 'phone must be a phone number of 6-15 digits' })
+  phone?: string | null;
+
+  @ApiPropertyOptional({ example: 'https://initech.com', nullable: true })
+  @IsOptional()
+  @NormaliseWebsite()
+  @IsString()
+  @Matches(/^https?:\/\//, { message: 'website must be an http(s) address with a host name' })
+  @MaxLength(500)
+  website?: string | null;
+
+  @ApiPropertyOptional({ enum: LeadSource, default: LeadSource.OTHER })
+  @IsOptional()
+  @IsEnum(LeadSource)
+  source?: LeadSource;
+
+  @ApiPropertyOptional({ enum: SETTABLE_LEAD_STATUSES, default: LeadStatus.NEW })
+  @IsOptional()
+  @IsIn(SETTABLE_LEAD_STATUSES, { message: 'status must be one of new, contacted, qualified, unqualified' })
+  status?: LeadStatus;
+
+  @ApiPropertyOptional({ example: 'user-42', nullable: true, maxLength: 100 })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  assignedTo?: string | null;
+
+  @ApiPropertyOptional({ type: [String], example: ['vip'], maxItems: MAX_LEAD_TAGS })
+  @IsOptional()
+  @NormaliseTags()
+  @IsArray()
+  @ArrayMaxSize(MAX_LEAD_TAGS)
+  @IsString({ each: true })
+  @Length(1, 50, { each: true })
+  tags?: string[];
+
+  @ApiPropertyOptional({ nullable: true, maxLength: 5000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(5000)
+  notes?: string | null;
+
+  @ApiPropertyOptional({ example: 12500.5, description: 'Major currency units, at most 2 decimals', nullable: true })
+  @IsOptional()
+  @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1e12)
+  estimatedValue?: number | null;
+
+  @ApiPropertyOptional({ type: [LeadContactDto], maxItems: MAX_LEAD_CONTACTS })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_LEAD_CONTACTS)
+  @ValidateNested({ each: true })
+  @Type(() => LeadContactDto)
+  contacts?: LeadContactDto[];
+}

@@ -1,0 +1,25 @@
+import { DomainError, ErrorKind } from '@app/common';
+
+export enum LeadErrorCode {
+  NOT_FOUND = 'lead.not_found',
+  ALREADY_CONVERTED = 'lead.already_converted',
+  READ_ONLY = 'lead.converted_read_only',
+  VERSION_MISMATCH = 'lead.version_mismatch',
+  CONVERSION_STATUS = 'lead.conversion_status_invalid',
+}
+
+const KIND: Record<LeadErrorCode, ErrorKind> = {
+  [LeadErrorCode.NOT_FOUND]: ErrorKind.NOT_FOUND,
+  [LeadErrorCode.ALREADY_CONVERTED]: ErrorKind.CONFLICT,
+  [LeadErrorCode.READ_ONLY]: ErrorKind.CONFLICT,
+  [LeadErrorCode.VERSION_MISMATCH]: ErrorKind.PRECONDITION_FAILED,
+  [LeadErrorCode.CONVERSION_STATUS]: ErrorKind.BAD_REQUEST,
+};
+
+export class LeadError extends DomainError {
+  constructor(code: LeadErrorCode, detail: string, extra: Record<string, unknown> = {}) {
+    super(KIND[code], code, detail, extra);
+  }
+}
+
+export const leadNotFound = (id: string) => new LeadError(LeadErrorCode.NOT_FOUND, `Lead ${id} was not found.`);

@@ -1,0 +1,145 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { Types } from 'mongoose';
+
+export enum LeadStatus {
+  NEW = 'new',
+  CONTACTED = 'contacted',
+  QUALIFIED = 'qualified',
+  UNQUALIFIED = 'unqualified',
+  CONVERTED = 'converted',
+}
+
+export enum LeadSource {
+  DIRECT = 'direct',
+  REFERRAL = 'referral',
+  WEBSITE = 'website',
+  PARTNER = 'partner',
+  EVENT = 'event',
+  OTHER = 'other',
+}
+
+@Schema({ _id: true, versionKey: false, strict: 'throw' })
+export class LeadContact {
+  _id: Types.ObjectId;
+
+  @Prop({ required: true })
+  name: string;
+
+  @Prop({ type: String, default: null })
+  email: string | null;
+
+  @Prop({ type: String, default: null })
+  phone: string | null;
+
+  @Prop({ type: String, default: null })
+  title: string | null;
+
+  @Prop({ required: true, default: false })
+  isPrimary: boolean;
+}
+
+export const LeadContactSchema = SchemaFactory.createForClass(LeadContact);
+
+/** The conversion claim: written before the customer is created, cleared when the lead is converted. */
+@Schema({ _id: false, versionKey: false, strict: 'throw' })
+export class LeadConversion {
+  @Prop({ required: true })
+  startedAt: Date;
+
+  @Prop({ required: true })
+  startedBy: string;
+}
+
+const LeadConversionSchema = SchemaFactory.createForClass(LeadConversion);
+
+@Schema({ collection: 'leads', timestamps: true, versionKey: false, strict: 'throw' })
+export class Lead {
+  @Prop({ required: true })
+  companyId: string;
+
+  @Prop({ required: true })
+  name: string;
+
+  /** Lower-cased name for sorting: FerretDB has no collation. */
+  @Prop({ required: true })
+  nameSort: string;
+
+  @Prop({ type: String, default: null })
+  companyName: string | null;
+
+  @Prop({ type: String, default: null })
+  email: string | null;
+
+  @Prop({ type: String, default: null })
+  phone: string | null;
+
+  @Prop({ type: String, default: null })
+  website: string | null;
+
+  @Prop({ type: String, enum: LeadSource, default: LeadSource.OTHER })
+  source: LeadSource;
+
+  @Prop({ type: String, enum: LeadStatus, default: LeadStatus.NEW })
+  status: LeadStatus;
+
+  @Prop({ type: String, default: null })
+  assignedTo: string | null;
+
+  @Prop({ type: [String], default: [] })
+  tags: string[];
+
+  @Prop({ type: String, default: null })
+  notes: string | null;
+
+  /** Integer minor units (cents): no float drift. */
+  @Prop({ type: Number, default: null })
+  estimatedValueMinor: number | null;
+
+  @Prop({ type: [LeadContactSchema], default: [] })
+  contacts: LeadContact[];
+
+  /** Normalised word prefixes for `q` (multikey index); never returned. */
+  @Prop({ type: [String], default: [] })
+  searchTokens: string[];
+
+  @Prop({ type: String, default: null })
+  customerId: string | null;
+
+  @Prop({ type: Date, default: null })
+  convertedAt: Date | null;
+
+  @Prop({ type: String, default: null })
+  convertedBy: string | null;
+
+  @Prop({ type: LeadConversionSchema, default: null })
+  conversion: LeadConversion | null;
+
+  @Prop({ type: Date, default: null })
+  deletedAt: Date | null;
+
+  @Prop({ required: true })
+  createdBy: string;
+
+  @Prop({ required: true })
+  updatedBy: string;
+
+  @Prop({ required: true, default: 1 })
+  version: number;
+
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type LeadLean = Lead & { _id: Types.ObjectId };
+export const LeadSchema = SchemaFactory.createForClass(Lead);
+
+// Lists filter live leads by company/status/assignee/tag and page by (sort field, _id).
+LeadSchema.index({ deletedAt: 1, companyId: 1, updatedAt: -1, _id: -1 });
+LeadSchema.index({ deletedAt: 1, status: 1, updatedAt: -1, _id: -1 });
+LeadSchema.index({ deletedAt: 1, assignedTo: 1, updatedAt: -1, _id: -1 });
+LeadSchema.index({ deletedAt: 1, updatedAt: -1, _id: -1 });
+LeadSchema.index({ deletedAt: 1, createdAt: -1, _id: -1 });
+LeadSchema.index({ deletedAt: 1, nameSort: 1, _id: 1 });
+LeadSchema.index({ tags: 1 });
+LeadSchema.index({ searchTokens: 1 });
+LeadSchema.index({ companyId: 1, email: 1 });
