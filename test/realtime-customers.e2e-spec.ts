@@ -6,6 +6,7 @@ import {
   recordEvents,
   RealtimeSocket,
   request,
+  waitFor,
 } from '@app/testing/realtime-client';
 import { newCompany, newTenant, startTestApp, TenantFixture, TestApp } from './support/test-app';
 
@@ -195,11 +196,3 @@ describe('Realtime customer events from the REST API', () => {
     expect(created.customer).toMatchObject({ source: 'lead_conversion', leadId: lead.body.id, name: 'Prospect Co' });
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

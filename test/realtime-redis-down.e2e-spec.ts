@@ -1,9 +1,15 @@
-import type { EventEmitter2 as EventEmitter2Type } from '@nestjs/event-emitter';
-import { Types } from 'mongoose';
 import request from 'supertest';
 import { Role } from '@app/common';
-import { closeAll, connectRealtime, RealtimeSocket, recordEvents, request as ask } from '@app/testing/realtime-client';
+import {
+  closeAll,
+  connectRealtime,
+  RealtimeSocket,
+  recordEvents,
+  request as ask,
+  waitFor,
+} from '@app/testing/realtime-client';
 import type { RealtimeIoAdapter } from '../src/modules/realtime/realtime-io.adapter';
+import { emitCustomerEvent } from './support/realtime-events';
 import type { TestApp, TenantFixture } from './support/test-app';
 import { loadAppWithEnv, type TestAppSupport } from './security/support/app-with-env';
 import { startRedis, type ThrowawayRedis } from './security/support/redis-server';
@@ -50,23 +56,7 @@ describe('Realtime without Redis', () => {
     return socket;
   }
 
-  async function emitOn(app: TestApp): Promise<string> {
-    const { CustomerDomainEvent, CustomerEventName } = await import('../src/modules/customer/events/customer.events');
-    const { EventEmitter2 } = await import('@nestjs/event-emitter');
-    const customerId = new Types.ObjectId().toHexString();
-    const event = new CustomerDomainEvent(
-      CustomerEventName.UPDATED,
-      tenant.slug,
-      company,
-      customerId,
-      'member-user',
-      new Date(),
-      { id: customerId, companyId: company },
-      {},
-    );
-    app.app.get<EventEmitter2Type>(EventEmitter2).emit(event.name, event);
-    return customerId;
-  }
+  const emitOn = (app: TestApp): string => emitCustomerEvent(app.app, tenant.slug, company).customerId;
 
   /** The API answers and a socket on `app` gets an event emitted on `app`. */
   async function expectLocalServiceWorks(app: TestApp): Promise<void> {
@@ -74,7 +64,7 @@ describe('Realtime without Redis', () => {
     await support.as(app, tenant.token(Role.VIEWER)).get('/api/v1/companies').expect(200);
     const socket = await subscribed(app);
     const received = recordEvents<Payload>(socket);
-    const customerId = await emitOn(app);
+    const customerId = emitOn(app);
     await waitFor(() => received.length === 1);
     expect(received[0].data.customerId).toBe(customerId);
   }
@@ -90,7 +80,7 @@ describe('Realtime without Redis', () => {
     for (const adapter of adapters) expect(await adapter.whenRedisReady(15_000)).toBe(true);
     const remote = await subscribed(two);
     const received = recordEvents<Payload>(remote);
-    const customerId = await emitOn(one);
+    const customerId = emitOn(one);
     await waitFor(() => received.length === 1);
     expect(received[0].data.customerId).toBe(customerId);
 
@@ -99,11 +89,3 @@ describe('Realtime without Redis', () => {
     await expectLocalServiceWorks(one);
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

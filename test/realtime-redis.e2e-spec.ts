@@ -1,7 +1,13 @@
-import type { EventEmitter2 as EventEmitter2Type } from '@nestjs/event-emitter';
-import { Types } from 'mongoose';
 import { Role } from '@app/common';
-import { closeAll, connectRealtime, RealtimeSocket, recordEvents, request } from '@app/testing/realtime-client';
+import {
+  closeAll,
+  connectRealtime,
+  RealtimeSocket,
+  recordEvents,
+  request,
+  waitFor,
+} from '@app/testing/realtime-client';
+import { emitCustomerEvent } from './support/realtime-events';
 import type { TestApp, TenantFixture } from './support/test-app';
 import { loadAppWithEnv, type TestAppSupport } from './security/support/app-with-env';
 
@@ -44,28 +50,12 @@ describe('Realtime across instances (Redis)', () => {
     return { socket, seq: ack.seq };
   }
 
-  async function emitOn(app: TestApp, name = 'customer.updated'): Promise<string> {
-    const { CustomerDomainEvent } = await import('../src/modules/customer/events/customer.events');
-    const { EventEmitter2 } = await import('@nestjs/event-emitter');
-    const customerId = new Types.ObjectId().toHexString();
-    const event = new CustomerDomainEvent(
-      name as never,
-      tenant.slug,
-      company,
-      customerId,
-      'member-user',
-      new Date(),
-      { id: customerId, companyId: company },
-      {},
-    );
-    app.app.get<EventEmitter2Type>(EventEmitter2).emit(name, event);
-    return customerId;
-  }
+  const emitOn = (app: TestApp): string => emitCustomerEvent(app.app, tenant.slug, company).customerId;
 
   it('a change on instance one reaches a socket connected to instance two', async () => {
     const { socket, seq } = await subscribed(two);
     const received = recordEvents<Payload>(socket);
-    const customerId = await emitOn(one);
+    const customerId = emitOn(one);
     await waitFor(() => received.length === 1);
     expect(received[0]).toEqual({
       event: 'customer.updated',
@@ -78,7 +68,7 @@ describe('Realtime across instances (Redis)', () => {
     const onTwo = await subscribed(two);
     const seen = [recordEvents<Payload>(onOne.socket), recordEvents<Payload>(onTwo.socket)];
     const sent: string[] = [];
-    for (let i = 0; i < 10; i++) sent.push(await emitOn(one), await emitOn(two));
+    for (let i = 0; i < 10; i++) sent.push(emitOn(one), emitOn(two));
     await waitFor(() => seen.every((s) => s.length === sent.length));
     for (const received of seen) {
       expect(new Set(received.map((r) => r.data.customerId))).toEqual(new Set(sent));
@@ -87,11 +77,3 @@ describe('Realtime across instances (Redis)', () => {
     }
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

@@ -1,4 +1,3 @@
-import { EventEmitter2 } from '@nestjs/event-emitter';
 import { Types } from 'mongoose';
 import { Role } from '@app/common';
 import { TenantConnectionRegistry, TenantDirectory } from '@app/tenancy';
@@ -11,14 +10,11 @@ import {
   recordEvents,
   RealtimeSocket,
   request,
+  waitFor,
 } from '@app/testing/realtime-client';
-import {
-  CUSTOMER_EVENT_NAMES,
-  CustomerDomainEvent,
-  CustomerEventName,
-  FieldChange,
-} from '../src/modules/customer/events/customer.events';
+import { CUSTOMER_EVENT_NAMES, CustomerEventName, FieldChange } from '../src/modules/customer/events/customer.events';
 import { DEFAULT_REALTIME_OPTIONS, REALTIME_OPTIONS } from '../src/modules/realtime/realtime.options';
+import { emitCustomerEvent } from './support/realtime-events';
 import { as, newCompany, newTenant, startTestApp, TenantFixture, TestApp } from './support/test-app';
 
 interface Payload {
@@ -83,28 +79,8 @@ describe('Realtime', () => {
 
   const subscribe = (s: RealtimeSocket, payload: unknown) => request<Record<string, unknown>>(s, 'subscribe', payload);
 
-  /** Emits a customer event the way the customer module does after a successful write. */
-  function emitEvent(
-    tenant: string,
-    companyId: string,
-    name: CustomerEventName = CustomerEventName.UPDATED,
-    changes: Record<string, FieldChange> = { name: { from: 'Old', to: 'New' } },
-  ): CustomerDomainEvent {
-    const customerId = new Types.ObjectId().toHexString();
-    const event = new CustomerDomainEvent(
-      name,
-      tenant,
-      companyId,
-      customerId,
-      'member-user',
-      new Date('2026-01-02T03:04:05.000Z'),
-      { id: customerId, companyId, name: 'New' },
-      changes,
-      'req-1',
-    );
-    t.app.get(EventEmitter2).emit(name, event);
-    return event;
-  }
+  const emitEvent = (tenant: string, companyId: string, name?: CustomerEventName) =>
+    emitCustomerEvent(t.app, tenant, companyId, name);
 
   /**
    * Proves a socket got nothing: `witness` (subscribed to the same event's room) receives the event,
@@ -361,11 +337,3 @@ describe('Realtime', () => {
     ]);
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

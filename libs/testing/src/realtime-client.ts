@@ -90,3 +90,12 @@ export function recordEvents<T = unknown>(socket: RealtimeSocket): ReceivedEvent
   socket.onAny((event: string, data: T) => received.push({ event, data }));
   return received;
 }
+
+/** Polls until `condition` holds; for socket deliveries, which have no request to await. */
+export async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
