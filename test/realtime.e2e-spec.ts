@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import { io } from 'socket.io-client';
 import { Role } from '@app/common';
 import { TenantConnectionRegistry, TenantDirectory } from '@app/tenancy';
 import { platformToken, tokenFor } from '@app/testing';
@@ -116,6 +117,15 @@ describe('Realtime', () => {
       const c = await newTenant(t, 'rtc');
       await as(t, platformToken()).patch(`/api/v1/tenants/${c.slug}`).send({ status: 'suspended' }).expect(200);
       expect((await refusal(c.token(Role.VIEWER))).data).toMatchObject({ status: 403, code: 'tenant.suspended' });
+    });
+
+    it('serves only the /realtime namespace', async () => {
+      const root = io(t.url, { auth: { token: a.token(Role.VIEWER) }, transports: ['websocket'], reconnection: false });
+      const err = await new Promise<Error & { data?: { code: string } }>((resolve) =>
+        root.once('connect_error', resolve),
+      );
+      root.close();
+      expect(err.data).toMatchObject({ status: 404, code: 'realtime.unknown_namespace' });
     });
 
     it('accepts the token with a Bearer prefix too', async () => {

@@ -23,6 +23,13 @@ const REDIS_KEY = 'tenant-crm';
 
 type RedisRole = 'publisher' | 'subscriber';
 
+const NO_DEFAULT_NAMESPACE = {
+  status: 404,
+  title: 'Not Found',
+  code: 'realtime.unknown_namespace',
+  detail: 'Connect to the /realtime namespace.',
+};
+
 /**
  * Socket.IO for the app: CORS from CORS_ORIGINS and, when REDIS_URL is set, the Redis adapter, so
  * a room broadcast reaches sockets on every instance. Redis is optional at run time: while it is
@@ -54,8 +61,15 @@ export class RealtimeIoAdapter extends IoAdapter {
       ...options,
       serveClient: false,
       maxHttpBufferSize: MAX_MESSAGE_BYTES,
+      // A connection that joins no namespace in time is dropped (Socket.IO's default is 45 s).
+      connectTimeout: 10_000,
       cors: { origin: this.corsOrigins.length ? this.corsOrigins : false },
     }) as Server;
+    // Only namespaces with their own auth (/realtime) are served; the default one has no purpose
+    // and would otherwise accept sockets without a token.
+    server.use((_socket, next) =>
+      next(Object.assign(new Error('Connect to the /realtime namespace.'), { data: NO_DEFAULT_NAMESPACE })),
+    );
     if (this.redisUrl) {
       this.pub ??= this.connect(this.redisUrl, 'publisher', { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
       // Subscriptions wait for Redis (and ioredis re-subscribes after every reconnect).
