@@ -37,6 +37,8 @@ export class RealtimeSubscriptionService {
       );
     }
     await socket.join(room);
+    // Gone while access was checked: Socket.IO would keep the dead id in the room.
+    if (socket.disconnected) await socket.leave(room);
     try {
       return await this.runner.runInTenant(
         identity.tenantId,
