@@ -1,2 +1,3 @@
 export * from './ferretdb';
 export * from './tokens';
+export * from './realtime-client';
