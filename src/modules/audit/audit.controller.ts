@@ -16,7 +16,9 @@ export class AuditController {
 
   @Get()
   @MinRole(Role.ADMIN)
-  @ApiOperation({ summary: 'The tenant audit log, newest first (admin); filter by entity, actor and time' })
+  @ApiOperation({
+    summary: 'The tenant audit log, newest first (admin); filter by entity, actor and time (limit default 50)',
+  })
   list(@Query() query: ListAuditQueryDto): Promise<AuditPageResponse> {
     return this.audit.list(query);
   }

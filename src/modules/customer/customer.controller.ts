@@ -63,7 +63,9 @@ export class CustomerController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List customers: filters, prefix search (q), sort, keyset paging' })
+  @ApiOperation({
+    summary: 'List customers: filters, prefix search (q), sort, keyset paging (limit 1..100, default 25)',
+  })
   list(@Query() query: ListCustomersQueryDto): Promise<CustomerPageResponse> {
     return this.customers.list(query);
   }

@@ -3,3 +3,4 @@ export * from './diff';
 export * from './normalise';
 export * from './search-tokens';
 export * from './sort';
+export * from './page-query.dto';

@@ -17,9 +17,7 @@ import { PHONE_PATTERN } from '@app/common';
 import { CustomerSize, CustomerSource, CustomerStatus, MAX_CONTACTS, MAX_TAGS } from '../customer.enums';
 import { AddressDto } from './address.dto';
 import { CreateContactDto } from './contact.dto';
-import { toEmail, toPhone, toTags, toWebsite, trim } from './transforms';
-
-const OBJECT_ID = /^[0-9a-f]{24}$/;
+import { OBJECT_ID, TagList, toEmail, toPhone, toWebsite, trim } from './transforms';
 
 /** Fields a client may set on create and (all but companyId/status/assignee/contacts) on PATCH. */
 export class CustomerFieldsDto {
@@ -82,11 +80,7 @@ export class CustomerFieldsDto {
 
   @ApiPropertyOptional({ type: [String], example: ['vip', 'key account'], maxItems: MAX_TAGS })
   @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(MAX_TAGS)
-  @IsString({ each: true })
-  @Length(1, 50, { each: true })
-  @Transform(toTags)
+  @TagList(MAX_TAGS)
   tags?: string[];
 }
 

@@ -1,9 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
-  ArrayMaxSize,
   ArrayMinSize,
-  IsArray,
   IsEnum,
   IsISO8601,
   IsNumber,
@@ -17,7 +15,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { CustomerStatus, MAX_TAGS } from '../customer.enums';
-import { toTags, trim } from './transforms';
+import { TagList, trim } from './transforms';
 
 export class SetStatusDto {
   @ApiProperty({ enum: CustomerStatus })
@@ -42,12 +40,8 @@ export class AssignCustomerDto {
 
 export class AddTagsDto {
   @ApiProperty({ type: [String], example: ['vip', 'renewal-2025'], minItems: 1, maxItems: MAX_TAGS })
-  @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(MAX_TAGS)
-  @IsString({ each: true })
-  @Length(1, 50, { each: true })
-  @Transform(toTags)
+  @TagList(MAX_TAGS)
   tags: string[];
 }
 

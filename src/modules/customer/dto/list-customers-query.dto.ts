@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -15,12 +15,10 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { sortKeys } from '@app/common';
+import { PageQueryDto, sortKeys } from '@app/common';
 import { CUSTOMER_SORT_FIELDS } from '../customer-search';
 import { CustomerSource, CustomerStatus } from '../customer.enums';
-import { toTagQuery } from './transforms';
-
-const OBJECT_ID = /^[0-9a-f]{24}$/;
+import { OBJECT_ID, toTagQuery } from './transforms';
 
 export class CompanyScopeQueryDto {
   @ApiPropertyOptional({ description: 'Limit to one company; omitted: every company the caller may see' })
@@ -40,7 +38,7 @@ export class RecentCustomersQueryDto extends CompanyScopeQueryDto {
   limit?: number;
 }
 
-export class ListCustomersQueryDto extends CompanyScopeQueryDto {
+export class ListCustomersQueryDto extends IntersectionType(CompanyScopeQueryDto, PageQueryDto) {
   @ApiPropertyOptional({ enum: CustomerStatus })
   @IsOptional()
   @IsEnum(CustomerStatus)
@@ -88,18 +86,4 @@ export class ListCustomersQueryDto extends CompanyScopeQueryDto {
   @IsOptional()
   @IsIn(sortKeys(CUSTOMER_SORT_FIELDS))
   sort?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 25 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page (same filters and sort)' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(2000)
-  cursor?: string;
 }

@@ -1,4 +1,9 @@
+import { applyDecorators } from '@nestjs/common';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsString, Length } from 'class-validator';
 import { normaliseEmail, normalisePhone, normaliseTags, normaliseWebsite } from '@app/common';
+
+export const OBJECT_ID = /^[0-9a-f]{24}$/;
 
 /**
  * @Transform helpers. Each normalises a well-typed value and passes anything else through
@@ -21,3 +26,13 @@ export const toTags = ({ value }: In): unknown =>
 
 /** Query strings: `tag=a` and `tag=a&tag=b` both become an array. */
 export const toTagQuery = ({ value }: In): unknown => toTags({ value: typeof value === 'string' ? [value] : value });
+
+/** A list of tags: strings of 1-50 characters (after normalising), at most `max` of them. */
+export const TagList = (max: number): PropertyDecorator =>
+  applyDecorators(
+    IsArray(),
+    ArrayMaxSize(max),
+    IsString({ each: true }),
+    Length(1, 50, { each: true }),
+    Transform(toTags),
+  );

@@ -1,9 +1,9 @@
 import { ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsEnum, IsString, Length, ValidateIf } from 'class-validator';
+import { IsEnum, IsString, Length, ValidateIf } from 'class-validator';
 import { CustomerSource, MAX_TAGS } from '../customer.enums';
 import { CustomerFieldsDto } from './create-customer.dto';
-import { toTags, trim } from './transforms';
+import { TagList, trim } from './transforms';
 
 const present = (key: keyof UpdateCustomerDto) => (o: UpdateCustomerDto) => o[key] !== undefined;
 
@@ -27,10 +27,6 @@ export class UpdateCustomerDto extends PartialType(OmitType(CustomerFieldsDto, [
 
   @ApiPropertyOptional({ type: [String], description: 'Replaces all tags', maxItems: MAX_TAGS })
   @ValidateIf(present('tags'))
-  @IsArray()
-  @ArrayMaxSize(MAX_TAGS)
-  @IsString({ each: true })
-  @Length(1, 50, { each: true })
-  @Transform(toTags)
+  @TagList(MAX_TAGS)
   tags?: string[];
 }
