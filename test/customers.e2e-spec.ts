@@ -117,16 +117,16 @@ describe('Customers', () => {
       expect(created.requestId).toEqual(expect.any(String));
     });
 
-    it('refuses a company of another tenant or an unknown one with 422, writing nothing', async () => {
+    it('refuses a company of another tenant or an unknown one with 404, writing nothing', async () => {
       const before = (await a.admin.get(`${BASE}?limit=100`).expect(200)).body.data.length;
       expectProblem(
         await a.member.post(BASE).send({ companyId: companyB, name: 'X' }),
-        422,
+        404,
         'customer.company_not_found',
       );
       expectProblem(
         await a.member.post(BASE).send({ companyId: '000000000000000000000000', name: 'X' }),
-        422,
+        404,
         'customer.company_not_found',
       );
       expect((await a.admin.get(`${BASE}?limit=100`).expect(200)).body.data.length).toBe(before);
@@ -471,7 +471,11 @@ describe('Customers', () => {
       await scoped.get(`${BASE}/${inside.id}`).expect(200);
       expectProblem(await scoped.get(`${BASE}/${outside.id}`), 404, 'customer.not_found');
       expectProblem(await scoped.patch(`${BASE}/${outside.id}`).send({ notes: 'x' }), 404);
-      expectProblem(await scoped.post(BASE).send({ companyId: other, name: 'Sneaky' }), 422);
+      expectProblem(
+        await scoped.post(BASE).send({ companyId: other, name: 'Sneaky' }),
+        404,
+        'customer.company_not_found',
+      );
       const list = await scoped.get(`${BASE}?q=claim&limit=100`).expect(200);
       expect(list.body.data.map((x: { id: string }) => x.id)).toEqual([inside.id]);
       expectProblem(await scoped.get(`${BASE}?companyId=${other}`), 404, 'company.not_found');

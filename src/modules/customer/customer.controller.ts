@@ -43,7 +43,7 @@ const IF_MATCH = ApiHeader({
 @ApiProblemResponses(
   [409, 'Write conflict, or the company is gone'],
   [412, 'If-Match is stale'],
-  [422, 'Unknown company, too many contacts/tags, or Idempotency-Key reused'],
+  [422, 'Too many contacts/tags, or Idempotency-Key reused'],
 )
 @UseInterceptors(VersionETagInterceptor)
 @Controller('customers')

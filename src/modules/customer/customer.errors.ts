@@ -15,7 +15,7 @@ export enum CustomerErrorCode {
 const KIND: Record<CustomerErrorCode, ErrorKind> = {
   [CustomerErrorCode.NOT_FOUND]: ErrorKind.NOT_FOUND,
   [CustomerErrorCode.CONTACT_NOT_FOUND]: ErrorKind.NOT_FOUND,
-  [CustomerErrorCode.COMPANY_NOT_FOUND]: ErrorKind.UNPROCESSABLE,
+  [CustomerErrorCode.COMPANY_NOT_FOUND]: ErrorKind.NOT_FOUND,
   [CustomerErrorCode.COMPANY_GONE]: ErrorKind.CONFLICT,
   [CustomerErrorCode.WRITE_CONFLICT]: ErrorKind.CONFLICT,
   [CustomerErrorCode.TOO_MANY_CONTACTS]: ErrorKind.UNPROCESSABLE,

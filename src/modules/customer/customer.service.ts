@@ -79,7 +79,7 @@ export class CustomerService {
   ) {}
 
   /**
-   * Creates a customer under a visible company of the tenant (else 422). With `leadId` the
+   * Creates a customer under a visible company of the tenant (else 404, like any id of another tenant). With `leadId` the
    * lead's ObjectId becomes the customer's `_id`: the unique `_id` index (enforced by every
    * server, unlike a unique index on an optional leadId field, which FerretDB's ignored
    * `sparse` breaks) makes concurrent or retried conversions yield exactly one customer in one
