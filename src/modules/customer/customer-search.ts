@@ -42,7 +42,8 @@ export function customerListFilter(
   if (f.assignedTo) filter.assignedTo = f.assignedTo;
   if (f.tag?.length) filter.tags = { $all: f.tag };
   if (f.updatedSince) filter.updatedAt = { $gte: new Date(f.updatedSince) };
-  if (f.q !== undefined) {
+  // An empty box means no search; text without a single letter or digit finds nothing.
+  if (f.q !== undefined && f.q.trim() !== '') {
     const search = searchFilter(f.q);
     if (!search) return null;
     Object.assign(filter, search);
