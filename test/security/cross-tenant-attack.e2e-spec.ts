@@ -225,12 +225,16 @@ describe('Cross-tenant attack suite (generated from the route table)', () => {
   }
 
   function judge(attack: Attack, res: request.Response, control: number | undefined): Finding | undefined {
-    const text = res.text ?? '';
     const f = (reason: string, leak: boolean): Finding => ({ attack: attack.name, status: res.status, reason, leak });
-    const requestText = `${attack.url} ${JSON.stringify(attack.body ?? {})}`;
+    // What the attacker sent may come back (`instance`, "Tag x was not found"): that is no leak.
+    const sent = [
+      ...attack.url.split(/[/?&=]/).map((part) => decodeURIComponent(part)),
+      ...strings(attack.body),
+    ].filter((part) => part.length >= 8);
+    const text = sent.reduce((acc, part) => acc.split(part).join(''), res.text ?? '');
     if (text.toLowerCase().includes(marker)) return f("the response carries tenant A's data", true);
     const ids = [aData.company, aData.customer, aData.contact, aData.lead].filter((x): x is string => !!x);
-    const echoed = ids.find((id) => text.includes(id) && !requestText.includes(id));
+    const echoed = ids.find((id) => text.includes(id));
     if (echoed) return f(`the response names tenant A's record ${echoed}, which the request did not`, true);
     if (res.status >= 500) return f('server error', false);
     const e = attack.expect;
@@ -274,6 +278,13 @@ function paramValue(route: ApiRoute, param: string, data: TenantData): string {
   const value = param === 'id' ? byFamily[route.family] : direct[param];
   // A route this table does not know yet still gets a real id of the tenant, never a made-up one.
   return value ?? byFamily[route.family] ?? data.customer ?? data.company;
+}
+
+/** Every string inside a JSON value. */
+function strings(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (value && typeof value === 'object') return Object.values(value).flatMap(strings);
+  return [];
 }
 
 function mentionsCompany(body: Record<string, unknown> | undefined): boolean {

@@ -59,10 +59,10 @@ export class ApiFixtures {
         name: `${marker} customer ${u}`,
         email: `${marker}.${u}@example.test`,
         notes: `${marker} notes`,
-        tags: [marker],
+        tags: [`${marker}tag`],
         contacts: [{ name: `${marker} contact`, email: `c.${marker}.${u}@example.test` }],
       },
-      { ...VALID_BODIES['POST /customers']({ companyId, unique: `${marker}-${u}` }), tags: [marker] },
+      { ...VALID_BODIES['POST /customers']({ companyId, unique: `${marker}-${u}` }), tags: [`${marker}tag`] },
       VALID_BODIES['POST /customers']({ companyId, unique: `${marker}-${u}` }),
       this.generated('POST', '/customers', companyId, `${marker}-${u}`),
     ]);
@@ -77,8 +77,8 @@ export class ApiFixtures {
     }
     let tags = Array.isArray(created.body.tags) ? (created.body.tags as string[]) : [];
     if (!tags.length && this.has('POST', '/customers/:id/tags')) {
-      const res = await client.post(`/api/v1/customers/${id}/tags`).send({ tags: [marker] });
-      if (res.status < 300) tags = [marker];
+      const res = await client.post(`/api/v1/customers/${id}/tags`).send({ tags: [`${marker}tag`] });
+      if (res.status < 300) tags = [`${marker}tag`];
     }
     return { customer: id, contact, tag: tags[0] };
   }
