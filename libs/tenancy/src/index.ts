@@ -7,3 +7,4 @@ export * from './tenant-model';
 export * from './tenant-record';
 export * from './tenant-runner';
 export * from './record-lock';
+export * from './keyed-lock';

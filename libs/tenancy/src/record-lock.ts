@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Model, Schema } from 'mongoose';
 import { DomainError, ErrorKind } from '@app/common';
+import { KeyedLock } from './keyed-lock';
 import { TenantConnectionRegistry } from './tenant-connection.registry';
 import { TenantContext } from './tenant-context';
 
@@ -41,7 +42,7 @@ const WAIT_MS = 10_000;
 @Injectable()
 export class RecordLock {
   private readonly logger = new Logger(RecordLock.name);
-  private readonly queues = new Map<string, Promise<void>>();
+  private readonly queue = new KeyedLock();
   private atomicUpdates?: Promise<boolean>;
 
   constructor(
@@ -53,20 +54,9 @@ export class RecordLock {
 
   async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const dbName = this.context.dbName;
-    const queueKey = `${dbName}\u0000${key}`;
-    const previous = this.queues.get(queueKey) ?? Promise.resolve();
-    let release!: () => void;
-    const mine = new Promise<void>((resolve) => (release = resolve));
-    const tail = previous.then(() => mine);
-    this.queues.set(queueKey, tail);
-    await previous;
-    try {
-      if (await this.serverUpdatesAtomically()) return await fn();
-      return await this.withLease(dbName, key, fn);
-    } finally {
-      release();
-      if (this.queues.get(queueKey) === tail) this.queues.delete(queueKey);
-    }
+    return this.queue.run(`${dbName}\u0000${key}`, async () =>
+      (await this.serverUpdatesAtomically()) ? fn() : this.withLease(dbName, key, fn),
+    );
   }
 
   private async withLease<T>(dbName: string, key: string, fn: () => Promise<T>): Promise<T> {

@@ -3,13 +3,12 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { ClsService } from 'nestjs-cls';
 import type { UpdateQuery } from 'mongoose';
 import { diffFields, FieldDiff, staleVersion } from '@app/common';
-import { TenantContext } from '@app/tenancy';
+import { RecordLock, TenantContext } from '@app/tenancy';
 import { AuditService } from '../audit/audit.service';
 import { customerSearchTokens, SEARCHABLE_FIELDS } from './customer-search';
 import { contactNotFound, CustomerError, CustomerErrorCode, customerNotFound } from './customer.errors';
 import { toCustomerResponse } from './customer.mapper';
 import { CustomerRepository, Liveness } from './customer.repository';
-import { KeyedLock } from './keyed-lock';
 import type { CustomerResponse } from './dto/customer.response';
 import { CustomerDomainEvent, CustomerEventName } from './events/customer.events';
 import type { Customer, CustomerLean } from './schemas/customer.schema';
@@ -47,8 +46,6 @@ export interface MutateOptions {
 @Injectable()
 export class CustomerWriter {
   private readonly logger = new Logger(CustomerWriter.name);
-  /** Per-customer serialisation in this process: see KeyedLock for the FerretDB reason. */
-  private readonly lock = new KeyedLock();
 
   constructor(
     private readonly repo: CustomerRepository,
@@ -56,6 +53,8 @@ export class CustomerWriter {
     private readonly events: EventEmitter2,
     private readonly context: TenantContext,
     private readonly cls: ClsService,
+    /** Per-customer serialisation: FerretDB has no atomic conditional update (see RecordLock). */
+    private readonly lock: RecordLock,
   ) {}
 
   /** The customer if it exists in this tenant and the principal may see it; else customer.not_found. */
@@ -71,7 +70,7 @@ export class CustomerWriter {
     change: (current: CustomerLean, at: Date) => CustomerUpdate | null,
     opts: MutateOptions = {},
   ): Promise<CustomerResponse> {
-    return this.lock.run(`${this.context.dbName}:${id}`, () => this.mutateNow(id, event, change, opts));
+    return this.lock.run(`customer:${id}`, () => this.mutateNow(id, event, change, opts));
   }
 
   private async mutateNow(

@@ -1,11 +1,6 @@
 /**
- * Runs async work one at a time per key, within this process.
- *
- * Why it exists: FerretDB 1.24 applies updates as read-modify-write without isolation, so two
- * concurrent conditional updates of one document can both "match" (50 parallel `$inc` leave 1;
- * two `findOneAndUpdate` on the same version both win). On MongoDB the version-conditioned
- * write alone is atomic across instances; this lock makes the same code correct on FerretDB
- * for a single instance, and on MongoDB it just saves lost races.
+ * Runs async work one at a time per key, within this process, in arrival order. The in-process
+ * half of RecordLock (see there for why FerretDB needs it).
  */
 export class KeyedLock {
   private readonly tails = new Map<string, Promise<void>>();

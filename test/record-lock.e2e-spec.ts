@@ -1,0 +1,63 @@
+import { RecordLock, TenantConnectionRegistry, TenantContext, TenantRunner } from '@app/tenancy';
+import { newTenant, startTestApp, TenantFixture, TestApp } from './support/test-app';
+
+interface Counter {
+  _id: string;
+  n: number;
+}
+
+describe(RecordLock.name, () => {
+  let t: TestApp;
+  let tenant: TenantFixture;
+  beforeAll(async () => {
+    t = await startTestApp();
+    tenant = await newTenant(t, 'lock');
+  });
+  afterAll(() => t.close());
+
+  /** Read-modify-write of one counter, as a naive writer would do it. */
+  async function incrementThrough(lock: RecordLock, times: number): Promise<void> {
+    const connections = t.app.get(TenantConnectionRegistry);
+    const context = t.app.get(TenantContext);
+    await Promise.all(
+      Array.from({ length: times }, () =>
+        t.app.get(TenantRunner).runInTenant(tenant.slug, () =>
+          lock.run('counter:1', async () => {
+            const col = connections.database(context.dbName).collection<Counter>('lock_counters');
+            const row = await col.findOne({ _id: 'counter:1' });
+            await new Promise((r) => setTimeout(r, 1));
+            await col.updateOne({ _id: 'counter:1' }, { $set: { n: (row?.n ?? 0) + 1 } }, { upsert: true });
+          }),
+        ),
+      ),
+    );
+  }
+
+  it('serialises writers of one record across two instances (separate in-process queues)', async () => {
+    const connections = t.app.get(TenantConnectionRegistry);
+    const context = t.app.get(TenantContext);
+    // Two RecordLocks share nothing in memory, like two app instances: only the lease can order them.
+    const one = new RecordLock(connections, context);
+    const two = new RecordLock(connections, context);
+    await Promise.all([incrementThrough(one, 15), incrementThrough(two, 15)]);
+    const final = await t.app
+      .get(TenantRunner)
+      .runInTenant(tenant.slug, () =>
+        connections.database(context.dbName).collection<Counter>('lock_counters').findOne({ _id: 'counter:1' }),
+      );
+    expect(final?.n).toBe(30);
+    const leftover = await t.app
+      .get(TenantRunner)
+      .runInTenant(tenant.slug, () => connections.database(context.dbName).collection('record_locks').countDocuments());
+    expect(leftover).toBe(0);
+  });
+
+  it('a failing holder releases the record for the next writer', async () => {
+    const lock = t.app.get(RecordLock);
+    const runner = t.app.get(TenantRunner);
+    await expect(
+      runner.runInTenant(tenant.slug, () => lock.run('r', () => Promise.reject(new Error('boom')))),
+    ).rejects.toThrow('boom');
+    await expect(runner.runInTenant(tenant.slug, () => lock.run('r', async () => 'next'))).resolves.toBe('next');
+  });
+});
