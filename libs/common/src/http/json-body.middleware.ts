@@ -37,8 +37,43 @@ export class JsonBodyMiddleware implements NestMiddleware {
       );
       return;
     }
-    this.parse(req, res, (err?: unknown) => next(err === undefined ? undefined : bodyError(err)));
+    this.parse(req, res, (err?: unknown) => {
+      if (err !== undefined) return next(bodyError(err));
+      next(req.body === undefined ? undefined : (unsafeShape(req.body) ?? undefined));
+    });
   }
+}
+
+/** No request body of this API nests deeper than a few levels; validators recurse, so cap it. */
+export const MAX_BODY_DEPTH = 16;
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Rejects shapes no DTO can hold before anything walks them: nesting past MAX_BODY_DEPTH, and
+ * keys that are operators (`$…`), paths (`a.b`) or prototype names. The whitelist would catch
+ * most of them one level down, but not prototype names, and not before deep recursion.
+ */
+export function unsafeShape(body: unknown): DomainError | null {
+  const stack: Array<{ value: unknown; depth: number; path: string }> = [{ value: body, depth: 0, path: '' }];
+  while (stack.length) {
+    const { value, depth, path } = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= MAX_BODY_DEPTH) {
+      return badBody('request.body_too_deep', `The body nests deeper than ${MAX_BODY_DEPTH} levels.`, path);
+    }
+    for (const [key, child] of Object.entries(value)) {
+      const childPath = path ? `${path}.${key}` : key;
+      if (!Array.isArray(value) && (FORBIDDEN_KEYS.has(key) || key.startsWith('$') || key.includes('.'))) {
+        return badBody('request.forbidden_key', `The key "${key.slice(0, 50)}" is not allowed.`, childPath);
+      }
+      stack.push({ value: child, depth: depth + 1, path: childPath });
+    }
+  }
+  return null;
+}
+
+function badBody(code: string, detail: string, path: string): DomainError {
+  return new DomainError(ErrorKind.BAD_REQUEST, code, detail, {}, [{ path: path.slice(0, 200), message: detail }]);
 }
 
 /** Maps body-parser's errors to domain errors before anything else can rewrap them. */
