@@ -46,6 +46,8 @@ function setBenchEnv(): void {
   process.env.RATE_LIMIT_PER_TENANT = '10000000';
   process.env.RATE_LIMIT_PER_IP = '10000000';
   delete process.env.REDIS_URL;
+  // FerretDB scans collections, so a read can take longer than production allows.
+  process.env.REQUEST_TIMEOUT_MS = '600000';
 }
 
 interface ChildSummary {

@@ -1,7 +1,19 @@
 import type { Scenario } from '../support/scenario';
 import { companiesRead } from './companies-read';
+import { customersList } from './customers-list';
+import { customersRead } from './customers-read';
+import { customersSearch } from './customers-search';
 import { manyTenants } from './many-tenants';
+import { realtimeFanout } from './realtime-fanout';
 import { tenancyCost } from './tenancy-cost';
 
 /** Every scenario, in the order a full run takes them. */
-export const SCENARIOS: Scenario[] = [companiesRead, tenancyCost, manyTenants];
+export const SCENARIOS: Scenario[] = [
+  companiesRead,
+  tenancyCost,
+  manyTenants,
+  customersRead,
+  customersList,
+  customersSearch,
+  realtimeFanout,
+];

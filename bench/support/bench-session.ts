@@ -28,6 +28,7 @@ export interface BenchTenant {
  */
 export class BenchSession {
   private readonly createdTenants: string[] = [];
+  private readonly fixtures = new Map<string, Promise<unknown>>();
 
   private constructor(
     readonly app: NestExpressApplication,
@@ -71,6 +72,16 @@ export class BenchSession {
 
   inTenant<T>(tenant: BenchTenant, fn: () => Promise<T>): Promise<T> {
     return this.app.get(TenantRunner).runInTenant(tenant.slug, fn);
+  }
+
+  /** A fixture built once per run and shared by the scenarios that ask for it (e.g. 100k customers). */
+  shared<T>(key: string, build: () => Promise<T>): Promise<T> {
+    let fixture = this.fixtures.get(key) as Promise<T> | undefined;
+    if (!fixture) {
+      fixture = build();
+      this.fixtures.set(key, fixture);
+    }
+    return fixture;
   }
 
   /** Closed-loop HTTP load against the app; each connection cycles through `requests`. */

@@ -23,7 +23,7 @@ function run(spec: HttpLoadSpec): void {
       connections: spec.connections,
       duration: spec.durationSec,
       pipelining: 1,
-      timeout: 30,
+      timeout: 600,
       requests: [{ method: 'GET', setupRequest: pick }],
       skipAggregateResult: true,
       histograms: {

@@ -1,0 +1,37 @@
+import { customerFixture } from '../support/customer-seed';
+import type { Scenario } from '../support/scenario';
+
+/** GET /customers/:id beside the same findOne through the raw driver, over a spread of ids. */
+export const customersRead: Scenario = {
+  name: 'customers-read',
+  description: 'GET /api/v1/customers/:id through the API vs findOne through the raw driver',
+  async run(s) {
+    const f = await customerFixture(s);
+    const collection = s.connections.root.getClient().db(f.tenant.dbName).collection('customers');
+    const auth = s.bearer(f.tenant);
+    await s.expectSameAnswers([{ path: `/api/v1/customers/${f.sampleIds[0].toHexString()}`, headers: auth }]);
+    const comparison = await s.compare(
+      'GET /customers/:id vs driver findOne',
+      {
+        label: 'driver findOne',
+        run: s.ops(async (i) => {
+          const found = await collection.findOne({ _id: f.sampleIds[i % f.sampleIds.length], deletedAt: null });
+          if (!found) throw new Error('customer not found');
+        }),
+      },
+      {
+        label: 'API',
+        run: s.http(f.sampleIds.map((id) => ({ path: `/api/v1/customers/${id.toHexString()}`, headers: auth }))),
+      },
+      { metric: 'throughputRatio', bound: 0.7, text: '≥ 0.70' },
+    );
+    return {
+      comparisons: [comparison],
+      metrics: [{ name: 'customers in the tenant', value: f.count, unit: '' }],
+      notes: [
+        `Reads cycle over ${f.sampleIds.length} ids spread across the collection on both sides. The API also ` +
+          'serialises the whole customer (contacts, status history) to JSON and sets an ETag.',
+      ],
+    };
+  },
+};
