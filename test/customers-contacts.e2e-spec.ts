@@ -173,7 +173,7 @@ describe('Customer contacts', () => {
     expectProblem(
       await a.member.post(`${BASE}/${full.id}/contacts`).send({ name: 'One too many' }),
       422,
-      'customer.too_many_contacts',
+      'contact.too_many',
     );
     expect(await contactsOf(full.id)).toHaveLength(50);
     expect(await contactsOf(c.id)).toEqual(c.contacts);

@@ -1,7 +1,8 @@
 import { Types } from 'mongoose';
 import { customerSearchTokens } from '../../src/modules/customer/customer-search';
 import { CustomerSize, CustomerSource, CustomerStatus } from '../../src/modules/customer/customer.enums';
-import type { Contact, Customer } from '../../src/modules/customer/schemas/customer.schema';
+import type { Contact } from '@app/common';
+import type { Customer } from '../../src/modules/customer/schemas/customer.schema';
 import type { BenchSession, BenchTenant } from './bench-session';
 
 export interface CustomerFixture {

@@ -14,3 +14,5 @@ export * from './http/timeout.interceptor';
 export * from './listing';
 export * from './idempotency';
 export * from './http/etag';
+export * from './contacts';
+export * from './validation/transforms';

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ClsService } from 'nestjs-cls';
-import { decodeCursor, keysetFilter, pageOf, queryScope, SortSpec, sortStage } from '@app/common';
+import { keysetPage, queryScope, SortSpec } from '@app/common';
 import { InjectTenantModel, TenantContext, TenantModel } from '@app/tenancy';
 import type { AuditRecordInput } from './audit-record';
 import { AuditPageResponse, toAuditEventResponse } from './dto/audit-event.response';
@@ -76,18 +76,14 @@ export class AuditService {
     page: AuditPageQueryDto,
     scopeOf: Record<string, unknown>,
   ): Promise<AuditPageResponse> {
-    const limit = page.limit ?? DEFAULT_LIMIT;
-    const scope = queryScope(scopeOf);
-    const where = page.cursor
-      ? { $and: [filter, keysetFilter(NEWEST_FIRST, decodeCursor(page.cursor, NEWEST_FIRST, scope))] }
-      : filter;
-    const rows = await this.events
-      .current()
-      .find(where)
-      .sort(sortStage(NEWEST_FIRST))
-      .limit(limit + 1)
-      .lean<AuditEventLean[]>();
-    const { rows: data, nextCursor } = pageOf(rows, limit, NEWEST_FIRST, scope);
+    const { rows: data, nextCursor } = await keysetPage({
+      filter,
+      sort: NEWEST_FIRST,
+      scope: queryScope(scopeOf),
+      cursor: page.cursor,
+      limit: page.limit ?? DEFAULT_LIMIT,
+      find: (where, sort, limit) => this.events.current().find(where).sort(sort).limit(limit).lean<AuditEventLean[]>(),
+    });
     return { data: data.map(toAuditEventResponse), nextCursor };
   }
 }

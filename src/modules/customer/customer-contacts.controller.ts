@@ -1,10 +1,16 @@
 import { Body, Controller, Delete, HttpCode, Param, Patch, Post, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { MinRole } from '@app/auth';
-import { Idempotent, ParseObjectIdPipe, Role, VersionETagInterceptor } from '@app/common';
+import {
+  CreateContactDto,
+  Idempotent,
+  ParseObjectIdPipe,
+  Role,
+  UpdateContactDto,
+  VersionETagInterceptor,
+} from '@app/common';
 import { ApiProblemResponses } from '../../swagger/api-problem-responses';
 import { CustomerContactsService } from './customer-contacts.service';
-import { CreateContactDto, UpdateContactDto } from './dto/contact.dto';
 import { CustomerResponse } from './dto/customer.response';
 
 /** Contacts of a customer; every route answers with the whole customer (primary flags, version). */

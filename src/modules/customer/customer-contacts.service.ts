@@ -1,9 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { canonical } from '@app/common';
+import {
+  canonical,
+  CreateContactDto,
+  isPrimary,
+  UpdateContactDto,
+  withContact,
+  withoutContact,
+  withPrimary,
+} from '@app/common';
 import { Types } from 'mongoose';
-import { isPrimary, withContact, withoutContact, withPrimary } from './contact-rules';
 import { CustomerWriter } from './customer-writer';
-import type { CreateContactDto, UpdateContactDto } from './dto/contact.dto';
 import type { CustomerResponse } from './dto/customer.response';
 import { CustomerEventName } from './events/customer.events';
 

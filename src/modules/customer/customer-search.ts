@@ -1,4 +1,4 @@
-import { searchFilter, searchTokens, SortField } from '@app/common';
+import { ListFilters, listFilter, searchTokens, SortField } from '@app/common';
 import type { Customer } from './schemas/customer.schema';
 
 /** API sort keys → stored fields. `name` sorts by the lower-cased copy (no collation on FerretDB). */
@@ -15,40 +15,12 @@ export const CUSTOMER_SORT_FIELDS: Readonly<Record<string, SortField>> = {
  */
 export const DEFAULT_CUSTOMER_SORT = '-createdAt';
 
-export interface CustomerListFilters {
-  companyId?: string;
-  status?: string;
-  source?: string;
-  assignedTo?: string;
-  tag?: string[];
-  q?: string;
-  updatedSince?: string;
-}
-
-/**
- * The MongoDB filter for a list query, always excluding deleted customers and limited to the
- * companies the principal may see. Every value is a typed scalar from a validated DTO; `q` only
- * ever becomes exact token strings. Null means "matches nothing" (a query without words).
- */
+/** The list filter: the shared one, plus customers' own `source`. Null matches nothing. */
 export function customerListFilter(
-  f: CustomerListFilters,
+  f: ListFilters & { source?: string },
   visibleCompanies: readonly string[] | undefined,
 ): Record<string, unknown> | null {
-  const filter: Record<string, unknown> = { deletedAt: null };
-  if (f.companyId) filter.companyId = f.companyId;
-  else if (visibleCompanies) filter.companyId = { $in: [...visibleCompanies] };
-  if (f.status) filter.status = f.status;
-  if (f.source) filter.source = f.source;
-  if (f.assignedTo) filter.assignedTo = f.assignedTo;
-  if (f.tag?.length) filter.tags = { $all: f.tag };
-  if (f.updatedSince) filter.updatedAt = { $gte: new Date(f.updatedSince) };
-  // An empty box means no search; text without a single letter or digit finds nothing.
-  if (f.q !== undefined && f.q.trim() !== '') {
-    const search = searchFilter(f.q);
-    if (!search) return null;
-    Object.assign(filter, search);
-  }
-  return filter;
+  return listFilter(f, visibleCompanies, { source: f.source });
 }
 
 type Searchable = Pick<Customer, 'name' | 'email' | 'phone' | 'website' | 'tags' | 'contacts'>;

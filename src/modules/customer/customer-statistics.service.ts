@@ -6,7 +6,7 @@ import { CustomerSource, CustomerStatus } from './customer.enums';
 import { toMajor } from './customer.mapper';
 import { CustomerRepository } from './customer.repository';
 import type { CustomerStatisticsResponse } from './dto/customer.response';
-import type { CompanyScopeQueryDto } from './dto/list-customers-query.dto';
+import type { CompanyScopeQueryDto } from '@app/common';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

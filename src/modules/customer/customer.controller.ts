@@ -13,7 +13,14 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { MinRole } from '@app/auth';
-import { Idempotent, IfMatchVersion, ParseObjectIdPipe, Role, VersionETagInterceptor } from '@app/common';
+import {
+  CompanyScopeQueryDto,
+  Idempotent,
+  IfMatchVersion,
+  ParseObjectIdPipe,
+  Role,
+  VersionETagInterceptor,
+} from '@app/common';
 import { ApiProblemResponses } from '../../swagger/api-problem-responses';
 import { AuditPageResponse } from '../audit/dto/audit-event.response';
 import { AuditPageQueryDto } from '../audit/dto/audit-page-query.dto';
@@ -28,7 +35,7 @@ import {
   CustomerResponse,
   CustomerStatisticsResponse,
 } from './dto/customer.response';
-import { CompanyScopeQueryDto, ListCustomersQueryDto, RecentCustomersQueryDto } from './dto/list-customers-query.dto';
+import { ListCustomersQueryDto, RecentCustomersQueryDto } from './dto/list-customers-query.dto';
 import { UpdateCustomerDto } from './dto/update-customer.dto';
 import { ParseTagPipe } from './tag-param.pipe';
 

@@ -23,7 +23,6 @@ export enum CustomerSize {
   ENTERPRISE = '1001+',
 }
 
-export const MAX_CONTACTS = 50;
 export const MAX_TAGS = 50;
 /** Kept in the document for the status timeline; older entries remain in the audit log. */
 export const MAX_STATUS_HISTORY = 200;

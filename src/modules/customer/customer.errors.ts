@@ -6,9 +6,7 @@ export enum CustomerErrorCode {
   COMPANY_NOT_FOUND = 'customer.company_not_found',
   COMPANY_GONE = 'customer.company_gone',
   WRITE_CONFLICT = 'customer.write_conflict',
-  TOO_MANY_CONTACTS = 'customer.too_many_contacts',
   TOO_MANY_TAGS = 'customer.too_many_tags',
-  MULTIPLE_PRIMARY_CONTACTS = 'customer.multiple_primary_contacts',
   LEAD_CUSTOMER_DELETED = 'customer.lead_customer_deleted',
 }
 
@@ -18,9 +16,7 @@ const KIND: Record<CustomerErrorCode, ErrorKind> = {
   [CustomerErrorCode.COMPANY_NOT_FOUND]: ErrorKind.NOT_FOUND,
   [CustomerErrorCode.COMPANY_GONE]: ErrorKind.CONFLICT,
   [CustomerErrorCode.WRITE_CONFLICT]: ErrorKind.CONFLICT,
-  [CustomerErrorCode.TOO_MANY_CONTACTS]: ErrorKind.UNPROCESSABLE,
   [CustomerErrorCode.TOO_MANY_TAGS]: ErrorKind.UNPROCESSABLE,
-  [CustomerErrorCode.MULTIPLE_PRIMARY_CONTACTS]: ErrorKind.BAD_REQUEST,
   [CustomerErrorCode.LEAD_CUSTOMER_DELETED]: ErrorKind.CONFLICT,
 };
 

@@ -1,3 +1,4 @@
+import { toContactResponse } from '@app/common';
 import type { CustomerResponse } from './dto/customer.response';
 import type { CustomerLean } from './schemas/customer.schema';
 
@@ -32,14 +33,7 @@ export function toCustomerResponse(c: CustomerLean): CustomerResponse {
     notes: c.notes ?? null,
     tags: c.tags ?? [],
     assignedTo: c.assignedTo ?? null,
-    contacts: (c.contacts ?? []).map((p) => ({
-      id: p._id.toHexString(),
-      name: p.name,
-      email: p.email ?? null,
-      phone: p.phone ?? null,
-      title: p.title ?? null,
-      isPrimary: p.isPrimary,
-    })),
+    contacts: (c.contacts ?? []).map(toContactResponse),
     totalRevenue: toMajor(c.totalRevenueMinor ?? 0),
     purchaseCount: c.purchaseCount ?? 0,
     firstPurchaseAt: iso(c.firstPurchaseAt),

@@ -2,23 +2,20 @@ import { Injectable } from '@nestjs/common';
 import { Types } from 'mongoose';
 import {
   canonical,
-  decodeCursor,
   DomainError,
   ErrorKind,
-  keysetFilter,
+  initialContacts,
+  keysetPage,
   normaliseTag,
   normaliseTags,
-  pageOf,
   parseSort,
   queryScope,
-  sortStage,
 } from '@app/common';
 import { TenantContext } from '@app/tenancy';
 import { AuditService } from '../audit/audit.service';
 import type { AuditPageResponse } from '../audit/dto/audit-event.response';
 import type { AuditPageQueryDto } from '../audit/dto/audit-page-query.dto';
 import { CompanyService } from '../tenant/company.service';
-import { initialContacts } from './contact-rules';
 import { CUSTOMER_ENTITY, CustomerWriter } from './customer-writer';
 import {
   CUSTOMER_SORT_FIELDS,
@@ -146,12 +143,14 @@ export class CustomerService {
     const limit = query.limit ?? DEFAULT_PAGE;
     const { companyId, status, source, assignedTo, tag, q, updatedSince } = query;
     const scope = queryScope({ companyId, status, source, assignedTo, tag, q, updatedSince });
-    const position = query.cursor ? decodeCursor(query.cursor, spec, scope) : undefined;
-    const filter = customerListFilter(query, this.context.principal.companies);
-    if (!filter) return { data: [], nextCursor: null };
-    const where = position ? { $and: [filter, keysetFilter(spec, position)] } : filter;
-    const rows = await this.repo.find(where, sortStage(spec), limit + 1);
-    const page = pageOf(rows, limit, spec, scope);
+    const page = await keysetPage({
+      filter: customerListFilter(query, this.context.principal.companies),
+      sort: spec,
+      scope,
+      cursor: query.cursor,
+      limit,
+      find: (where, sort, max) => this.repo.find(where, sort, max),
+    });
     return { data: page.rows.map(toCustomerResponse), nextCursor: page.nextCursor };
   }
 

@@ -1,20 +1,9 @@
-import type { LeadContact, LeadLean } from './schemas/lead.schema';
-import type { LeadContactResponse } from './dto/lead-contact.dto';
+import { toContactResponse } from '@app/common';
+import type { LeadLean } from './schemas/lead.schema';
 import type { LeadResponse } from './dto/lead.response';
 
 export const toMinor = (major: number): number => Math.round(major * 100);
 export const toMajor = (minor: number): number => minor / 100;
-
-export function toLeadContactResponse(c: LeadContact): LeadContactResponse {
-  return {
-    id: c._id.toHexString(),
-    name: c.name,
-    email: c.email ?? null,
-    phone: c.phone ?? null,
-    title: c.title ?? null,
-    isPrimary: c.isPrimary,
-  };
-}
 
 /** The one way a lead leaves the service: no _id, search tokens, claim or deletion marker. */
 export function toLeadResponse(l: LeadLean): LeadResponse {
@@ -33,7 +22,7 @@ export function toLeadResponse(l: LeadLean): LeadResponse {
     notes: l.notes ?? null,
     estimatedValue:
       l.estimatedValueMinor === null || l.estimatedValueMinor === undefined ? null : toMajor(l.estimatedValueMinor),
-    contacts: (l.contacts ?? []).map(toLeadContactResponse),
+    contacts: (l.contacts ?? []).map(toContactResponse),
     customerId: l.customerId ?? null,
     convertedAt: l.convertedAt ? l.convertedAt.toISOString() : null,
     convertedBy: l.convertedBy ?? null,

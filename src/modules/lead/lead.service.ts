@@ -4,17 +4,15 @@ import { ClsService } from 'nestjs-cls';
 import { Types } from 'mongoose';
 import {
   canSeeCompany,
-  decodeCursor,
   DomainError,
   diffFields,
   ErrorKind,
+  initialContacts,
   isEmptyDiff,
-  keysetFilter,
-  pageOf,
+  keysetPage,
+  listFilter,
   parseSort,
   queryScope,
-  searchFilter,
-  sortStage,
 } from '@app/common';
 import { InjectTenantModel, RecordLock, TenantContext, TenantModel } from '@app/tenancy';
 import { AuditService } from '../audit/audit.service';
@@ -24,7 +22,6 @@ import type { LeadPageResponse, LeadResponse } from './dto/lead.response';
 import type { ListLeadsQueryDto } from './dto/list-leads-query.dto';
 import type { UpdateLeadDto } from './dto/update-lead.dto';
 import { LeadDomainEvent, LeadEventName } from './events/lead.events';
-import { buildLeadContacts } from './lead-contacts';
 import { LeadError, LeadErrorCode, leadNotFound } from './lead.errors';
 import { DEFAULT_LEAD_SORT, LEAD_SORT_FIELDS, leadSearchTokens } from './lead-listing';
 import { toLeadResponse, toMinor } from './lead.mapper';
@@ -69,7 +66,7 @@ export class LeadService {
       notes: dto.notes ?? null,
       estimatedValueMinor:
         dto.estimatedValue === undefined || dto.estimatedValue === null ? null : toMinor(dto.estimatedValue),
-      contacts: buildLeadContacts(dto.contacts),
+      contacts: initialContacts(dto.contacts ?? []),
       customerId: null,
       convertedAt: null,
       convertedBy: null,
@@ -92,37 +89,16 @@ export class LeadService {
   }
 
   async list(query: ListLeadsQueryDto): Promise<LeadPageResponse> {
-    const filter: Record<string, unknown> = { deletedAt: null };
-    const { companies } = this.context.principal;
-    if (query.companyId) {
-      await this.companies.assertVisible(query.companyId);
-      filter.companyId = query.companyId;
-    } else if (companies) {
-      filter.companyId = { $in: companies };
-    }
-    if (query.status) filter.status = query.status;
-    if (query.assignedTo) filter.assignedTo = query.assignedTo;
-    if (query.tag?.length) filter.tags = { $all: query.tag.map((t) => t.trim().toLowerCase()) };
-    if (query.updatedSince) filter.updatedAt = { $gte: new Date(query.updatedSince) };
-    if (query.q !== undefined) {
-      const search = searchFilter(query.q);
-      if (!search) return { data: [], nextCursor: null };
-      Object.assign(filter, search);
-    }
-    const sort = parseSort(query.sort, LEAD_SORT_FIELDS, DEFAULT_LEAD_SORT);
-    const limit = query.limit ?? DEFAULT_LIMIT;
+    if (query.companyId) await this.companies.assertVisible(query.companyId);
     const { companyId, status, assignedTo, tag, q, updatedSince } = query;
-    const scope = queryScope({ companyId, status, assignedTo, tag, q, updatedSince });
-    const where = query.cursor
-      ? { $and: [filter, keysetFilter(sort, decodeCursor(query.cursor, sort, scope))] }
-      : filter;
-    const rows = await this.leads
-      .current()
-      .find(where)
-      .sort(sortStage(sort))
-      .limit(limit + 1)
-      .lean<LeadLean[]>();
-    const page = pageOf(rows, limit, sort, scope);
+    const page = await keysetPage({
+      filter: listFilter(query, this.context.principal.companies),
+      sort: parseSort(query.sort, LEAD_SORT_FIELDS, DEFAULT_LEAD_SORT),
+      scope: queryScope({ companyId, status, assignedTo, tag, q, updatedSince }),
+      cursor: query.cursor,
+      limit: query.limit ?? DEFAULT_LIMIT,
+      find: (where, sort, limit) => this.leads.current().find(where).sort(sort).limit(limit).lean<LeadLean[]>(),
+    });
     return { data: page.rows.map(toLeadResponse), nextCursor: page.nextCursor };
   }
 
@@ -166,7 +142,7 @@ export class LeadService {
             : dto.estimatedValue === null
               ? null
               : toMinor(dto.estimatedValue),
-        contacts: dto.contacts === undefined ? undefined : buildLeadContacts(dto.contacts),
+        contacts: dto.contacts === undefined ? undefined : initialContacts(dto.contacts),
       }),
     };
     const before = toLeadResponse(current);

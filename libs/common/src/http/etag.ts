@@ -12,9 +12,13 @@ export function parseIfMatch(header: string | string[] | undefined): number | un
   const value = Array.isArray(header) ? header[0] : header;
   const match = IF_MATCH.exec(value ?? '');
   if (!match) {
-    throw new DomainError(ErrorKind.BAD_REQUEST, 'request.invalid_if_match', 'If-Match must be an ETag this API sent ("<version>").', {}, [
-      { path: 'If-Match', message: 'must be "<version>"' },
-    ]);
+    throw new DomainError(
+      ErrorKind.BAD_REQUEST,
+      'request.invalid_if_match',
+      'If-Match must be an ETag this API sent ("<version>").',
+      {},
+      [{ path: 'If-Match', message: 'must be "<version>"' }],
+    );
   }
   return Number(match[1]);
 }

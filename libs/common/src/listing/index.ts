@@ -4,3 +4,5 @@ export * from './normalise';
 export * from './search-tokens';
 export * from './sort';
 export * from './page-query.dto';
+export * from './list-filter';
+export * from './list-query.dto';

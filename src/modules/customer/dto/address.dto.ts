@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { trim } from './transforms';
+import { trim } from '@app/common';
 
 export class AddressDto {
   @ApiPropertyOptional({ nullable: true, maxLength: 200 })

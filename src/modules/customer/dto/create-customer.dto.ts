@@ -14,10 +14,9 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PHONE_PATTERN } from '@app/common';
-import { CustomerSize, CustomerSource, CustomerStatus, MAX_CONTACTS, MAX_TAGS } from '../customer.enums';
+import { CustomerSize, CustomerSource, CustomerStatus, MAX_TAGS } from '../customer.enums';
 import { AddressDto } from './address.dto';
-import { CreateContactDto } from './contact.dto';
-import { OBJECT_ID, TagList, toEmail, toPhone, toWebsite, trim } from './transforms';
+import { CreateContactDto, MAX_CONTACTS, OBJECT_ID, TagList, toEmail, toPhone, toWebsite, trim } from '@app/common';
 
 /** Fields a client may set on create and (all but companyId/status/assignee/contacts) on PATCH. */
 export class CustomerFieldsDto {

@@ -15,7 +15,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { CustomerStatus, MAX_TAGS } from '../customer.enums';
-import { TagList, trim } from './transforms';
+import { TagList, trim } from '@app/common';
 
 export class SetStatusDto {
   @ApiProperty({ enum: CustomerStatus })

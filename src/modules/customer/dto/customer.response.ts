@@ -1,14 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ContactResponse } from '@app/common';
 import { CustomerSize, CustomerSource, CustomerStatus } from '../customer.enums';
-
-export class ContactResponse {
-  @ApiProperty() id: string;
-  @ApiProperty() name: string;
-  @ApiProperty({ nullable: true, type: String }) email: string | null;
-  @ApiProperty({ nullable: true, type: String }) phone: string | null;
-  @ApiProperty({ nullable: true, type: String }) title: string | null;
-  @ApiProperty() isPrimary: boolean;
-}
 
 export class AddressResponse {
   @ApiProperty({ nullable: true, type: String }) street: string | null;

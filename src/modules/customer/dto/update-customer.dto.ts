@@ -3,7 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsEnum, IsString, Length, ValidateIf } from 'class-validator';
 import { CustomerSource, MAX_TAGS } from '../customer.enums';
 import { CustomerFieldsDto } from './create-customer.dto';
-import { TagList, trim } from './transforms';
+import { TagList, trim } from '@app/common';
 
 const present = (key: keyof UpdateCustomerDto) => (o: UpdateCustomerDto) => o[key] !== undefined;
 

@@ -1,26 +1,7 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Types } from 'mongoose';
+import { Contact, ContactSchema } from '@app/common';
 import { CustomerSize, CustomerSource, CustomerStatus } from '../customer.enums';
-
-@Schema({ versionKey: false, strict: 'throw' })
-export class Contact {
-  _id: Types.ObjectId;
-
-  @Prop({ required: true })
-  name: string;
-
-  @Prop({ type: String, default: null })
-  email: string | null;
-
-  @Prop({ type: String, default: null })
-  phone: string | null;
-
-  @Prop({ type: String, default: null })
-  title: string | null;
-
-  @Prop({ required: true, default: false })
-  isPrimary: boolean;
-}
 
 @Schema({ _id: false, versionKey: false, strict: 'throw' })
 export class Address {
@@ -77,7 +58,7 @@ export class Customer {
   @Prop({ type: String, default: null })
   assignedTo: string | null;
 
-  @Prop({ type: [SchemaFactory.createForClass(Contact)], default: [] })
+  @Prop({ type: [ContactSchema], default: [] })
   contacts: Contact[];
 
   @Prop({ required: true, default: 0 })
@@ -119,7 +100,6 @@ export class Customer {
   version: number;
 }
 
-export type ContactLean = Contact;
 export type CustomerLean = Customer & { _id: Types.ObjectId };
 export const CustomerSchema = SchemaFactory.createForClass(Customer);
 

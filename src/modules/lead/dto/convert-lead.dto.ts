@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsEnum, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { toWebsite, trim } from '@app/common';
 import { CustomerSize, CustomerStatus } from '../../customer/customer.enums';
-import { NormaliseWebsite, TrimString } from './lead-transforms';
 
 /** Customer fields the lead does not carry, or overrides of those it does. */
 export class ConvertLeadDto {
@@ -12,7 +12,7 @@ export class ConvertLeadDto {
     description: 'Customer name (default: the lead company name, else its name)',
   })
   @IsOptional()
-  @TrimString()
+  @Transform(trim)
   @IsString()
   @Length(1, 200)
   name?: string;
@@ -30,7 +30,7 @@ export class ConvertLeadDto {
 
   @ApiPropertyOptional({ example: 'https://initech.com' })
   @IsOptional()
-  @NormaliseWebsite()
+  @Transform(toWebsite)
   @IsString()
   @Matches(/^https?:\/\//, { message: 'website must be an http(s) address with a host name' })
   @MaxLength(500)

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -17,12 +17,9 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { PHONE_PATTERN } from '@app/common';
+import { CreateContactDto, MAX_CONTACTS, PHONE_PATTERN, TagList, toEmail, toPhone, toWebsite, trim } from '@app/common';
 import { LeadSource, LeadStatus } from '../schemas/lead.schema';
-import { LeadContactDto } from './lead-contact.dto';
-import { NormaliseEmail, NormalisePhone, NormaliseTags, NormaliseWebsite, TrimString } from './lead-transforms';
 
-export const MAX_LEAD_CONTACTS = 50;
 export const MAX_LEAD_TAGS = 50;
 /** Statuses a client may set; `converted` only comes from POST /leads/:id/convert. */
 export const SETTABLE_LEAD_STATUSES = Object.values(LeadStatus).filter((s) => s !== LeadStatus.CONVERTED);
@@ -33,35 +30,35 @@ export class CreateLeadDto {
   companyId: string;
 
   @ApiProperty({ example: 'Jane Doe at Initech', maxLength: 200 })
-  @TrimString()
+  @Transform(trim)
   @IsString()
   @Length(1, 200)
   name: string;
 
   @ApiPropertyOptional({ example: 'Initech', nullable: true, maxLength: 200 })
   @IsOptional()
-  @TrimString()
+  @Transform(trim)
   @IsString()
   @MaxLength(200)
   companyName?: string | null;
 
   @ApiPropertyOptional({ example: 'jane@initech.com', nullable: true })
   @IsOptional()
-  @NormaliseEmail()
+  @Transform(toEmail)
   @IsEmail()
   @MaxLength(254)
   email?: string | null;
 
   @ApiPropertyOptional({ example: '+15551234567', nullable: true })
   @IsOptional()
-  @NormalisePhone()
+  @Transform(toPhone)
   @IsString()
   @Matches(PHONE_PATTERN, { message: 'phone must be a phone number of 6-15 digits' })
   phone?: string | null;
 
   @ApiPropertyOptional({ example: 'https://initech.com', nullable: true })
   @IsOptional()
-  @NormaliseWebsite()
+  @Transform(toWebsite)
   @IsString()
   @Matches(/^https?:\/\//, { message: 'website must be an http(s) address with a host name' })
   @MaxLength(500)
@@ -85,11 +82,7 @@ export class CreateLeadDto {
 
   @ApiPropertyOptional({ type: [String], example: ['vip'], maxItems: MAX_LEAD_TAGS })
   @IsOptional()
-  @NormaliseTags()
-  @IsArray()
-  @ArrayMaxSize(MAX_LEAD_TAGS)
-  @IsString({ each: true })
-  @Length(1, 50, { each: true })
+  @TagList(MAX_LEAD_TAGS)
   tags?: string[];
 
   @ApiPropertyOptional({ nullable: true, maxLength: 5000 })
@@ -105,11 +98,11 @@ export class CreateLeadDto {
   @Max(1e12)
   estimatedValue?: number | null;
 
-  @ApiPropertyOptional({ type: [LeadContactDto], maxItems: MAX_LEAD_CONTACTS })
+  @ApiPropertyOptional({ type: [CreateContactDto], maxItems: MAX_CONTACTS })
   @IsOptional()
   @IsArray()
-  @ArrayMaxSize(MAX_LEAD_CONTACTS)
+  @ArrayMaxSize(MAX_CONTACTS)
   @ValidateNested({ each: true })
-  @Type(() => LeadContactDto)
-  contacts?: LeadContactDto[];
+  @Type(() => CreateContactDto)
+  contacts?: CreateContactDto[];
 }

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { LeadSource, LeadStatus } from '../schemas/lead.schema';
-import { LeadContactResponse } from './lead-contact.dto';
+import { ContactResponse } from '@app/common';
 
 export class LeadResponse {
   @ApiProperty() id: string;
@@ -16,7 +16,7 @@ export class LeadResponse {
   @ApiProperty({ type: [String] }) tags: string[];
   @ApiProperty({ nullable: true, type: String }) notes: string | null;
   @ApiProperty({ nullable: true, type: Number, description: 'Major currency units' }) estimatedValue: number | null;
-  @ApiProperty({ type: [LeadContactResponse] }) contacts: LeadContactResponse[];
+  @ApiProperty({ type: [ContactResponse] }) contacts: ContactResponse[];
   @ApiProperty({ nullable: true, type: String }) customerId: string | null;
   @ApiProperty({ nullable: true, type: String }) convertedAt: string | null;
   @ApiProperty({ nullable: true, type: String }) convertedBy: string | null;

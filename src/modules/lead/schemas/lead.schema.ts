@@ -1,5 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Types } from 'mongoose';
+import { Contact, ContactSchema } from '@app/common';
 
 export enum LeadStatus {
   NEW = 'new',
@@ -17,28 +18,6 @@ export enum LeadSource {
   EVENT = 'event',
   OTHER = 'other',
 }
-
-@Schema({ _id: true, versionKey: false, strict: 'throw' })
-export class LeadContact {
-  _id: Types.ObjectId;
-
-  @Prop({ required: true })
-  name: string;
-
-  @Prop({ type: String, default: null })
-  email: string | null;
-
-  @Prop({ type: String, default: null })
-  phone: string | null;
-
-  @Prop({ type: String, default: null })
-  title: string | null;
-
-  @Prop({ required: true, default: false })
-  isPrimary: boolean;
-}
-
-export const LeadContactSchema = SchemaFactory.createForClass(LeadContact);
 
 /** The conversion claim: written before the customer is created, cleared when the lead is converted. */
 @Schema({ _id: false, versionKey: false, strict: 'throw' })
@@ -95,8 +74,8 @@ export class Lead {
   @Prop({ type: Number, default: null })
   estimatedValueMinor: number | null;
 
-  @Prop({ type: [LeadContactSchema], default: [] })
-  contacts: LeadContact[];
+  @Prop({ type: [ContactSchema], default: [] })
+  contacts: Contact[];
 
   /** Normalised word prefixes for `q` (multikey index); never returned. */
   @Prop({ type: [String], default: [] })

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { Types } from 'mongoose';
 import { initialContacts, isPrimary, withContact, withoutContact, withPrimary } from './contact-rules';
-import { CustomerError } from './customer.errors';
-import type { Contact } from './schemas/customer.schema';
+import { DomainError } from '../errors/domain-error';
+import type { Contact } from './contact.schema';
 
 const primaries = (list: Contact[]) => list.filter((c) => c.isPrimary).length;
 const id = (c: Contact) => c._id.toHexString();
@@ -19,7 +19,7 @@ describe('contact rules', () => {
         { name: 'a', isPrimary: true },
         { name: 'b', isPrimary: true },
       ]),
-    ).toThrow(CustomerError);
+    ).toThrow(DomainError);
   });
 
   it('the first added contact becomes primary; a later one only when asked, clearing the old', () => {

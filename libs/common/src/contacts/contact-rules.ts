@@ -1,7 +1,6 @@
 import { Types } from 'mongoose';
-import { CustomerError, CustomerErrorCode } from './customer.errors';
-import { MAX_CONTACTS } from './customer.enums';
-import type { Contact } from './schemas/customer.schema';
+import { DomainError, ErrorKind } from '../errors/domain-error';
+import { Contact, MAX_CONTACTS } from './contact.schema';
 
 /**
  * The primary-contact invariant as pure functions over the contacts array: whenever contacts
@@ -32,7 +31,13 @@ function toContact(input: ContactInput, id = new Types.ObjectId()): Contact {
 export function initialContacts(inputs: readonly ContactInput[]): Contact[] {
   const marked = inputs.filter((c) => c.isPrimary === true).length;
   if (marked > 1) {
-    throw new CustomerError(CustomerErrorCode.MULTIPLE_PRIMARY_CONTACTS, 'At most one contact may be marked primary.');
+    throw new DomainError(
+      ErrorKind.BAD_REQUEST,
+      'contact.multiple_primary',
+      'At most one contact may be marked primary.',
+      {},
+      [{ path: 'contacts', message: 'at most one contact may have isPrimary: true' }],
+    );
   }
   if (inputs.length > MAX_CONTACTS) throw tooMany();
   const primary = marked ? inputs.findIndex((c) => c.isPrimary === true) : 0;
@@ -73,9 +78,6 @@ function withPrimaryId(contacts: readonly Contact[], id: string | undefined): Co
   return contacts.map((c) => ({ ...c, isPrimary: c._id.toHexString() === target }));
 }
 
-function tooMany(): CustomerError {
-  return new CustomerError(
-    CustomerErrorCode.TOO_MANY_CONTACTS,
-    `A customer can have at most ${MAX_CONTACTS} contacts.`,
-  );
+function tooMany(): DomainError {
+  return new DomainError(ErrorKind.UNPROCESSABLE, 'contact.too_many', `At most ${MAX_CONTACTS} contacts are allowed.`);
 }

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsOptional, IsString, Length, Matches, MaxLength, ValidateIf } from 'class-validator';
-import { PHONE_PATTERN } from '@app/common';
-import { toEmail, toPhone, trim } from './transforms';
+import { PHONE_PATTERN } from '../listing/normalise';
+import { toEmail, toPhone, trim } from '../validation/transforms';
 
 export class CreateContactDto {
   @ApiProperty({ example: 'Jane Roe', minLength: 1, maxLength: 200 })

@@ -1,0 +1,28 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import type { Types } from 'mongoose';
+
+/** A person at a customer or lead, stored inside its document. */
+@Schema({ versionKey: false, strict: 'throw' })
+export class Contact {
+  _id: Types.ObjectId;
+
+  @Prop({ required: true })
+  name: string;
+
+  @Prop({ type: String, default: null })
+  email: string | null;
+
+  @Prop({ type: String, default: null })
+  phone: string | null;
+
+  @Prop({ type: String, default: null })
+  title: string | null;
+
+  @Prop({ required: true, default: false })
+  isPrimary: boolean;
+}
+
+export const ContactSchema = SchemaFactory.createForClass(Contact);
+
+/** At most this many contacts per customer or lead. */
+export const MAX_CONTACTS = 50;

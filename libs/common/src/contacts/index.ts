@@ -1,0 +1,4 @@
+export * from './contact-rules';
+export * from './contact.dto';
+export * from './contact.response';
+export * from './contact.schema';
