@@ -8,7 +8,8 @@ export const LEAD_SORT_FIELDS: Readonly<Record<string, SortField>> = {
   name: { field: 'nameSort', kind: 'string' },
 };
 
-export const DEFAULT_LEAD_SORT = '-updatedAt';
+/** Same default as customers: createdAt never changes, so paging the default order is exact during edits. */
+export const DEFAULT_LEAD_SORT = '-createdAt';
 
 type Searchable = Pick<Lead, 'name' | 'companyName' | 'email' | 'website' | 'tags' | 'phone' | 'contacts'>;
 
