@@ -160,6 +160,7 @@ function fanoutComparison(sockets: number, baseline: number[][], subject: number
     subject: subj,
     throughputRatio: subj.opsPerSec / base.opsPerSec,
     p95Ratio: subj.p95 / base.p95,
+    busyRatio: Number.NaN,
     target: { metric: 'p95Ratio', bound: 2, text: 'p95 ≤ 2×' },
   };
 }

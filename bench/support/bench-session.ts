@@ -10,7 +10,7 @@ import { TenantService } from '../../src/modules/tenant/tenant.service';
 import { BenchAppModule } from './bench-app.module';
 import type { BenchDatabase } from './bench-database';
 import type { BenchOptions } from './bench-options';
-import { compare, type Comparison, type LoadRunner, type Side, type Target } from './comparison';
+import { compare, withBusyTime, type Comparison, type LoadRunner, type Side, type Target } from './comparison';
 import { httpLoad, type HttpRequestSpec } from './http-load';
 import { opLoad } from './op-load';
 
@@ -85,9 +85,9 @@ export class BenchSession {
   }
 
   /** Closed-loop HTTP load against the app; each connection cycles through `requests`. */
-  http(requests: HttpRequestSpec[]): LoadRunner {
-    return async (durationSec) => {
-      const result = await httpLoad({ url: this.url, requests, connections: this.options.connections, durationSec });
+  http(requests: HttpRequestSpec[], connections = this.options.connections): LoadRunner {
+    return withBusyTime(async (durationSec) => {
+      const result = await httpLoad({ url: this.url, requests, connections, durationSec });
       if (result.errors > 0) {
         const codes = Object.entries(result.statusCodes)
           .map(([code, n]) => `${code}×${n}`)
@@ -95,21 +95,28 @@ export class BenchSession {
         throw new Error(`${requests[0]?.path ?? ''}: ${result.errors} failed requests (status codes: ${codes})`);
       }
       return result;
-    };
+    });
   }
 
   /** The same closed loop over a driver call, at the same concurrency. */
-  ops(op: (i: number) => Promise<unknown>): LoadRunner {
-    return async (durationSec) => {
-      const result = await opLoad(op, { concurrency: this.options.connections, durationSec });
+  ops(op: (i: number) => Promise<unknown>, concurrency = this.options.connections): LoadRunner {
+    return withBusyTime(async (durationSec) => {
+      const result = await opLoad(op, { concurrency, durationSec });
       if (result.errors > 0) throw new Error(`driver baseline: ${result.errors} failed operations`);
       return result;
-    };
+    });
   }
 
-  compare(name: string, baseline: Side, subject: Side, target?: Target): Promise<Comparison> {
-    const { rounds, durationSec, warmupSec, connections } = this.options;
-    return compare(name, baseline, subject, { rounds, durationSec, warmupSec, concurrency: connections }, target);
+  /** `concurrency` only labels the result: pass the same value to both sides' runners. */
+  compare(
+    name: string,
+    baseline: Side,
+    subject: Side,
+    target?: Target,
+    concurrency = this.options.connections,
+  ): Promise<Comparison> {
+    const { rounds, durationSec, warmupSec } = this.options;
+    return compare(name, baseline, subject, { rounds, durationSec, warmupSec, concurrency }, target);
   }
 
   /** Fails unless every route answers 200 with the same body: both sides must do the same work. */

@@ -3,6 +3,16 @@ import { median, type LoadResult } from './load-result';
 /** A load loop for a given duration: an HTTP route through autocannon or a driver call loop. */
 export type LoadRunner = (durationSec: number) => Promise<LoadResult>;
 
+/** Adds the main thread's busy time per operation to whatever `run` measured. */
+export function withBusyTime(run: LoadRunner): LoadRunner {
+  return async (durationSec) => {
+    const before = performance.eventLoopUtilization();
+    const result = await run(durationSec);
+    const used = performance.eventLoopUtilization(before);
+    return { ...result, busyMsPerOp: result.count ? used.active / result.count : Number.NaN };
+  };
+}
+
 export interface Side {
   label: string;
   run: LoadRunner;
@@ -15,6 +25,8 @@ export interface SideSummary {
   p50: number;
   p95: number;
   p99: number;
+  /** Median main-thread busy ms per operation; NaN where not measured. */
+  busyMsPerOp: number;
   errors: number;
   rounds: LoadResult[];
 }
@@ -30,6 +42,8 @@ export interface Comparison {
   subject: SideSummary;
   throughputRatio: number;
   p95Ratio: number;
+  /** Subject's main-thread ms per operation over the baseline's: the CPU price, > 1 is dearer. */
+  busyRatio: number;
   target?: Target;
 }
 
@@ -82,6 +96,7 @@ export async function compare(
     subject: subj,
     throughputRatio: subj.opsPerSec / base.opsPerSec,
     p95Ratio: subj.p95 / base.p95,
+    busyRatio: subj.busyMsPerOp / base.busyMsPerOp,
     target,
   };
 }
@@ -93,6 +108,7 @@ export function summariseSide(label: string, rounds: LoadResult[]): SideSummary 
     p50: median(rounds.map((r) => r.p50)),
     p95: median(rounds.map((r) => r.p95)),
     p99: median(rounds.map((r) => r.p99)),
+    busyMsPerOp: median(rounds.map((r) => r.busyMsPerOp ?? Number.NaN)),
     errors: rounds.reduce((n, r) => n + r.errors, 0),
     rounds,
   };

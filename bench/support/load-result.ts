@@ -11,6 +11,12 @@ export interface LoadResult {
   /** Failed operations (connection errors, timeouts, non-2xx answers, thrown errors). */
   errors: number;
   durationSec: number;
+  /**
+   * Milliseconds the main thread (the application, or the driver loop) was busy per completed
+   * operation, from its event-loop utilisation. Unlike throughput it does not depend on how the
+   * two cores are shared with FerretDB and the load generator's thread.
+   */
+  busyMsPerOp?: number;
 }
 
 /** The value at percentile `p` (0..100) of an ascending array, by nearest rank. */

@@ -72,6 +72,9 @@ export function formatReport(report: ScenarioReport): string {
           `${fmt(c.baseline.p95, 2)}ms`,
           `${fmt(c.subject.p95, 2)}ms`,
           fmt(c.p95Ratio, 2),
+          Number.isFinite(c.busyRatio)
+            ? `${fmt(c.baseline.busyMsPerOp, 2)}→${fmt(c.subject.busyMsPerOp, 2)}ms ×${fmt(c.busyRatio, 2)}`
+            : '',
           targetText(c),
         ]),
       ),
@@ -90,6 +93,9 @@ export function formatReport(report: ScenarioReport): string {
     );
   }
   for (const note of result.notes) out.push(`  note: ${note}`);
+  if (result.comparisons.some((c) => Number.isFinite(c.busyRatio))) {
+    out.push('  busy/op: main-thread milliseconds per operation (app or driver loop), from event-loop utilisation');
+  }
   return out.join('\n');
 }
 

@@ -18,6 +18,9 @@ export function sideBySide(summaries: Summary[]): string {
       for (const c of report.result.comparisons) {
         cell(`${report.scenario}: ${c.name} (throughput ratio)`, column, fmt(c.throughputRatio, 2));
         cell(`${report.scenario}: ${c.name} (p95 ratio)`, column, fmt(c.p95Ratio, 2));
+        if (Number.isFinite(c.busyRatio)) {
+          cell(`${report.scenario}: ${c.name} (busy ms/op ratio)`, column, fmt(c.busyRatio, 2));
+        }
       }
       for (const m of report.result.metrics) {
         cell(`${report.scenario}: ${m.name}`, column, `${fmt(m.value, metricDigits(m.value))} ${m.unit}`.trim());
