@@ -372,10 +372,10 @@ describe('Bad input (property-based, generated from the route table)', () => {
   };
 
   const RUNS: Record<string, number> = {
-    'unknown field': 50,
+    'unknown field': 60,
     'operator object as value': 50,
     'key with $ or .': 50,
-    'wrong type': 60,
+    'wrong type': 70,
     'huge string or array': 30,
     'deep nesting': 30,
     'invalid id in body': 30,
@@ -384,7 +384,7 @@ describe('Bad input (property-based, generated from the route table)', () => {
     'wrong content type': 25,
     'body over the limit': 15,
     'invalid id in path': 50,
-    'bad query string': 70,
+    'bad query string': 80,
     'regex metacharacters in q': 40,
   };
 
