@@ -89,7 +89,7 @@ describe('Bad input (property-based, generated from the route table)', () => {
   let routes: ApiRoute[];
   let doc: OpenApiDoc;
   let before: Record<string, string>;
-  const counts = { requests: 0, serverErrors: 0, byCategory: new Map<string, number>() };
+  const counts = { requests: 0, mayPass: 0, serverErrors: 0, byCategory: new Map<string, number>() };
   const unexpected: string[] = [];
   let partialWrites = -1;
 
@@ -106,7 +106,7 @@ describe('Bad input (property-based, generated from the route table)', () => {
     const by = [...counts.byCategory].map(([k, v]) => `${k} ${v}`).join(', ');
     console.log(
       `${counts.requests} requests, ${counts.serverErrors} server errors, ${Math.max(partialWrites, 0)} partial writes` +
-        `\n(${by})`,
+        `\n(${counts.requests - counts.mayPass} must be refused, ${counts.mayPass} hostile but valid may pass; ${by})`,
     );
     await t?.close();
   });
@@ -373,8 +373,8 @@ describe('Bad input (property-based, generated from the route table)', () => {
 
   const RUNS: Record<string, number> = {
     'unknown field': 60,
-    'operator object as value': 50,
-    'key with $ or .': 50,
+    'operator object as value': 60,
+    'key with $ or .': 60,
     'wrong type': 70,
     'huge string or array': 30,
     'deep nesting': 30,
@@ -383,7 +383,7 @@ describe('Bad input (property-based, generated from the route table)', () => {
     'JSON that is not an object': 20,
     'wrong content type': 25,
     'body over the limit': 15,
-    'invalid id in path': 50,
+    'invalid id in path': 60,
     'bad query string': 80,
     'regex metacharacters in q': 40,
   };
@@ -403,6 +403,7 @@ describe('Bad input (property-based, generated from the route table)', () => {
   async function check(bad: BadRequest): Promise<boolean> {
     const res = await send(bad);
     counts.requests += 1;
+    if (bad.mayPass) counts.mayPass += 1;
     counts.byCategory.set(bad.category, (counts.byCategory.get(bad.category) ?? 0) + 1);
     if (res.status >= 500) counts.serverErrors += 1;
     const problem = String(res.headers['content-type'] ?? '').includes('application/problem+json');
@@ -450,7 +451,7 @@ describe('Bad input (property-based, generated from the route table)', () => {
     const changed = changedCollections(before, after);
     partialWrites = changed.length;
     expect({ serverErrors: counts.serverErrors, changed }).toEqual({ serverErrors: 0, changed: [] });
-    expect(counts.requests).toBeGreaterThanOrEqual(500);
+    expect(counts.requests - counts.mayPass).toBeGreaterThanOrEqual(500);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(routes.map(routeKey)).toEqual(expect.arrayContaining(['POST /companies', 'PATCH /companies/:id']));
   });
