@@ -27,6 +27,11 @@ describe('classify', () => {
     });
   });
 
+  it('maps a socket error the driver lets through (server died mid-write) to 503', () => {
+    const epipe = Object.assign(new Error('This socket has been ended by the other party'), { code: 'EPIPE' });
+    expect(classify(epipe)).toMatchObject({ status: 503, code: 'database.unavailable' });
+  });
+
   it('turns anything else into a 500 that says nothing about the cause', () => {
     const c = classify(new Error('secret internal detail'));
     expect(c.status).toBe(500);

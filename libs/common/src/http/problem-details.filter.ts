@@ -26,6 +26,19 @@ const DB_UNAVAILABLE = new Set([
 ]);
 
 /**
+ * Socket errors the driver can let through unwrapped: a command written just as the server dies
+ * fails with Node's own EPIPE ("This socket has been ended by the other party"), not a Mongo error.
+ */
+const NETWORK_ERROR_CODES = new Set([
+  'EPIPE',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
+/**
  * Writes every 4xx/5xx of the HTTP API as application/problem+json. Anything it does not
  * recognise is a 500 whose body says nothing about the cause; the cause is logged with the
  * request id instead.
@@ -75,7 +88,7 @@ export function classify(exception: unknown): Classified {
     };
   }
   if (exception instanceof HttpException) return fromHttpException(exception);
-  const e = exception as { name?: string; code?: number };
+  const e = exception as { name?: string; code?: number | string };
   if (e && typeof e === 'object') {
     if (e.name === 'CastError' || e.name === 'BSONError' || e.name === 'StrictModeError') {
       return { status: 400, code: 'request.invalid_value', detail: 'A value in the request has the wrong type.' };
@@ -86,7 +99,7 @@ export function classify(exception: unknown): Classified {
     if (e.code === 11000) {
       return { status: 409, code: 'conflict.duplicate', detail: 'A record with the same unique value already exists.' };
     }
-    if (e.name && DB_UNAVAILABLE.has(e.name)) {
+    if ((e.name && DB_UNAVAILABLE.has(e.name)) || (typeof e.code === 'string' && NETWORK_ERROR_CODES.has(e.code))) {
       return {
         status: 503,
         code: 'database.unavailable',
