@@ -8,7 +8,7 @@ import type { TenantFixture, TestApp } from '../support/test-app';
 import { loadAppWithEnv, type TestAppSupport } from './support/app-with-env';
 import { killHard, serverPid } from './support/ferretdb-process';
 import { runLoad, until, type Outcome } from './support/load-loop';
-import { percentile } from './support/stats';
+import { countBy, percentile } from './support/stats';
 
 // Low on purpose: a dead database must turn into a 503 within about this long.
 const DB_TIMEOUT_MS = 1_000;
@@ -140,12 +140,6 @@ describe('Faults: the database dies under load', () => {
 
 function ms(xs: Outcome[]): number[] {
   return xs.map((o) => o.ms);
-}
-
-function countBy(xs: number[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const x of xs) out[x] = (out[x] ?? 0) + 1;
-  return out;
 }
 
 function show(o: Outcome): string {

@@ -3,7 +3,7 @@ import { Role } from '@app/common';
 import type { TenantFixture, TestApp } from '../support/test-app';
 import { loadAppWithEnv, type TestAppSupport } from './support/app-with-env';
 import { until } from './support/load-loop';
-import { percentile } from './support/stats';
+import { countBy, percentile } from './support/stats';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
 
 const DB_TIMEOUT_MS = 1_000;
@@ -107,9 +107,3 @@ describe('Faults: a slow or hung database', () => {
     console.log(`hung database: recovered ${await recovers()} ms after it answered again`);
   });
 });
-
-function countBy(xs: number[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const x of xs) out[x] = (out[x] ?? 0) + 1;
-  return out;
-}

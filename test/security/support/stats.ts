@@ -25,3 +25,10 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: nu
   const value = await fn();
   return { value, ms: performance.now() - start };
 }
+
+/** How many times each value occurs, e.g. status codes. */
+export function countBy(xs: Array<string | number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const x of xs) out[x] = (out[x] ?? 0) + 1;
+  return out;
+}
