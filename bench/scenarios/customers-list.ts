@@ -1,5 +1,5 @@
 import { CustomerStatus } from '../../src/modules/customer/customer.enums';
-import { customerFixture } from '../support/customer-seed';
+import { customerFixture, SCAN_CONCURRENCY } from '../support/customer-seed';
 import type { Scenario } from '../support/scenario';
 
 const PAGE = 25;
@@ -37,6 +37,7 @@ export const customersList: Scenario = {
       throw new Error('the API page and the driver find return different customers');
     }
 
+    const c = Math.min(SCAN_CONCURRENCY, s.options.connections);
     const comparison = await s.compare(
       'GET /customers (company + status, 25) vs driver find',
       {
@@ -44,10 +45,17 @@ export const customersList: Scenario = {
         run: s.ops(async (i) => {
           const rows = await find(f.companyIds[i % f.companyIds.length]);
           if (rows.length === 0) throw new Error('empty page');
-        }),
+        }, c),
       },
-      { label: 'API', run: s.http(f.companyIds.map((id) => ({ path: path(id), headers: auth }))) },
+      {
+        label: 'API',
+        run: s.http(
+          f.companyIds.map((id) => ({ path: path(id), headers: auth })),
+          c,
+        ),
+      },
       { metric: 'throughputRatio', bound: 0.6, text: '≥ 0.60' },
+      c,
     );
     return {
       comparisons: [comparison],

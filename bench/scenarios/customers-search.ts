@@ -1,15 +1,11 @@
 import type { Document, Filter } from 'mongodb';
 import { escapeRegex } from '@app/common';
 import { customerListFilter } from '../../src/modules/customer/customer-search';
-import { customerFixture } from '../support/customer-seed';
+import { customerFixture, SCAN_CONCURRENCY } from '../support/customer-seed';
 import type { Scenario } from '../support/scenario';
 
 const PAGE = 25;
-/**
- * Scans saturate the two cores long before 16 are in flight; more concurrency only queues them
- * (and stretches each round by minutes on FerretDB). Both sides use the same.
- */
-const MAX_CONCURRENCY = 4;
+
 /** The fields the search covers (DESIGN §4), as a regex scan would have to look at them. */
 const SEARCHED_FIELDS = ['name', 'email', 'phone', 'website', 'tags', 'contacts.name', 'contacts.email'];
 
@@ -49,7 +45,7 @@ export const customersSearch: Scenario = {
       throw new Error(`search for "${sample}": API, token query and regex scan disagree`);
     }
 
-    const c = Math.min(MAX_CONCURRENCY, s.options.connections);
+    const c = Math.min(SCAN_CONCURRENCY, s.options.connections);
     const regexSide = {
       label: 'driver regex scan',
       run: s.ops((i) => regexScan(f.rareWords[i % f.rareWords.length]), c),

@@ -156,6 +156,7 @@ function fanoutComparison(sockets: number, baseline: number[][], subject: number
   return {
     name: `one event to ${sockets} sockets: relay vs bare emit`,
     concurrency: sockets,
+    roundSec: Number.NaN,
     baseline: base,
     subject: subj,
     throughputRatio: subj.opsPerSec / base.opsPerSec,

@@ -33,7 +33,7 @@ export const USAGE = `npm run bench -- [scenario ...] [options]
   --connections=N      concurrency on both sides of each comparison (default 16, smoke 4)
   --tenants=N          many-tenants: active tenants (default 1000, smoke 50)
   --customers=N        customer scenarios: customers in one tenant (default 100000 on MONGODB_URI,
-                       10000 on FerretDB, smoke 300)
+                       5000 on FerretDB, smoke 200)
   --sockets=N          realtime-fanout: sockets in the room (default 1000, smoke 100)
 
 Results: a table on stdout and bench/results/<scenario>-<timestamp>.json (one per scenario and handler).
@@ -79,7 +79,7 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     tenants: Math.round(num('tenants', values.tenants, 1000, 50, 2)),
     // FerretDB scans where MongoDB uses an index (see bench/README.md): 100k customers make each
     // FerretDB query take seconds to minutes, so its default is smaller; --customers overrides.
-    customers: Math.round(num('customers', values.customers, env.MONGODB_URI ? 100_000 : 10_000, 300, 100)),
+    customers: Math.round(num('customers', values.customers, env.MONGODB_URI ? 100_000 : 5_000, 200, 100)),
     sockets: Math.round(num('sockets', values.sockets, 1000, 100, 1)),
     list: values.list ?? false,
     help: values.help ?? false,

@@ -38,6 +38,8 @@ export interface SideSummary {
 export interface Comparison {
   name: string;
   concurrency: number;
+  /** Seconds per measured round and side (stretched for slow operations, see compare()). */
+  roundSec: number;
   baseline: SideSummary;
   subject: SideSummary;
   throughputRatio: number;
@@ -54,6 +56,11 @@ export interface Target {
   text: string;
 }
 
+/** Longest measured round (and warm-up) per side, however slow the operations are. */
+const MAX_ROUND_SEC = 120;
+/** A round lasts at least this many times the slowest side's warm-up p95. */
+const ROUND_PER_P95 = 5;
+
 export interface CompareOptions {
   rounds: number;
   durationSec: number;
@@ -63,7 +70,9 @@ export interface CompareOptions {
 
 /**
  * Warms both sides up, then runs `rounds` rounds in ABBA order (so a slow drift of the machine
- * or the database falls on both sides alike) and compares the medians.
+ * or the database falls on both sides alike) and compares the medians. Rounds are stretched to
+ * several times the slower side's warm-up p95: autocannon drops the answers still in flight when
+ * a round ends, so a round shorter than a few operations would report nothing for the API side.
  */
 export async function compare(
   name: string,
@@ -72,19 +81,19 @@ export async function compare(
   opts: CompareOptions,
   target?: Target,
 ): Promise<Comparison> {
-  if (opts.warmupSec > 0) {
-    await baseline.run(opts.warmupSec);
-    await subject.run(opts.warmupSec);
-  }
+  const warmA = await warmUp(baseline, opts);
+  const warmB = await warmUp(subject, opts);
+  const slowestP95Sec = Math.max(warmA.p95, warmB.p95) / 1000;
+  const roundSec = Math.min(MAX_ROUND_SEC, Math.max(opts.durationSec, ROUND_PER_P95 * slowestP95Sec));
   const a: LoadResult[] = [];
   const b: LoadResult[] = [];
   for (let round = 0; round < opts.rounds; round++) {
     if (round % 2 === 0) {
-      a.push(await baseline.run(opts.durationSec));
-      b.push(await subject.run(opts.durationSec));
+      a.push(await baseline.run(roundSec));
+      b.push(await subject.run(roundSec));
     } else {
-      b.push(await subject.run(opts.durationSec));
-      a.push(await baseline.run(opts.durationSec));
+      b.push(await subject.run(roundSec));
+      a.push(await baseline.run(roundSec));
     }
   }
   const base = summariseSide(baseline.label, a);
@@ -92,6 +101,7 @@ export async function compare(
   return {
     name,
     concurrency: opts.concurrency,
+    roundSec,
     baseline: base,
     subject: subj,
     throughputRatio: subj.opsPerSec / base.opsPerSec,
@@ -99,6 +109,14 @@ export async function compare(
     busyRatio: subj.busyMsPerOp / base.busyMsPerOp,
     target,
   };
+}
+
+/** Runs a side until it has completed at least one operation per connection, doubling the time. */
+async function warmUp(side: Side, opts: CompareOptions): Promise<LoadResult> {
+  for (let sec = Math.max(opts.warmupSec, 0.25); ; sec *= 2) {
+    const result = await side.run(sec);
+    if (result.count >= opts.concurrency || sec * 2 > MAX_ROUND_SEC) return result;
+  }
 }
 
 export function summariseSide(label: string, rounds: LoadResult[]): SideSummary {

@@ -15,6 +15,13 @@ export interface CustomerFixture {
   rareWords: string[];
 }
 
+/**
+ * Concurrency of the scan-bound customer scenarios (list, search): on FerretDB every such query
+ * scans, two cores are saturated long before 16 are in flight and more only queue (stretching
+ * each round by minutes). Both sides of a comparison use the same.
+ */
+export const SCAN_CONCURRENCY = 4;
+
 const COMPANIES = 5;
 const BATCH = 1000;
 /** Each generated name word is shared by about this many customers. */

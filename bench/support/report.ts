@@ -55,6 +55,7 @@ export function formatReport(report: ScenarioReport): string {
         [
           'comparison (subject vs baseline)',
           'conc',
+          'round',
           'base ops/s',
           'subj ops/s',
           'ratio',
@@ -66,6 +67,7 @@ export function formatReport(report: ScenarioReport): string {
         result.comparisons.map((c) => [
           c.name,
           String(c.concurrency),
+          Number.isFinite(c.roundSec) ? `${fmt(c.roundSec, c.roundSec < 10 ? 1 : 0)}s` : '',
           fmt(c.baseline.opsPerSec, 0),
           fmt(c.subject.opsPerSec, 0),
           fmt(c.throughputRatio, 2),
