@@ -68,8 +68,8 @@ export function formatReport(report: ScenarioReport): string {
           c.name,
           String(c.concurrency),
           Number.isFinite(c.roundSec) ? `${fmt(c.roundSec, c.roundSec < 10 ? 1 : 0)}s` : '',
-          fmt(c.baseline.opsPerSec, 0),
-          fmt(c.subject.opsPerSec, 0),
+          fmt(c.baseline.opsPerSec, opsDigits(c.baseline.opsPerSec)),
+          fmt(c.subject.opsPerSec, opsDigits(c.subject.opsPerSec)),
           fmt(c.throughputRatio, 2),
           `${fmt(c.baseline.p95, 2)}ms`,
           `${fmt(c.subject.p95, 2)}ms`,
@@ -112,6 +112,11 @@ export function table(head: string[], rows: string[][]): string {
   const line = (cells: string[]) =>
     '  ' + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [line(head), '  ' + widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/** Slow scans run at fractions of an operation per second. */
+function opsDigits(opsPerSec: number): number {
+  return opsPerSec < 10 ? 2 : 0;
 }
 
 /** Whole numbers and large values without decimals, small ones with two. */
