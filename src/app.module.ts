@@ -1,6 +1,6 @@
 import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
@@ -9,9 +9,9 @@ import {
   AppConfig,
   createValidationPipe,
   JsonBodyMiddleware,
+  RequestDeadlineMiddleware,
   ProblemDetailsFilter,
   requestIdOf,
-  TimeoutInterceptor,
   validateEnv,
 } from '@app/common';
 import { TenancyModule } from '@app/tenancy';
@@ -69,11 +69,10 @@ type LoggedRequest = IncomingMessage & { tenantId?: string; userId?: string; ori
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
-    { provide: APP_INTERCEPTOR, useClass: TimeoutInterceptor },
   ],
 })
 export class AppModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(JsonBodyMiddleware).forRoutes(ALL_ROUTES);
+    consumer.apply(RequestDeadlineMiddleware, JsonBodyMiddleware).forRoutes(ALL_ROUTES);
   }
 }

@@ -49,6 +49,8 @@ export class TenancyModule {
               maxPoolSize: config.get('MONGODB_POOL_SIZE', { infer: true }),
               serverSelectionTimeoutMS: timeout,
               connectTimeoutMS: timeout,
+              // A hung server must not hold pool connections forever: no single read outlives a request.
+              socketTimeoutMS: config.get('REQUEST_TIMEOUT_MS', { infer: true }),
               retryAttempts: 3,
               retryDelay: 1000,
             };

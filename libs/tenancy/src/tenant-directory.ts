@@ -35,6 +35,8 @@ interface CacheEntry {
 export class TenantDirectory {
   private readonly cache = new Map<string, CacheEntry>();
   private readonly inflight = new Map<string, Promise<TenantRecord | null>>();
+  /** Bumped by invalidate(), so a read that started before a change never caches the old value. */
+  private generation = 0;
   private readonly ttlMs: number;
   private readonly prefix: string;
   private readonly registryDb: string;
@@ -55,16 +57,31 @@ export class TenantDirectory {
   /** The tenant behind a token's `tid`, from the cache when fresh. */
   async resolve(slug: string): Promise<TenantRecord | null> {
     const hit = this.cache.get(slug);
-    if (hit && hit.expiresAt > Date.now()) return hit.value;
-    // One registry read per slug at a time, however many requests arrive together.
+    const now = Date.now();
+    if (hit && hit.expiresAt > now) {
+      // Refresh ahead in the second half of the TTL, so a tenant in steady use never waits on the
+      // registry; an entry is still never served past its TTL, which bounds staleness as before.
+      if (hit.expiresAt - now < this.ttlMs / 2 && !this.inflight.has(slug)) {
+        this.load(slug).catch(() => undefined);
+      }
+      return hit.value;
+    }
+    return this.load(slug);
+  }
+
+  /** One registry read per slug at a time, however many requests arrive together. */
+  private load(slug: string): Promise<TenantRecord | null> {
     let pending = this.inflight.get(slug);
     if (!pending) {
+      const startedAt = this.generation;
       pending = this.model()
         .findById(slug)
         .lean<TenantRecord>()
         .exec()
         .then((value) => {
-          if (this.ttlMs > 0) this.cache.set(slug, { value: value ?? null, expiresAt: Date.now() + this.ttlMs });
+          if (this.ttlMs > 0 && startedAt === this.generation) {
+            this.cache.set(slug, { value: value ?? null, expiresAt: Date.now() + this.ttlMs });
+          }
           return value ?? null;
         })
         .finally(() => this.inflight.delete(slug));
@@ -74,6 +91,8 @@ export class TenantDirectory {
   }
 
   invalidate(slug: string): void {
+    this.generation++;
+    this.inflight.delete(slug);
     this.cache.delete(slug);
   }
 

@@ -24,7 +24,8 @@ describe('customer search', () => {
       assignedTo: 'u1',
       tags: { $all: ['vip', 'emea'] },
       updatedAt: { $gte: new Date('2025-01-01T00:00:00Z') },
-      searchTokens: { $all: ['acme', 'corp'] },
+      searchTokens: 'acme',
+      $and: [{ searchTokens: { $all: ['corp'] } }],
     });
   });
 

@@ -1,7 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckResult, HealthCheckService, MongooseHealthIndicator } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
 import { Public } from '@app/auth';
+import { DatabasePingIndicator } from './database-ping.indicator';
 
 @ApiTags('ops')
 @Public()
@@ -9,7 +10,7 @@ import { Public } from '@app/auth';
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
-    private readonly mongo: MongooseHealthIndicator,
+    private readonly database: DatabasePingIndicator,
   ) {}
 
   @Get()
@@ -22,6 +23,6 @@ export class HealthController {
   @HealthCheck()
   @ApiOperation({ summary: 'Readiness: the database answers a ping (503 otherwise)' })
   ready(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.mongo.pingCheck('database', { timeout: 1500 })]);
+    return this.health.check([() => this.database.ping('database')]);
   }
 }

@@ -31,7 +31,8 @@ describe('search tokens', () => {
     expect(queryTokens('a+b (c)')).toEqual(['a', 'b', 'c']);
     expect(queryTokens('{"$gt": ""}')).toEqual(['gt']);
     expect(searchFilter('.*')).toBeNull();
-    expect(searchFilter('Acme ^corp$')).toEqual({ searchTokens: { $all: ['acme', 'corp'] } });
+    expect(searchFilter('Acme ^corp$')).toEqual({ searchTokens: 'acme', $and: [{ searchTokens: { $all: ['corp'] } }] });
+    expect(searchFilter('ACM')).toEqual({ searchTokens: 'acm' });
   });
 
   it('caps tokens per document and per query', () => {

@@ -83,7 +83,10 @@ export function queryTokens(q: string): string[] {
  * The filter for a search query over a `searchTokens` array, or null when the query has no
  * searchable characters (the caller then returns an empty page rather than everything).
  */
-export function searchFilter(q: string, field = 'searchTokens'): Record<string, { $all: string[] }> | null {
-  const tokens = queryTokens(q);
-  return tokens.length ? { [field]: { $all: tokens } } : null;
+export function searchFilter(q: string, field = 'searchTokens'): Record<string, unknown> | null {
+  const [first, ...rest] = queryTokens(q);
+  if (first === undefined) return null;
+  // Plain equality on an array field matches any element: the same as $all for one token, but
+  // a scalar filter that FerretDB's PostgreSQL backend pushes down (36x faster at 20k rows).
+  return rest.length ? { [field]: first, $and: [{ [field]: { $all: rest } }] } : { [field]: first };
 }
