@@ -1,4 +1,4 @@
-import { DomainError, ErrorKind } from '@app/common';
+import { codedError, ErrorKind } from '@app/common';
 
 export enum CustomerErrorCode {
   NOT_FOUND = 'customer.not_found',
@@ -20,11 +20,7 @@ const KIND: Record<CustomerErrorCode, ErrorKind> = {
   [CustomerErrorCode.LEAD_CUSTOMER_DELETED]: ErrorKind.CONFLICT,
 };
 
-export class CustomerError extends DomainError {
-  constructor(code: CustomerErrorCode, detail: string, extra: Record<string, unknown> = {}) {
-    super(KIND[code], code, detail, extra);
-  }
-}
+export class CustomerError extends codedError<CustomerErrorCode>(KIND) {}
 
 export function customerNotFound(id: string): CustomerError {
   return new CustomerError(CustomerErrorCode.NOT_FOUND, `Customer ${id} was not found.`);

@@ -1,4 +1,4 @@
-import { DomainError, ErrorKind } from '@app/common';
+import { codedError, ErrorKind } from '@app/common';
 
 export enum LeadErrorCode {
   NOT_FOUND = 'lead.not_found',
@@ -16,10 +16,6 @@ const KIND: Record<LeadErrorCode, ErrorKind> = {
   [LeadErrorCode.CONVERSION_STATUS]: ErrorKind.BAD_REQUEST,
 };
 
-export class LeadError extends DomainError {
-  constructor(code: LeadErrorCode, detail: string, extra: Record<string, unknown> = {}) {
-    super(KIND[code], code, detail, extra);
-  }
-}
+export class LeadError extends codedError<LeadErrorCode>(KIND) {}
 
 export const leadNotFound = (id: string) => new LeadError(LeadErrorCode.NOT_FOUND, `Lead ${id} was not found.`);

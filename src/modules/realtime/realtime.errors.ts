@@ -1,4 +1,4 @@
-import { DomainError, ErrorKind } from '@app/common';
+import { codedError, ErrorKind } from '@app/common';
 
 export enum RealtimeErrorCode {
   MISSING_TOKEN = 'auth.missing_token',
@@ -14,8 +14,4 @@ const KIND: Record<RealtimeErrorCode, ErrorKind> = {
   [RealtimeErrorCode.TOO_MANY_SUBSCRIPTIONS]: ErrorKind.TOO_MANY_REQUESTS,
 };
 
-export class RealtimeError extends DomainError {
-  constructor(code: RealtimeErrorCode, detail: string) {
-    super(KIND[code], code, detail);
-  }
-}
+export class RealtimeError extends codedError<RealtimeErrorCode>(KIND) {}

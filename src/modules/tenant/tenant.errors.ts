@@ -1,4 +1,4 @@
-import { DomainError, ErrorKind } from '@app/common';
+import { codedError, ErrorKind } from '@app/common';
 
 export enum TenantErrorCode {
   NOT_FOUND = 'tenant.not_found',
@@ -20,8 +20,4 @@ const KIND: Record<TenantErrorCode, ErrorKind> = {
   [TenantErrorCode.COMPANY_IN_USE]: ErrorKind.CONFLICT,
 };
 
-export class TenantError extends DomainError {
-  constructor(code: TenantErrorCode, detail: string, extra: Record<string, unknown> = {}) {
-    super(KIND[code], code, detail, extra);
-  }
-}
+export class TenantError extends codedError<TenantErrorCode>(KIND) {}

@@ -42,3 +42,15 @@ export class DomainError extends Error {
 export function assertUnreachable(value: never): never {
   throw new Error(`Unhandled case: ${String(value)}`);
 }
+
+/**
+ * The base of a module's error class: its string-enum codes mapped to kinds once, so
+ * `new CustomerError(CustomerErrorCode.NOT_FOUND, '...')` carries the right kind by construction.
+ */
+export function codedError<C extends string>(kinds: Readonly<Record<C, ErrorKind>>) {
+  return class extends DomainError {
+    constructor(code: C, detail: string, extra: Record<string, unknown> = {}) {
+      super(kinds[code], code, detail, extra);
+    }
+  };
+}

@@ -1,4 +1,4 @@
-import { DomainError, ErrorKind } from '../errors/domain-error';
+import { codedError, ErrorKind } from '../errors/domain-error';
 
 export enum IdempotencyErrorCode {
   INVALID_KEY = 'idempotency.invalid_key',
@@ -12,8 +12,4 @@ const KIND: Record<IdempotencyErrorCode, ErrorKind> = {
   [IdempotencyErrorCode.IN_PROGRESS]: ErrorKind.CONFLICT,
 };
 
-export class IdempotencyError extends DomainError {
-  constructor(code: IdempotencyErrorCode, detail: string) {
-    super(KIND[code], code, detail);
-  }
-}
+export class IdempotencyError extends codedError<IdempotencyErrorCode>(KIND) {}
