@@ -12,6 +12,12 @@ export interface Visibility {
   companies?: readonly string[];
 }
 
+/**
+ * Reads leave out the search tokens (up to 600 strings, about half of a document): responses
+ * never show them and writes recompute them from the fields.
+ */
+const WITHOUT_TOKENS = { searchTokens: 0 } as const;
+
 /** The only code that touches the tenant's `customers` collection. Returns plain objects. */
 @Injectable()
 export class CustomerRepository {
@@ -28,7 +34,7 @@ export class CustomerRepository {
    * `_id` index answers both the same.
    */
   async findOne(id: string, v: Visibility): Promise<CustomerLean | null> {
-    const row = await this.customers.current().findOne({ _id: id }).lean<CustomerLean>().exec();
+    const row = await this.customers.current().findOne({ _id: id }, WITHOUT_TOKENS).lean<CustomerLean>().exec();
     return row && isVisible(row, v) ? row : null;
   }
 
@@ -48,7 +54,7 @@ export class CustomerRepository {
   }
 
   find(filter: Record<string, unknown>, sort: Record<string, 1 | -1>, limit: number): Promise<CustomerLean[]> {
-    return this.customers.current().find(filter).sort(sort).limit(limit).lean<CustomerLean[]>().exec();
+    return this.customers.current().find(filter, WITHOUT_TOKENS).sort(sort).limit(limit).lean<CustomerLean[]>().exec();
   }
 
   async existsInCompany(companyId: string): Promise<boolean> {
