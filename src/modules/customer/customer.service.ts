@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Types } from 'mongoose';
 import {
   canonical,
+  DEFAULT_RECORD_SORT,
   DomainError,
   ErrorKind,
   initialContacts,
@@ -10,6 +11,7 @@ import {
   normaliseTags,
   parseSort,
   queryScope,
+  RECORD_SORT_FIELDS,
 } from '@app/common';
 import { TenantContext } from '@app/tenancy';
 import { AuditService } from '../audit/audit.service';
@@ -17,12 +19,7 @@ import type { AuditPageResponse } from '../audit/dto/audit-event.response';
 import type { AuditPageQueryDto } from '../audit/dto/audit-page-query.dto';
 import { CompanyService } from '../tenant/company.service';
 import { CUSTOMER_ENTITY, CustomerWriter } from './customer-writer';
-import {
-  CUSTOMER_SORT_FIELDS,
-  customerListFilter,
-  customerSearchTokens,
-  DEFAULT_CUSTOMER_SORT,
-} from './customer-search';
+import { customerListFilter, customerSearchTokens } from './customer-search';
 import { CustomerSource, CustomerStatus, MAX_STATUS_HISTORY, MAX_TAGS } from './customer.enums';
 import { CustomerError, CustomerErrorCode } from './customer.errors';
 import { toCustomerResponse } from './customer.mapper';
@@ -139,7 +136,7 @@ export class CustomerService {
 
   async list(query: ListCustomersQueryDto): Promise<CustomerPageResponse> {
     if (query.companyId) await this.companies.assertVisible(query.companyId);
-    const spec = parseSort(query.sort, CUSTOMER_SORT_FIELDS, DEFAULT_CUSTOMER_SORT);
+    const spec = parseSort(query.sort, RECORD_SORT_FIELDS, DEFAULT_RECORD_SORT);
     const limit = query.limit ?? DEFAULT_PAGE;
     const { companyId, status, source, assignedTo, tag, q, updatedSince } = query;
     const scope = queryScope({ companyId, status, source, assignedTo, tag, q, updatedSince });

@@ -13,6 +13,8 @@ import {
   listFilter,
   parseSort,
   queryScope,
+  DEFAULT_RECORD_SORT,
+  RECORD_SORT_FIELDS,
 } from '@app/common';
 import { InjectTenantModel, RecordLock, TenantContext, TenantModel } from '@app/tenancy';
 import { AuditService } from '../audit/audit.service';
@@ -23,7 +25,7 @@ import type { ListLeadsQueryDto } from './dto/list-leads-query.dto';
 import type { UpdateLeadDto } from './dto/update-lead.dto';
 import { LeadDomainEvent, LeadEventName } from './events/lead.events';
 import { LeadError, LeadErrorCode, leadNotFound } from './lead.errors';
-import { DEFAULT_LEAD_SORT, LEAD_SORT_FIELDS, leadSearchTokens } from './lead-listing';
+import { leadSearchTokens } from './lead-listing';
 import { toLeadResponse, toMinor } from './lead.mapper';
 import { Lead, LeadLean, LeadSource, LeadStatus } from './schemas/lead.schema';
 
@@ -70,7 +72,6 @@ export class LeadService {
       customerId: null,
       convertedAt: null,
       convertedBy: null,
-      conversion: null,
       deletedAt: null,
       createdBy: actor,
       updatedBy: actor,
@@ -93,7 +94,7 @@ export class LeadService {
     const { companyId, status, assignedTo, tag, q, updatedSince } = query;
     const page = await keysetPage({
       filter: listFilter(query, this.context.principal.companies),
-      sort: parseSort(query.sort, LEAD_SORT_FIELDS, DEFAULT_LEAD_SORT),
+      sort: parseSort(query.sort, RECORD_SORT_FIELDS, DEFAULT_RECORD_SORT),
       scope: queryScope({ companyId, status, assignedTo, tag, q, updatedSince }),
       cursor: query.cursor,
       limit: query.limit ?? DEFAULT_LIMIT,

@@ -1,8 +1,19 @@
 import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsISO8601, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  MaxLength,
+} from 'class-validator';
 import { OBJECT_ID, toTagQuery } from '../validation/transforms';
 import { PageQueryDto } from './page-query.dto';
+import { DEFAULT_RECORD_SORT, RECORD_SORT_FIELDS, sortKeys } from './sort';
 
 export class CompanyScopeQueryDto {
   @ApiPropertyOptional({ description: 'Limit to one company; omitted: every company the caller may see' })
@@ -12,7 +23,7 @@ export class CompanyScopeQueryDto {
   companyId?: string;
 }
 
-/** Filters and paging every searchable list (customers, leads) accepts; each adds its own. */
+/** Filters, sort and paging every searchable list (customers, leads) accepts; each adds its own. */
 export class SearchListQueryDto extends IntersectionType(CompanyScopeQueryDto, PageQueryDto) {
   @ApiPropertyOptional({ description: 'Owner user id' })
   @IsOptional()
@@ -45,4 +56,9 @@ export class SearchListQueryDto extends IntersectionType(CompanyScopeQueryDto, P
   @IsOptional()
   @IsISO8601({ strict: true })
   updatedSince?: string;
+
+  @ApiPropertyOptional({ enum: sortKeys(RECORD_SORT_FIELDS), default: DEFAULT_RECORD_SORT })
+  @IsOptional()
+  @IsIn(sortKeys(RECORD_SORT_FIELDS))
+  sort?: string;
 }

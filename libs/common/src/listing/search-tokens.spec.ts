@@ -1,4 +1,4 @@
-import { MAX_TOKENS, phoneTokens, queryTokens, searchFilter, searchTokens, words } from './search-tokens';
+import { MAX_TOKENS, phoneTokens, queryTokens, searchFilter, searchTokens, websiteText, words } from './search-tokens';
 
 describe('search tokens', () => {
   it('splits into lower-case, accent-free words', () => {
@@ -40,5 +40,13 @@ describe('search tokens', () => {
     expect(searchTokens({ texts: [long] }).length).toBe(MAX_TOKENS);
     expect(queryTokens('a bb ccc dddd eeeee ffffff ggggggg hhhhhhhh iiiiiiiii jjjjjjjjjj')).toHaveLength(8);
     expect(queryTokens('x'.repeat(100))[0]).toHaveLength(32);
+  });
+});
+
+describe('websiteText', () => {
+  it('drops scheme and www so a site is found by its host, not by "https"', () => {
+    expect(websiteText('https://www.Acme.com/shop')).toBe('Acme.com/shop');
+    expect(websiteText('http://initech.io')).toBe('initech.io');
+    expect(websiteText(null)).toBeNull();
   });
 });

@@ -44,6 +44,11 @@ export function phoneTokens(phone: string): string[] {
   return out;
 }
 
+/** A website as searchable text: without scheme or `www.`, so every site does not match "https". */
+export function websiteText(url: string | null | undefined): string | null {
+  return url ? url.replace(/^https?:\/\/(www\.)?/i, '') : null;
+}
+
 /** Field texts in priority order; when the cap bites, the later ones lose tokens first. */
 export interface SearchSource {
   texts: Array<string | null | undefined>;

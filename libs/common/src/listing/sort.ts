@@ -43,6 +43,19 @@ export function parseSort(
   return { key, field: def.field, kind: def.kind, direction: descending ? -1 : 1 };
 }
 
+/**
+ * The sorts of customer and lead lists. `name` sorts by a lower-cased copy (no collation on
+ * FerretDB). The default is createdAt: it never changes, so paging the default order is exact
+ * even while others edit; a record whose sort key changes mid-way moves to its new place.
+ */
+export const RECORD_SORT_FIELDS: Readonly<Record<string, SortField>> = {
+  updatedAt: { field: 'updatedAt', kind: 'date' },
+  createdAt: { field: 'createdAt', kind: 'date' },
+  name: { field: 'nameSort', kind: 'string' },
+};
+
+export const DEFAULT_RECORD_SORT = '-createdAt';
+
 /** The sort keys `parseSort` accepts for these fields, for DTO validation and Swagger. */
 export function sortKeys(fields: Readonly<Record<string, SortField>>): string[] {
   return Object.keys(fields).flatMap((f) => [f, `-${f}`]);

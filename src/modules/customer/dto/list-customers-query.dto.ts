@@ -1,8 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsEnum, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { CompanyScopeQueryDto, SearchListQueryDto, sortKeys } from '@app/common';
-import { CUSTOMER_SORT_FIELDS } from '../customer-search';
+import { IsEnum, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { CompanyScopeQueryDto, SearchListQueryDto } from '@app/common';
 import { CustomerSource, CustomerStatus } from '../customer.enums';
 
 export class RecentCustomersQueryDto extends CompanyScopeQueryDto {
@@ -25,9 +24,4 @@ export class ListCustomersQueryDto extends SearchListQueryDto {
   @IsOptional()
   @IsEnum(CustomerSource)
   source?: CustomerSource;
-
-  @ApiPropertyOptional({ enum: sortKeys(CUSTOMER_SORT_FIELDS), default: '-createdAt' })
-  @IsOptional()
-  @IsIn(sortKeys(CUSTOMER_SORT_FIELDS))
-  sort?: string;
 }

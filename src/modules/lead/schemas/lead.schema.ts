@@ -19,18 +19,6 @@ export enum LeadSource {
   OTHER = 'other',
 }
 
-/** The conversion claim: written before the customer is created, cleared when the lead is converted. */
-@Schema({ _id: false, versionKey: false, strict: 'throw' })
-export class LeadConversion {
-  @Prop({ required: true })
-  startedAt: Date;
-
-  @Prop({ required: true })
-  startedBy: string;
-}
-
-const LeadConversionSchema = SchemaFactory.createForClass(LeadConversion);
-
 @Schema({ collection: 'leads', timestamps: true, versionKey: false, strict: 'throw' })
 export class Lead {
   @Prop({ required: true })
@@ -89,9 +77,6 @@ export class Lead {
 
   @Prop({ type: String, default: null })
   convertedBy: string | null;
-
-  @Prop({ type: LeadConversionSchema, default: null })
-  conversion: LeadConversion | null;
 
   @Prop({ type: Date, default: null })
   deletedAt: Date | null;
