@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Model, Schema } from 'mongoose';
 import type { AppConfig } from '@app/common';
@@ -21,25 +21,64 @@ const TenantRecordSchema = new Schema<TenantRecord>(
   { collection: 'tenants', versionKey: false, autoIndex: false, strict: 'throw' },
 );
 
+TenantRecordSchema.index({ updatedAt: 1 });
+
+/** A removed tenant, kept for a while so that other instances' syncs learn of the removal. */
+interface TenantRemoval {
+  _id: string;
+  removedAt: Date;
+}
+
+const TenantRemovalSchema = new Schema<TenantRemoval>(
+  { _id: { type: String, required: true }, removedAt: { type: Date, required: true } },
+  { collection: 'tenant_removals', versionKey: false, autoIndex: false, strict: 'throw' },
+);
+TenantRemovalSchema.index({ removedAt: 1 });
+
+/**
+ * Changes are read back from this far before the previous sync began, so a write whose
+ * `updatedAt` came from a clock up to this much behind ours, or that took this long to land, is
+ * still seen. Instances' clocks must agree within it.
+ */
+export const REGISTRY_SYNC_OVERLAP_MS = 30_000;
+/** Removals are remembered this long; an instance out of touch for longer drops its cache. */
+const REMOVAL_RETENTION_MS = 24 * 3600_000;
+
 interface CacheEntry {
   value: TenantRecord | null;
-  expiresAt: number;
+  /** When the registry read behind `value` began. */
+  readAt: number;
 }
 
 /**
  * The tenant registry in the control database, with an in-process cache in front of it so that
- * resolving a request's tenant is a map lookup, not a registry query. Changes made through this
- * instance drop the entry at once; the TTL bounds how stale other instances can be.
+ * resolving a request's tenant is a map lookup, not a registry query.
+ *
+ * The cache is kept current by one sync every TTL/2 that reads only what changed in the registry
+ * since the previous sync (records by `updatedAt`, removals from `tenant_removals`), whatever the
+ * number of tenants: a per-entry TTL would re-read every active tenant once per TTL, which with
+ * many tenants is a steady stream of registry reads competing with the requests. Changes made
+ * through this instance drop the entry at once; others see them at their next sync. An entry is
+ * served only while it or the last successful sync is younger than the TTL, so staleness stays
+ * bounded by the TTL when the registry cannot be read.
  */
 @Injectable()
-export class TenantDirectory {
+export class TenantDirectory implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(TenantDirectory.name);
   private readonly cache = new Map<string, CacheEntry>();
   private readonly inflight = new Map<string, Promise<TenantRecord | null>>();
   /** Bumped by invalidate(), so a read that started before a change never caches the old value. */
   private generation = 0;
+  /** Slugs changed here while a sync was reading: what it read of them may predate the change. */
+  private readonly changedDuringSync = new Set<string>();
   private readonly ttlMs: number;
   private readonly prefix: string;
   private readonly registryDb: string;
+  /** Start of the last successful sync: the cache holds every change made before it. */
+  private syncedAt = Date.now();
+  private syncTimer?: NodeJS.Timeout;
+  private syncing?: Promise<void>;
+  private indexesEnsured = false;
 
   constructor(
     private readonly connections: TenantConnectionRegistry,
@@ -50,23 +89,78 @@ export class TenantDirectory {
     this.registryDb = config.get('MONGODB_REGISTRY_DB', { infer: true });
   }
 
+  onApplicationBootstrap(): void {
+    if (this.ttlMs <= 0) return;
+    this.syncTimer = setInterval(() => void this.sync(), Math.max(this.ttlMs / 2, 50));
+    this.syncTimer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.syncTimer);
+    this.syncTimer = undefined;
+    await this.syncing;
+  }
+
   dbNameFor(slug: string): string {
     return `${this.prefix}${slug}`;
   }
 
-  /** The tenant behind a token's `tid`, from the cache when fresh. */
+  /** The tenant behind a token's `tid`, from the cache while it is fresh. */
   async resolve(slug: string): Promise<TenantRecord | null> {
     const hit = this.cache.get(slug);
-    const now = Date.now();
-    if (hit && hit.expiresAt > now) {
-      // Refresh ahead in the second half of the TTL, so a tenant in steady use never waits on the
-      // registry; an entry is still never served past its TTL, which bounds staleness as before.
-      if (hit.expiresAt - now < this.ttlMs / 2 && !this.inflight.has(slug)) {
-        this.load(slug).catch(() => undefined);
-      }
-      return hit.value;
-    }
+    if (hit && Date.now() - Math.max(hit.readAt, this.syncedAt) < this.ttlMs) return hit.value;
     return this.load(slug);
+  }
+
+  /**
+   * Brings the cached entries up to date with the registry: one query for the records changed
+   * since the previous sync and one for the removals, however many tenants there are. Runs on a
+   * timer; never throws (a failed sync leaves entries to age out at their TTL).
+   */
+  sync(): Promise<void> {
+    this.syncing ??= this.syncOnce()
+      .catch((e: Error) => this.logger.warn({ err: e.message }, 'tenant registry sync failed'))
+      .finally(() => (this.syncing = undefined));
+    return this.syncing;
+  }
+
+  private async syncOnce(): Promise<void> {
+    const startedAt = Date.now();
+    this.changedDuringSync.clear();
+    const since = new Date(this.syncedAt - REGISTRY_SYNC_OVERLAP_MS);
+    await this.ensureRegistryIndexes();
+    const [changed, removed] = await Promise.all([
+      this.model()
+        .find({ updatedAt: { $gte: since } })
+        .lean<TenantRecord[]>()
+        .exec(),
+      this.removals()
+        .find({ removedAt: { $gte: since } })
+        .lean<TenantRemoval[]>()
+        .exec(),
+    ]);
+    if (startedAt - this.syncedAt > REMOVAL_RETENTION_MS - REGISTRY_SYNC_OVERLAP_MS) {
+      // Out of touch for longer than removals are kept: some may be gone from what was just read.
+      for (const [slug, entry] of this.cache) if (entry.readAt < startedAt) this.cache.delete(slug);
+    }
+    const latest = new Map<string, { at: number; value: TenantRecord | null }>();
+    for (const r of removed) latest.set(r._id, { at: r.removedAt.getTime(), value: null });
+    for (const record of changed) {
+      const at = record.updatedAt.getTime();
+      if ((latest.get(record._id)?.at ?? -Infinity) <= at) latest.set(record._id, { at, value: record });
+    }
+    for (const [slug, { value }] of latest) {
+      // Only what this instance serves; tenants it has never seen are read when first asked for.
+      if (this.cache.has(slug) && !this.changedDuringSync.has(slug)) this.cache.set(slug, { value, readAt: startedAt });
+    }
+    this.syncedAt = startedAt;
+    this.changedDuringSync.clear();
+  }
+
+  private async ensureRegistryIndexes(): Promise<void> {
+    if (this.indexesEnsured) return;
+    await Promise.all([this.model().createIndexes(), this.removals().createIndexes()]);
+    this.indexesEnsured = true;
   }
 
   /** One registry read per slug at a time, however many requests arrive together. */
@@ -74,13 +168,14 @@ export class TenantDirectory {
     let pending = this.inflight.get(slug);
     if (!pending) {
       const startedAt = this.generation;
+      const readAt = Date.now();
       pending = this.model()
         .findById(slug)
         .lean<TenantRecord>()
         .exec()
         .then((value) => {
           if (this.ttlMs > 0 && startedAt === this.generation) {
-            this.cache.set(slug, { value: value ?? null, expiresAt: Date.now() + this.ttlMs });
+            this.cache.set(slug, { value: value ?? null, readAt });
           }
           return value ?? null;
         })
@@ -92,6 +187,7 @@ export class TenantDirectory {
 
   invalidate(slug: string): void {
     this.generation++;
+    if (this.syncing) this.changedDuringSync.add(slug);
     this.inflight.delete(slug);
     this.cache.delete(slug);
   }
@@ -137,14 +233,26 @@ export class TenantDirectory {
   async remove(slug: string): Promise<boolean> {
     const res = await this.model().deleteOne({ _id: slug }).exec();
     this.invalidate(slug);
+    const now = new Date();
+    await this.removals()
+      .updateOne({ _id: slug }, { $set: { removedAt: now } }, { upsert: true })
+      .exec();
+    await this.removals()
+      .deleteMany({ removedAt: { $lt: new Date(now.getTime() - REMOVAL_RETENTION_MS) } })
+      .exec();
     return res.deletedCount === 1;
   }
 
   private model(): Model<TenantRecord> {
+    return this.registryModel<TenantRecord>('TenantRecord', TenantRecordSchema);
+  }
+
+  private removals(): Model<TenantRemoval> {
+    return this.registryModel<TenantRemoval>('TenantRemoval', TenantRemovalSchema);
+  }
+
+  private registryModel<T>(name: string, schema: Schema<T>): Model<T> {
     const db = this.connections.database(this.registryDb);
-    return (
-      (db.models.TenantRecord as Model<TenantRecord> | undefined) ??
-      (db.model('TenantRecord', TenantRecordSchema) as unknown as Model<TenantRecord>)
-    );
+    return (db.models[name] as Model<T> | undefined) ?? (db.model(name, schema) as unknown as Model<T>);
   }
 }

@@ -57,7 +57,7 @@ export class AppEnv {
   @Matches(/^[A-Za-z0-9_-]{1,20}$/, { message: 'TENANT_DB_PREFIX must be letters, digits, _ or -' })
   TENANT_DB_PREFIX = 'crm_t_';
 
-  /** How long a tenant lookup is cached per instance; bounds staleness across instances. */
+  /** How stale a cached tenant may get: the registry is synced every half of it, across instances. */
   @Transform(toInt)
   @IsInt()
   @Min(0)
