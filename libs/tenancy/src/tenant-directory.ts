@@ -40,7 +40,7 @@ TenantRemovalSchema.index({ removedAt: 1 });
  * `updatedAt` came from a clock up to this much behind ours, or that took this long to land, is
  * still seen. Instances' clocks must agree within it.
  */
-export const REGISTRY_SYNC_OVERLAP_MS = 30_000;
+const REGISTRY_SYNC_OVERLAP_MS = 30_000;
 /** Removals are remembered this long; an instance out of touch for longer drops its cache. */
 const REMOVAL_RETENTION_MS = 24 * 3600_000;
 
