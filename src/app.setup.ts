@@ -1,24 +1,52 @@
+import helmet from '@fastify/helmet';
 import type { INestApplication } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
-import type { AppConfig } from '@app/common';
+import { parse as parseQuery } from 'qs';
+import {
+  type AppConfig,
+  bodyLimitBytes,
+  installRequestDeadline,
+  registerJsonBodyParser,
+  requestIdOf,
+} from '@app/common';
 import { installRealtimeAdapter } from './modules/realtime/realtime-io.adapter';
 
 export const API_PREFIX = 'api/v1';
+
+/** Longest path parameter the router matches; Node's header size limit bounds the URL anyway. */
+const MAX_PARAM_LENGTH = 16 * 1024;
+
+/**
+ * The HTTP platform: Fastify, routing and reading query strings as the API always has. Paths are
+ * case-insensitive and a trailing slash is optional; query strings are read by qs (`tag=a&tag=b`,
+ * `tag[]=a`, `a[b]=c`); the request id (`X-Request-Id` or a fresh UUID) is Fastify's own.
+ */
+export function createHttpAdapter(): FastifyAdapter {
+  return new FastifyAdapter({
+    genReqId: requestIdOf,
+    routerOptions: {
+      caseSensitive: false,
+      ignoreTrailingSlash: true,
+      maxParamLength: MAX_PARAM_LENGTH,
+      querystringParser: (query) => parseQuery(query, { allowPrototypes: true }),
+    },
+  });
+}
 
 /**
  * Everything that must be set on the application object rather than in a module. Production
  * (main.ts), the dev launcher, the tests and the benchmarks all call this one function.
  */
-export function configureApp(app: NestExpressApplication, opts: { shutdownHooks?: boolean } = {}): INestApplication {
+export function configureApp(app: NestFastifyApplication, opts: { shutdownHooks?: boolean } = {}): INestApplication {
   const config = app.get<ConfigService<AppConfig, true>>(ConfigService);
   app.useLogger(app.get(Logger));
-  app.disable('x-powered-by');
-  app.set('query parser', 'extended');
-  app.use(helmet());
+  const fastify = app.getHttpAdapter().getInstance();
+  installRequestDeadline(fastify, config.get('REQUEST_TIMEOUT_MS', { infer: true }));
+  registerJsonBodyParser(fastify, bodyLimitBytes(config.get('BODY_LIMIT', { infer: true })));
+  void app.register(helmet);
   const origins = config
     .get('CORS_ORIGINS', { infer: true })
     .split(',')
@@ -26,14 +54,10 @@ export function configureApp(app: NestExpressApplication, opts: { shutdownHooks?
     .filter(Boolean);
   app.enableCors({
     origin: origins.length ? origins : false,
-    exposedHeaders: [
-      'ETag',
-      'Retry-After',
-      'X-Request-Id',
-      'RateLimit-Limit',
-      'RateLimit-Remaining',
-      'RateLimit-Reset',
-    ],
+    methods: 'GET,HEAD,PUT,PATCH,POST,DELETE',
+    // A preflight without Origin or Access-Control-Request-Method is answered, not refused.
+    strictPreflight: false,
+    exposedHeaders: 'ETag,Retry-After,X-Request-Id,RateLimit-Limit,RateLimit-Remaining,RateLimit-Reset',
   });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready'] });
   const document = SwaggerModule.createDocument(
