@@ -9,6 +9,7 @@ import {
   type AppConfig,
   bodyLimitBytes,
   installRequestDeadline,
+  installResponseConventions,
   registerJsonBodyParser,
   requestIdOf,
 } from '@app/common';
@@ -46,6 +47,7 @@ export function configureApp(app: NestFastifyApplication, opts: { shutdownHooks?
   const fastify = app.getHttpAdapter().getInstance();
   installRequestDeadline(fastify, config.get('REQUEST_TIMEOUT_MS', { infer: true }));
   registerJsonBodyParser(fastify, bodyLimitBytes(config.get('BODY_LIMIT', { infer: true })));
+  installResponseConventions(fastify);
   void app.register(helmet);
   const origins = config
     .get('CORS_ORIGINS', { infer: true })

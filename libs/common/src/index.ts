@@ -16,3 +16,4 @@ export * from './http/etag';
 export * from './contacts';
 export * from './validation/transforms';
 export * from './http/request-deadline';
+export * from './http/response-conventions';
