@@ -1,19 +1,11 @@
-import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { Module, RequestMethod } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from '@app/auth';
-import {
-  AppConfig,
-  createValidationPipe,
-  JsonBodyMiddleware,
-  RequestDeadlineMiddleware,
-  ProblemDetailsFilter,
-  requestIdOf,
-  validateEnv,
-} from '@app/common';
+import { AppConfig, createValidationPipe, ProblemDetailsFilter, requestIdOf, validateEnv } from '@app/common';
 import { TenancyModule } from '@app/tenancy';
 import { AuditModule } from './modules/audit/audit.module';
 import { CustomerModule } from './modules/customer/customer.module';
@@ -25,7 +17,7 @@ import { TenantModule } from './modules/tenant/tenant.module';
 
 const ALL_ROUTES = { path: '{*path}', method: RequestMethod.ALL };
 
-type LoggedRequest = IncomingMessage & { tenantId?: string; userId?: string; originalUrl?: string };
+type LoggedRequest = IncomingMessage & { tenantId?: string; userId?: string };
 
 @Module({
   imports: [
@@ -71,8 +63,4 @@ type LoggedRequest = IncomingMessage & { tenantId?: string; userId?: string; ori
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
   ],
 })
-export class AppModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RequestDeadlineMiddleware, JsonBodyMiddleware).forRoutes(ALL_ROUTES);
-  }
-}
+export class AppModule {}

@@ -1,24 +1,92 @@
-import type { INestApplication } from '@nestjs/common';
+import helmet from '@fastify/helmet';
+import { BadRequestException, type INestApplication, NotFoundException } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import helmet from 'helmet';
+import type { FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { Logger } from 'nestjs-pino';
-import type { AppConfig } from '@app/common';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import { parse as parseQuery } from 'qs';
+import {
+  type AppConfig,
+  bodyLimitBytes,
+  classify,
+  installRequestDeadline,
+  installResponseConventions,
+  registerJsonBodyParser,
+  requestIdOf,
+  sendProblem,
+} from '@app/common';
 import { installRealtimeAdapter } from './modules/realtime/realtime-io.adapter';
 
 export const API_PREFIX = 'api/v1';
+
+/** Longest path parameter the router matches; Node's header size limit bounds the URL anyway. */
+const MAX_PARAM_LENGTH = 16 * 1024;
+
+/**
+ * The HTTP platform: Fastify, answering as the API always has. Paths are case-insensitive and a
+ * trailing slash is optional; query strings are read by qs (`tag=a&tag=b`, `tag[]=a`, `a[b]=c`);
+ * the request id (`X-Request-Id` or a fresh UUID) is Fastify's own; a path that is not valid
+ * percent-encoding goes through the error handler (a problem+json 400); connection timeouts and
+ * the answer to a request that is not HTTP at all are Node's.
+ */
+export function createHttpAdapter(): FastifyAdapter {
+  const options: FastifyServerOptions = {
+    genReqId: requestIdOf,
+    routerOptions: {
+      caseSensitive: false,
+      ignoreTrailingSlash: true,
+      maxParamLength: MAX_PARAM_LENGTH,
+      querystringParser: (query) => parseQuery(query, { allowPrototypes: true }),
+    },
+    frameworkErrors: (_err, req, reply) =>
+      sendProblem(
+        req as FastifyRequest,
+        reply as FastifyReply,
+        classify(new BadRequestException('The request path is not valid percent-encoding.')),
+      ),
+    keepAliveTimeout: 5_000,
+    requestTimeout: 300_000,
+    clientErrorHandler: answerLikeNode,
+  };
+  const adapter = new FastifyAdapter(options);
+  // As with Express, a route parameter never matches an empty segment (`/companies//` is a 404).
+  adapter.getInstance().addHook('preHandler', (req, _reply, done) => {
+    const params = Object.values(req.params as Record<string, string>);
+    done(params.includes('') ? new NotFoundException(`Cannot ${req.method} ${req.originalUrl}`) : undefined);
+  });
+  return adapter;
+}
+
+const CLIENT_ERROR_STATUS: Record<string, number> = {
+  HPE_HEADER_OVERFLOW: 431,
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: 413,
+  ERR_HTTP_REQUEST_TIMEOUT: 408,
+};
+
+/** Node's own answer to a request it cannot parse: a bare status line, then the socket closes. */
+function answerLikeNode(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (socket.writable && socket.bytesWritten === 0) {
+    const status = CLIENT_ERROR_STATUS[err.code ?? ''] ?? 400;
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\n\r\n`);
+  }
+  socket.destroy(err);
+}
 
 /**
  * Everything that must be set on the application object rather than in a module. Production
  * (main.ts), the dev launcher, the tests and the benchmarks all call this one function.
  */
-export function configureApp(app: NestExpressApplication, opts: { shutdownHooks?: boolean } = {}): INestApplication {
+export function configureApp(app: NestFastifyApplication, opts: { shutdownHooks?: boolean } = {}): INestApplication {
   const config = app.get<ConfigService<AppConfig, true>>(ConfigService);
   app.useLogger(app.get(Logger));
-  app.disable('x-powered-by');
-  app.set('query parser', 'extended');
-  app.use(helmet());
+  const fastify = app.getHttpAdapter().getInstance();
+  installRequestDeadline(fastify, config.get('REQUEST_TIMEOUT_MS', { infer: true }));
+  registerJsonBodyParser(fastify, bodyLimitBytes(config.get('BODY_LIMIT', { infer: true })));
+  installResponseConventions(fastify);
+  void app.register(helmet);
   const origins = config
     .get('CORS_ORIGINS', { infer: true })
     .split(',')
@@ -26,14 +94,10 @@ export function configureApp(app: NestExpressApplication, opts: { shutdownHooks?
     .filter(Boolean);
   app.enableCors({
     origin: origins.length ? origins : false,
-    exposedHeaders: [
-      'ETag',
-      'Retry-After',
-      'X-Request-Id',
-      'RateLimit-Limit',
-      'RateLimit-Remaining',
-      'RateLimit-Reset',
-    ],
+    methods: 'GET,HEAD,PUT,PATCH,POST,DELETE',
+    // A preflight without Origin or Access-Control-Request-Method is answered, not refused.
+    strictPreflight: false,
+    exposedHeaders: 'ETag,Retry-After,X-Request-Id,RateLimit-Limit,RateLimit-Remaining,RateLimit-Reset',
   });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready'] });
   const document = SwaggerModule.createDocument(

@@ -1,10 +1,10 @@
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes } from 'node:crypto';
 import { Role } from '@app/common';
 import { TenantConnectionRegistry, TenantDirectory, TenantRunner } from '@app/tenancy';
 import { tokenFor } from '@app/testing/tokens';
-import { configureApp } from '../../src/app.setup';
+import { configureApp, createHttpAdapter } from '../../src/app.setup';
 import { CompanyService } from '../../src/modules/tenant/company.service';
 import { TenantService } from '../../src/modules/tenant/tenant.service';
 import { BenchAppModule } from './bench-app.module';
@@ -31,7 +31,7 @@ export class BenchSession {
   private readonly fixtures = new Map<string, Promise<unknown>>();
 
   private constructor(
-    readonly app: NestExpressApplication,
+    readonly app: NestFastifyApplication,
     readonly url: string,
     readonly db: BenchDatabase,
     readonly options: BenchOptions,
@@ -39,7 +39,7 @@ export class BenchSession {
 
   static async start(db: BenchDatabase, options: BenchOptions): Promise<BenchSession> {
     // The same construction as createApp() (src/app.factory.ts), with the baseline routes added.
-    const app = await NestFactory.create<NestExpressApplication>(BenchAppModule, {
+    const app = await NestFactory.create<NestFastifyApplication>(BenchAppModule, createHttpAdapter(), {
       bodyParser: false,
       bufferLogs: true,
     });

@@ -95,7 +95,7 @@ describe('Bad input (property-based, generated from the route table)', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    routes = routeTable(t.app);
+    routes = routeTable(t);
     doc = (await request(t.app.getHttpServer()).get('/docs-json').expect(200)).body as OpenApiDoc;
     tenant = await newTenant(t, 'fuzz');
     data = await new ApiFixtures(routes, doc).plant(tenant.admin, tenant.slug, `fz${unique()}`);

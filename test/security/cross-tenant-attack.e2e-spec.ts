@@ -70,7 +70,7 @@ describe('Cross-tenant attack suite (generated from the route table)', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    routes = routeTable(t.app);
+    routes = routeTable(t);
     doc = (await request(t.app.getHttpServer()).get('/docs-json').expect(200)).body as OpenApiDoc;
     fixtures = new ApiFixtures(routes, doc);
     [a, b] = await Promise.all([newTenant(t, 'atka'), newTenant(t, 'atkb')]);

@@ -1,16 +1,23 @@
 import type { INestApplication } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import request from 'supertest';
 import { Role } from '@app/common';
 import { platformToken, randomSlug, tokenFor } from '@app/testing';
 import { AppModule } from '../../src/app.module';
-import { configureApp } from '../../src/app.setup';
+import { configureApp, createHttpAdapter } from '../../src/app.setup';
 
 export interface TestApp {
   app: INestApplication;
   url: string;
+  /** Every route the HTTP server registered (`GET /api/v1/customers/:id`), as Fastify saw it. */
+  routes: ServedRoute[];
   close(): Promise<void>;
+}
+
+export interface ServedRoute {
+  method: string;
+  path: string;
 }
 
 /** The production module and setup, listening on a free port against the test database. */
@@ -18,11 +25,21 @@ export async function startTestApp(
   customise: (builder: TestingModuleBuilder) => TestingModuleBuilder = (b) => b,
 ): Promise<TestApp> {
   const moduleRef = await customise(Test.createTestingModule({ imports: [AppModule] })).compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, bufferLogs: true });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), {
+    bodyParser: false,
+    bufferLogs: true,
+  });
+  const routes: ServedRoute[] = [];
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRoute', (route) => {
+      for (const method of [route.method].flat()) routes.push({ method, path: route.url });
+    });
   configureApp(app);
   await app.listen(0, '127.0.0.1');
   const url = await app.getUrl();
-  return { app, url: url.replace('[::1]', '127.0.0.1'), close: () => app.close() };
+  return { app, url: url.replace('[::1]', '127.0.0.1'), routes, close: () => app.close() };
 }
 
 /** supertest with a bearer token set on every request. */

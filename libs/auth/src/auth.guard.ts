@@ -1,12 +1,18 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
 import { DomainError, ErrorKind, hasTenantRole, Role } from '@app/common';
 import { TenantContext } from '@app/tenancy';
 import { MIN_ROLE_KEY, PLATFORM_KEY, PUBLIC_KEY } from './auth.decorators';
 import { Authenticator, bearerToken } from './authenticator';
 
-type AuthedRequest = Request & { tenantId?: string; userId?: string };
+interface Caller {
+  tenantId?: string;
+  userId?: string;
+}
+
+type AuthedRequest = FastifyRequest & Caller & { raw: IncomingMessage & Caller };
 
 /**
  * The one gate of the HTTP API: verifies the token, resolves the tenant, checks the role, and
@@ -29,6 +35,9 @@ export class AuthGuard implements CanActivate {
     const { principal, tenant } = await this.authenticator.authenticate(bearerToken(req.headers.authorization));
     req.userId = principal.userId;
     req.tenantId = tenant?.id;
+    // The access log (pino-http) sees only the Node request under Fastify's.
+    req.raw.userId = principal.userId;
+    req.raw.tenantId = tenant?.id;
 
     if (this.reflector.getAllAndOverride<boolean>(PLATFORM_KEY, targets)) {
       if (!principal.roles.includes(Role.PLATFORM)) {

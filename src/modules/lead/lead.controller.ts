@@ -12,7 +12,7 @@ import {
   Res,
   UseInterceptors,
 } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { MinRole } from '@app/auth';
 import { Idempotent, IfMatchVersion, ParseObjectIdPipe, Role, VersionETagInterceptor } from '@app/common';
@@ -88,10 +88,10 @@ export class LeadController {
     @Param('id', ParseObjectIdPipe) id: string,
     @Body() dto: ConvertLeadDto,
     @Query() query: ConvertLeadQueryDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<ConversionResponse | ConversionPreviewResponse> {
     if (!query.dryRun) return this.conversion.convert(id, dto);
-    res.status(HttpStatus.OK);
+    res.code(HttpStatus.OK);
     return this.conversion.preview(id, dto);
   }
 }

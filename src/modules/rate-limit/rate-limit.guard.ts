@@ -1,11 +1,11 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerRequest } from '@nestjs/throttler';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PUBLIC_KEY } from '@app/auth';
 import { DomainError, ErrorKind } from '@app/common';
 
 /** What the AuthGuard leaves on the request once the token is verified. */
-export type RateLimitedRequest = Request & { tenantId?: string; userId?: string; [LOWEST]?: number };
+export type RateLimitedRequest = FastifyRequest & { tenantId?: string; userId?: string; [LOWEST]?: number };
 
 const LOWEST = Symbol('rate-limit:lowest-remaining');
 
@@ -42,14 +42,14 @@ export class RateLimitGuard extends ThrottlerGuard {
   }: ThrottlerRequest): Promise<boolean> {
     const http = context.switchToHttp();
     const req = http.getRequest<RateLimitedRequest>();
-    const res = http.getResponse<Response>();
+    const res = http.getResponse<FastifyReply>();
     const name = throttler.name ?? 'default';
     const key = generateKey(context, await getTracker(req, context), name);
     const hit = await this.storageService.increment(key, ttl, limit, blockDuration, name);
 
     if (hit.isBlocked) {
       const retryAfter = Math.max(1, hit.timeToBlockExpire);
-      res.setHeader('Retry-After', String(retryAfter));
+      res.header('Retry-After', String(retryAfter));
       this.setRateLimitHeaders(req, res, limit, 0, retryAfter, true);
       throw new DomainError(
         ErrorKind.TOO_MANY_REQUESTS,
@@ -65,7 +65,7 @@ export class RateLimitGuard extends ThrottlerGuard {
   /** Keeps the headers of whichever limit has the fewest requests left. */
   private setRateLimitHeaders(
     req: RateLimitedRequest,
-    res: Response,
+    res: FastifyReply,
     limit: number,
     remaining: number,
     reset: number,
@@ -74,8 +74,8 @@ export class RateLimitGuard extends ThrottlerGuard {
     const lowest = req[LOWEST];
     if (!force && lowest !== undefined && lowest <= remaining) return;
     req[LOWEST] = remaining;
-    res.setHeader('RateLimit-Limit', String(limit));
-    res.setHeader('RateLimit-Remaining', String(remaining));
-    res.setHeader('RateLimit-Reset', String(reset));
+    res.header('RateLimit-Limit', String(limit));
+    res.header('RateLimit-Remaining', String(remaining));
+    res.header('RateLimit-Reset', String(reset));
   }
 }

@@ -36,7 +36,7 @@ export interface OpenApiDoc {
   components?: { schemas?: Record<string, JsonSchema> };
 }
 
-/** The documented operation of a route (`:id` in Express is `{id}` in OpenAPI). */
+/** The documented operation of a route (`:id` in the route is `{id}` in OpenAPI). */
 function operation(doc: OpenApiDoc, route: ApiRoute): Operation | undefined {
   const path = route.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
   return doc.paths[path]?.[route.method.toLowerCase()];

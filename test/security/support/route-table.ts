@@ -4,13 +4,14 @@ import { RequestMethod } from '@nestjs/common';
 import { MetadataScanner, ModulesContainer } from '@nestjs/core';
 import { MIN_ROLE_KEY, PLATFORM_KEY, PUBLIC_KEY } from '@app/auth';
 import { Role } from '@app/common';
+import type { TestApp } from '../../support/test-app';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** One route the running application serves, with what its decorators say about access. */
 export interface ApiRoute {
   method: HttpMethod;
-  /** Express pattern as registered, e.g. `/api/v1/customers/:id/contacts/:contactId`. */
+  /** Route pattern as registered, e.g. `/api/v1/customers/:id/contacts/:contactId`. */
   path: string;
   /** Path parameter names in order, e.g. `['id', 'contactId']`. */
   params: string[];
@@ -36,10 +37,6 @@ const METHODS: Partial<Record<RequestMethod, HttpMethod>> = {
   [RequestMethod.DELETE]: 'DELETE',
 };
 
-interface ExpressLayer {
-  route?: { path: string; methods: Record<string, boolean> };
-}
-
 interface HandlerMeta {
   isPublic: boolean;
   platformOnly: boolean;
@@ -48,37 +45,31 @@ interface HandlerMeta {
 }
 
 /**
- * Every route under /api/v1, read at runtime from the Express router (what is actually served)
- * and joined with the Nest decorators of its handler (public, platform-only, least role). A route
+ * Every route under /api/v1, as the HTTP server registered it (what is actually served) and
+ * joined with the Nest decorators of its handler (public, platform-only, least role). A route
  * added by any module shows up here without touching the suites that use this table.
  */
-export function routeTable(app: INestApplication): ApiRoute[] {
-  const meta = handlerMetadata(app);
-  const express = app.getHttpAdapter().getInstance() as { router: { stack: ExpressLayer[] } };
+export function routeTable(t: TestApp): ApiRoute[] {
+  const meta = handlerMetadata(t.app);
+  const methods: string[] = Object.values(METHODS);
   const seen = new Set<string>();
   const routes: ApiRoute[] = [];
-  for (const layer of express.router.stack) {
-    const route = layer.route;
-    if (!route || !route.path.startsWith(`${API_PREFIX}/`)) continue;
-    // Middleware mounted for every method (body parsing, context) is not a route.
-    if (Object.keys(route.methods).length > Object.keys(METHODS).length) continue;
-    for (const [m, on] of Object.entries(route.methods)) {
-      const method = m.toUpperCase() as HttpMethod;
-      if (!on || !Object.values(METHODS).includes(method)) continue;
-      const key = `${method} ${route.path}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const found = meta.get(key);
-      if (!found) throw new Error(`route ${key} is served but no controller handler declares it`);
-      routes.push({
-        method,
-        path: route.path,
-        params: [...route.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((x) => x[1]),
-        family: route.path.slice(API_PREFIX.length + 1).split('/')[0],
-        write: method !== 'GET',
-        ...found,
-      });
-    }
+  for (const { method: m, path } of t.routes) {
+    if (!path.startsWith(`${API_PREFIX}/`) || !methods.includes(m)) continue;
+    const method = m as HttpMethod;
+    const key = `${method} ${path}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const found = meta.get(key);
+    if (!found) throw new Error(`route ${key} is served but no controller handler declares it`);
+    routes.push({
+      method,
+      path,
+      params: [...path.matchAll(/:([A-Za-z0-9_]+)/g)].map((x) => x[1]),
+      family: path.slice(API_PREFIX.length + 1).split('/')[0],
+      write: method !== 'GET',
+      ...found,
+    });
   }
   return routes;
 }

@@ -1,5 +1,5 @@
 import { CallHandler, createParamDecorator, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Observable } from 'rxjs';
 import { tap } from 'rxjs/operators';
 import { DomainError, ErrorKind } from '../errors/domain-error';
@@ -25,7 +25,7 @@ export function parseIfMatch(header: string | string[] | undefined): number | un
 
 /** The version a client expects, from If-Match (undefined when it sent none). */
 export const IfMatchVersion = createParamDecorator((_data: unknown, ctx: ExecutionContext) =>
-  parseIfMatch(ctx.switchToHttp().getRequest<Request>().headers['if-match']),
+  parseIfMatch(ctx.switchToHttp().getRequest<FastifyRequest>().headers['if-match']),
 );
 
 /** Sends `ETag: "<version>"` for every response body that carries a numeric version. */
@@ -35,7 +35,7 @@ export class VersionETagInterceptor implements NestInterceptor {
     return next.handle().pipe(
       tap((body: unknown) => {
         const version = (body as { version?: unknown } | null)?.version;
-        if (typeof version === 'number') ctx.switchToHttp().getResponse<Response>().setHeader('ETag', `"${version}"`);
+        if (typeof version === 'number') ctx.switchToHttp().getResponse<FastifyReply>().header('ETag', `"${version}"`);
       }),
     );
   }

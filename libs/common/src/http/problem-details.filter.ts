@@ -1,11 +1,11 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, FieldError } from '../errors/domain-error';
 import { statusOf, titleOf } from '../errors/http-status';
 import { PROBLEM_CONTENT_TYPE, ProblemDetails, problemType } from './problem';
 import { requestIdOf } from './request-id';
 
-interface Classified {
+export interface Classified {
   status: number;
   code: string;
   detail: string;
@@ -50,31 +50,34 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;
     const ctx = host.switchToHttp();
-    const req = ctx.getRequest<Request>();
-    const res = ctx.getResponse<Response>();
-    const requestId = requestIdOf(req);
+    const req = ctx.getRequest<FastifyRequest>();
     const c = classify(exception);
     if (c.status >= 500) {
       this.logger.error(
-        { err: exception, requestId, status: c.status },
+        { err: exception, requestId: requestIdOf(req.raw), status: c.status },
         exception instanceof Error ? exception.message : 'non-error thrown',
       );
     }
-    if (res.headersSent) return;
-    const body: ProblemDetails = {
-      type: problemType(c.code),
-      title: titleOf(c.status),
-      status: c.status,
-      detail: c.detail,
-      instance: req.originalUrl ?? req.url,
-      requestId,
-      code: c.code,
-      ...(c.extra ?? {}),
-      ...(c.errors ? { errors: c.errors } : {}),
-    };
-    for (const [k, v] of Object.entries(c.headers ?? {})) res.setHeader(k, v);
-    res.status(c.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+    sendProblem(req, ctx.getResponse<FastifyReply>(), c);
   }
+}
+
+/** Answers `req` with the problem `c`, unless an answer went out already (e.g. the deadline's). */
+export function sendProblem(req: FastifyRequest, res: FastifyReply, c: Classified): void {
+  if (res.sent) return;
+  const body: ProblemDetails = {
+    type: problemType(c.code),
+    title: titleOf(c.status),
+    status: c.status,
+    detail: c.detail,
+    instance: req.originalUrl,
+    requestId: requestIdOf(req.raw),
+    code: c.code,
+    ...(c.extra ?? {}),
+    ...(c.errors ? { errors: c.errors } : {}),
+  };
+  for (const [k, v] of Object.entries(c.headers ?? {})) res.header(k, v);
+  void res.code(c.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
 }
 
 export function classify(exception: unknown): Classified {

@@ -1,5 +1,5 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { from, Observable, of } from 'rxjs';
 import { catchError, mergeMap } from 'rxjs/operators';
@@ -10,7 +10,7 @@ import { IdempotencyStore } from './idempotency.store';
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
-type AuthedRequest = Request & { userId?: string };
+type AuthedRequest = FastifyRequest & { userId?: string };
 
 /**
  * `Idempotency-Key` for POST routes: the first request with a key runs and its status and body
@@ -25,7 +25,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   async intercept(ctx: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     if (ctx.getType() !== 'http') return next.handle();
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
-    const res = ctx.switchToHttp().getResponse<Response>();
+    const res = ctx.switchToHttp().getResponse<FastifyReply>();
     const key = req.headers[IDEMPOTENCY_HEADER];
     if (key === undefined) return next.handle();
     if (typeof key !== 'string' || !KEY.test(key)) {
@@ -43,8 +43,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
         .digest('hex'),
     });
     if (started.kind === 'replay') {
-      res.status(started.status);
-      res.setHeader('Idempotent-Replayed', 'true');
+      res.code(started.status).header('Idempotent-Replayed', 'true');
       return of(started.body);
     }
     return next.handle().pipe(

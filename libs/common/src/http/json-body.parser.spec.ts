@@ -1,4 +1,4 @@
-import { MAX_BODY_DEPTH, unsafeShape } from './json-body.middleware';
+import { MAX_BODY_DEPTH, unsafeShape } from './json-body.parser';
 
 describe('unsafeShape', () => {
   const nest = (levels: number): unknown => (levels === 0 ? 'x' : { a: nest(levels - 1) });
