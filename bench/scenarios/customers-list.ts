@@ -15,10 +15,10 @@ export const customersList: Scenario = {
     const path = (companyId: string) =>
       `/api/v1/customers?companyId=${companyId}&status=${CustomerStatus.ACTIVE}&limit=${PAGE}`;
     // The service's query: live customers of the company with the status, newest first, one extra
-    // row to know whether there is a next page.
+    // row to know whether there is a next page, search tokens left out.
     const find = (companyId: string) =>
       collection
-        .find({ deletedAt: null, companyId, status: CustomerStatus.ACTIVE })
+        .find({ deletedAt: null, companyId, status: CustomerStatus.ACTIVE }, { projection: { searchTokens: 0 } })
         .sort({ createdAt: -1, _id: -1 })
         .limit(PAGE + 1)
         .toArray();

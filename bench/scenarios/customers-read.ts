@@ -14,9 +14,12 @@ export const customersRead: Scenario = {
       'GET /customers/:id vs driver findOne',
       {
         label: 'driver findOne',
+        // CustomerRepository.findOne's query: by bare _id (the form FerretDB's SQLite handler pushes
+        // down), search tokens left out, the soft-delete checked on the row.
         run: s.ops(async (i) => {
-          const found = await collection.findOne({ _id: f.sampleIds[i % f.sampleIds.length], deletedAt: null });
-          if (!found) throw new Error('customer not found');
+          const _id = f.sampleIds[i % f.sampleIds.length];
+          const found = await collection.findOne({ _id }, { projection: { searchTokens: 0 } });
+          if (!found || found.deletedAt !== null) throw new Error('customer not found');
         }),
       },
       {

@@ -80,8 +80,10 @@ export const customersSearch: Scenario = {
         `Needles are ${f.rareWords.length} whole words that each occur in about ten customers, so neither side ` +
           'can stop early; both return the same customers newest first (checked before measuring).',
         'FerretDB v1 decides how much the index helps: its SQLite handler pushes down only _id filters, so the ' +
-          'token query is a scan inside FerretDB too (cheaper per document than seven regexes); on MongoDB the ' +
-          'multikey index on searchTokens answers it without a scan.',
+          'token query is a scan inside FerretDB too (cheaper per document than seven regexes); its PostgreSQL ' +
+          'handler pushes the one-token equality down to PostgreSQL (jsonb containment, no document decoded in ' +
+          'FerretDB) while the regex is still decoded and matched document by document; on MongoDB the multikey ' +
+          'index on searchTokens answers it without a scan.',
       ],
     };
   },
