@@ -1,8 +1,9 @@
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
-import { ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
+import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import Redis from 'ioredis';
+import { FixedWindowMemoryStorage } from './fixed-window-memory.storage';
 
 /** How long one counter update may wait for Redis before this instance counts on its own. */
 const REDIS_COMMAND_TIMEOUT_MS = 250;
@@ -17,7 +18,7 @@ const WARN_EVERY_MS = 30_000;
  */
 export class ResilientThrottlerStorage implements ThrottlerStorage, OnApplicationShutdown {
   private readonly logger = new Logger('RateLimit');
-  private readonly memory = new ThrottlerStorageService();
+  private readonly memory = new FixedWindowMemoryStorage();
   private readonly redis?: Redis;
   private readonly shared?: ThrottlerStorageRedisService;
   private lastWarnAt = 0;
@@ -61,7 +62,6 @@ export class ResilientThrottlerStorage implements ThrottlerStorage, OnApplicatio
   }
 
   onApplicationShutdown(): void {
-    this.memory.onApplicationShutdown();
     this.redis?.disconnect(false);
   }
 
