@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { PROBLEM_CONTENT_TYPE, problemType, type ProblemDetails } from './problem';
-import { requestIdOf } from './request-id';
+import { sendProblem } from './problem-details.filter';
 
 /**
  * `ms` from the moment a request arrives, guards included (the tenant lookup of the AuthGuard
@@ -11,17 +10,13 @@ import { requestIdOf } from './request-id';
 export function installRequestDeadline(app: FastifyInstance, ms: number): void {
   app.addHook('onRequest', (req, reply, done) => {
     const timer = setTimeout(() => {
-      if (reply.sent || reply.raw.headersSent) return;
-      const body: ProblemDetails = {
-        type: problemType('request.timeout'),
-        title: 'Service Unavailable',
+      if (reply.raw.headersSent) return;
+      sendProblem(req, reply, {
         status: 503,
-        detail: `The request took longer than ${ms} ms.`,
-        instance: req.originalUrl,
-        requestId: requestIdOf(req.raw),
         code: 'request.timeout',
-      };
-      void reply.code(503).header('Retry-After', '5').type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+        detail: `The request took longer than ${ms} ms.`,
+        headers: { 'Retry-After': '5' },
+      });
     }, ms);
     const clear = (): void => clearTimeout(timer);
     reply.raw.once('finish', clear);
