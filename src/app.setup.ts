@@ -1,6 +1,5 @@
 import helmet from '@fastify/helmet';
 import { BadRequestException, type INestApplication, NotFoundException } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
@@ -10,6 +9,7 @@ import type { Socket } from 'node:net';
 import { parse as parseQuery } from 'qs';
 import {
   type AppConfig,
+  appSettings,
   bodyLimitBytes,
   classify,
   installRequestDeadline,
@@ -18,7 +18,7 @@ import {
   requestIdOf,
   sendProblem,
 } from '@app/common';
-import { installRealtimeAdapter } from './modules/realtime/realtime-io.adapter';
+import { installRealtimeAdapter } from './modules/realtime';
 
 export const API_PREFIX = 'api/v1';
 
@@ -80,16 +80,14 @@ function answerLikeNode(err: NodeJS.ErrnoException, socket: Socket): void {
  * (main.ts), the dev launcher, the tests and the benchmarks all call this one function.
  */
 export function configureApp(app: NestFastifyApplication, opts: { shutdownHooks?: boolean } = {}): INestApplication {
-  const config = app.get<ConfigService<AppConfig, true>>(ConfigService);
+  const config = app.get<AppConfig>(appSettings.KEY);
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
-  installRequestDeadline(fastify, config.get('REQUEST_TIMEOUT_MS', { infer: true }));
-  registerJsonBodyParser(fastify, bodyLimitBytes(config.get('BODY_LIMIT', { infer: true })));
+  installRequestDeadline(fastify, config.REQUEST_TIMEOUT_MS);
+  registerJsonBodyParser(fastify, bodyLimitBytes(config.BODY_LIMIT));
   installResponseConventions(fastify);
   void app.register(helmet);
-  const origins = config
-    .get('CORS_ORIGINS', { infer: true })
-    .split(',')
+  const origins = config.CORS_ORIGINS.split(',')
     .map((o) => o.trim())
     .filter(Boolean);
   app.enableCors({

@@ -15,7 +15,8 @@ import {
 import type { FastifyReply } from 'fastify';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { MinRole } from '@app/auth';
-import { Idempotent, IfMatchVersion, ParseObjectIdPipe, Role, VersionETagInterceptor } from '@app/common';
+import { IfMatchVersion, ParseObjectIdPipe, Role, VersionETagInterceptor } from '@app/common';
+import { Idempotent } from '@app/tenancy';
 import { ApiProblemResponses } from '../../swagger/api-problem-responses';
 import { ConvertLeadDto, ConvertLeadQueryDto } from './dto/convert-lead.dto';
 import { ConversionPreviewResponse, ConversionResponse } from './dto/conversion.response';
