@@ -1,4 +1,5 @@
 export * from './audit-sink';
+export * from './domain-event';
 export * from './idempotency';
 export * from './isolation-probe';
 export * from './keyed-lock';

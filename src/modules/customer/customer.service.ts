@@ -12,7 +12,7 @@ import {
   queryScope,
   RECORD_SORT_FIELDS,
 } from '@app/common';
-import { TenantContext } from '@app/tenancy';
+import { PublishesEvents, TenantContext } from '@app/tenancy';
 import { initialContacts } from '../../domain/contacts';
 import { type AuditPageQueryDto, type AuditPageResponse, AuditService } from '../audit';
 import { CompanyService } from '../company';
@@ -60,6 +60,7 @@ const PATCHABLE = [
  * through `create`). Every read honours soft deletion and the principal's `companies` claim;
  * every write goes through the shared versioned writer (version-checked, audited, evented).
  */
+@PublishesEvents(Object.values(CustomerEventName))
 @Injectable()
 export class CustomerService {
   constructor(
