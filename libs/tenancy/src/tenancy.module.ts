@@ -10,6 +10,10 @@ import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyStore } from './idempotency/idempotency.store';
 import { IdempotencySweep } from './idempotency/idempotency.sweep';
 import { DomainEventCatalog } from './domain-event';
+import { Failpoints } from './failpoints';
+import { ExpiredLeaseSweep } from './expired-lease.sweep';
+import { LeaseClaims } from './lease-claims';
+import { Outbox, OUTBOX_MODEL, OutboxEntrySchema, OutboxRecoveryTask } from './outbox';
 import { IsolationProbeRegistry } from './isolation-probe';
 import { TenantMaintenance } from './maintenance';
 import { PurgeHooks } from './purge-hooks';
@@ -41,8 +45,9 @@ function tenantModelProvider(m: TenantModelDefinition): Provider {
   };
 }
 
-/** Tenant collections of the platform itself: Idempotency-Key records. */
+/** Tenant collections of the platform itself: Idempotency-Key records and the event outbox. */
 const idempotencyModel = tenantModelProvider({ name: IDEMPOTENCY_RECORD, schema: IdempotencyRecordSchema });
+const outboxModel = tenantModelProvider({ name: OUTBOX_MODEL, schema: OutboxEntrySchema });
 
 const SHARED = [
   TenantConnectionRegistry,
@@ -56,6 +61,9 @@ const SHARED = [
   DomainEventCatalog,
   IdempotencyStore,
   IdempotencyInterceptor,
+  Outbox,
+  Failpoints,
+  LeaseClaims,
 ];
 
 @Global()
@@ -97,7 +105,7 @@ export class TenancyModule {
           },
         }),
       ],
-      providers: [...SHARED, idempotencyModel, IdempotencySweep],
+      providers: [...SHARED, idempotencyModel, outboxModel, IdempotencySweep, OutboxRecoveryTask, ExpiredLeaseSweep],
       exports: [...SHARED, tenantContextFeature, DiscoveryModule, ...settingsFeatures],
     };
   }
