@@ -18,4 +18,5 @@ export * from './tenant-directory';
 export * from './tenant-model';
 export * from './tenant-record';
 export * from './tenant-runner';
+export * from './tenant-sets';
 export * from './versioned-writer';

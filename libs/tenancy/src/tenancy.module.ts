@@ -24,6 +24,7 @@ import { TenantContext } from './tenant-context';
 import { TenantDirectory } from './tenant-directory';
 import { getTenantModelToken, TenantModel } from './tenant-model';
 import { TenantRunner } from './tenant-runner';
+import { TenantSets } from './tenant-sets';
 import { VersionedWriter } from './versioned-writer';
 
 export interface TenantModelDefinition {
@@ -64,6 +65,7 @@ const SHARED = [
   Outbox,
   Failpoints,
   LeaseClaims,
+  TenantSets,
 ];
 
 @Global()
