@@ -4,6 +4,8 @@ import { Webhook } from 'standardwebhooks';
 
 /** One request the receiver got, as it got it. */
 export interface Received {
+  /** The request path (each endpoint of a suite gets its own). */
+  path: string;
   headers: IncomingHttpHeaders;
   body: string;
   /** The parsed body (`{ id, type, occurredAt, data }`). */
@@ -44,7 +46,7 @@ export class WebhookReceiver {
         } catch {
           json = { id: '', type: '', occurredAt: '', data: {} };
         }
-        const r: Received = { headers: req.headers, body, json, at: Date.now() };
+        const r: Received = { path: req.url ?? '', headers: req.headers, body, json, at: Date.now() };
         this.received.push(r);
         const id = String(req.headers['webhook-id'] ?? '');
         const n = (this.inFlight.get(id) ?? 0) + 1;
@@ -80,8 +82,10 @@ export class WebhookReceiver {
     });
   }
 
-  ofType(type: string): Received[] {
-    return this.received.filter((r) => r.json.type === type);
+  /** What the endpoint registered at `url` got. */
+  at(url: string): Received[] {
+    const path = new URL(url).pathname;
+    return this.received.filter((r) => r.path === path);
   }
 
   async stop(): Promise<void> {
