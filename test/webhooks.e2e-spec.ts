@@ -295,8 +295,8 @@ describe('Webhooks', () => {
       failingSince: expect.any(String),
     });
 
-    // A day after the first failure, the next failed attempt disables the endpoint.
-    clock.advance(2 * HOUR);
+    // More than a day after the first failure, the next failed attempt disables the endpoint.
+    clock.advance(start + 25 * HOUR - clock.now().getTime());
     await rename(customer.id, 'Still failing');
     await drain();
     const disabled = (await tenant.admin.get(`/api/v1/webhooks/${hook.id}`).expect(200)).body;

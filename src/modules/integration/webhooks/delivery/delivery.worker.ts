@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Settings } from '@app/common';
 import {
+  FailpointCrash,
   Failpoints,
   LeaseClaims,
   Outbox,
@@ -144,6 +145,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
   async attempt(id: string, attempts: number): Promise<WebhookDeliveryLean | null> {
     const claim = await this.leases.tryClaim(attemptClaimKey(id, attempts), this.leaseMs);
     if (!claim) return null;
+    let crashed = false;
     try {
       this.failpoints.check(DeliveryFailpoint.AFTER_CLAIM);
       const d = await this.deliveries.findById(id);
@@ -161,8 +163,12 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
       const result = await this.sender.send(w.url, headers, d.body);
       this.failpoints.check(DeliveryFailpoint.AFTER_SEND);
       return await this.record(d, w, result);
+    } catch (e) {
+      // A simulated death keeps its lease, as a killed process would.
+      crashed = e instanceof FailpointCrash;
+      throw e;
     } finally {
-      await claim.release();
+      if (!crashed) await claim.release();
     }
   }
 
