@@ -2,7 +2,15 @@ import { BSON } from 'mongodb';
 import request from 'supertest';
 import { TenantConnectionRegistry, TenantDirectory, tenancySettings } from '@app/tenancy';
 import { connectRealtime, request as ack } from '@app/testing/realtime-client';
-import { as, expectProblem, newCompany, newTenant, startTestApp, type TenantFixture, type TestApp } from './support/test-app';
+import {
+  as,
+  expectProblem,
+  newCompany,
+  newTenant,
+  startTestApp,
+  type TenantFixture,
+  type TestApp,
+} from './support/test-app';
 
 interface CreatedKey {
   id: string;
@@ -47,7 +55,9 @@ describe('API keys', () => {
   async function everythingStored(slug: string): Promise<string> {
     const registry = one.app.get(TenantConnectionRegistry);
     const db = registry.database(one.app.get(TenantDirectory).dbNameFor(slug)).db!;
-    const registryDb = registry.database(one.app.get<{ MONGODB_REGISTRY_DB: string }>(tenancySettings.KEY).MONGODB_REGISTRY_DB).db!;
+    const registryDb = registry.database(
+      one.app.get<{ MONGODB_REGISTRY_DB: string }>(tenancySettings.KEY).MONGODB_REGISTRY_DB,
+    ).db!;
     let text = '';
     for (const database of [db, registryDb]) {
       for (const c of await database.listCollections({}, { nameOnly: true }).toArray()) {
@@ -109,28 +119,40 @@ describe('API keys', () => {
   it('holds a key to its roles, companies and expiry', async () => {
     const viewer = await createKey({ name: 'reader', roles: ['viewer'] });
     await withKey(one, viewer.key).get('/api/v1/companies').expect(200);
-    expectProblem(await withKey(one, viewer.key).post('/api/v1/customers').send({ companyId: companyA, name: 'x' }), 403);
+    expectProblem(
+      await withKey(one, viewer.key).post('/api/v1/customers').send({ companyId: companyA, name: 'x' }),
+      403,
+    );
     const member = await createKey({ name: 'member', roles: ['member'] });
     expectProblem(await withKey(one, member.key).get('/api/v1/api-keys'), 403);
     expectProblem(await withKey(one, member.key).get('/api/v1/webhooks'), 403);
 
-    const elsewhere = (await a.admin.post('/api/v1/customers').send({ companyId: otherA, name: 'Elsewhere' }).expect(201))
-      .body.id as string;
+    const elsewhere = (
+      await a.admin.post('/api/v1/customers').send({ companyId: otherA, name: 'Elsewhere' }).expect(201)
+    ).body.id as string;
     const scoped = await createKey({ name: 'scoped', roles: ['admin'], companies: [companyA] });
     expectProblem(await withKey(one, scoped.key).get(`/api/v1/customers/${elsewhere}`), 404);
     const visible = (await withKey(one, scoped.key).get('/api/v1/customers').expect(200)).body.data;
     expect(visible.every((c: { companyId: string }) => c.companyId === companyA)).toBe(true);
     // A scoped key cannot mint a wider one, nor see keys wider than itself.
     expectProblem(
-      await withKey(one, scoped.key).post('/api/v1/api-keys').send({ name: 'wider', roles: ['admin'] }),
+      await withKey(one, scoped.key)
+        .post('/api/v1/api-keys')
+        .send({ name: 'wider', roles: ['admin'] }),
       403,
       'integration.companies_required',
     );
-    const seen = (await withKey(one, scoped.key).get('/api/v1/api-keys').expect(200)).body.data.map((k: { id: string }) => k.id);
+    const seen = (await withKey(one, scoped.key).get('/api/v1/api-keys').expect(200)).body.data.map(
+      (k: { id: string }) => k.id,
+    );
     expect(seen).toEqual([scoped.id]);
     expectProblem(await a.admin.delete(`/api/v1/companies/${companyA}`), 409, 'company.in_use');
 
-    const soon = await createKey({ name: 'short-lived', roles: ['viewer'], expiresAt: new Date(Date.now() + 1_500).toISOString() });
+    const soon = await createKey({
+      name: 'short-lived',
+      roles: ['viewer'],
+      expiresAt: new Date(Date.now() + 1_500).toISOString(),
+    });
     await withKey(one, soon.key).get('/api/v1/companies').expect(200);
     await new Promise((r) => setTimeout(r, 1_600));
     expectProblem(await withKey(one, soon.key).get('/api/v1/companies'), 401, 'auth.invalid_api_key');
@@ -140,12 +162,23 @@ describe('API keys', () => {
     const k = await createKey({ name: 'victim', roles: ['admin'] });
     const random = k.key.slice(-43);
     expectProblem(await withKey(one, `crm_${b.slug}_${random}`).get('/api/v1/companies'), 401, 'auth.invalid_api_key');
-    expectProblem(await withKey(one, `crm_${a.slug}_${'A'.repeat(43)}`).get('/api/v1/companies'), 401, 'auth.invalid_api_key');
-    expectProblem(await withKey(one, `crm_no-such-tenant_${random}`).get('/api/v1/companies'), 401, 'auth.invalid_api_key');
+    expectProblem(
+      await withKey(one, `crm_${a.slug}_${'A'.repeat(43)}`).get('/api/v1/companies'),
+      401,
+      'auth.invalid_api_key',
+    );
+    expectProblem(
+      await withKey(one, `crm_no-such-tenant_${random}`).get('/api/v1/companies'),
+      401,
+      'auth.invalid_api_key',
+    );
     expectProblem(await withKey(one, 'crm_short').get('/api/v1/companies'), 401, 'auth.invalid_api_key');
     expectProblem(await withHeader(one, 'not-a-key').get('/api/v1/companies'), 401, 'auth.invalid_api_key');
     expectProblem(
-      await request(one.app.getHttpServer()).get('/api/v1/companies').set('X-API-Key', k.key).set('Authorization', `Bearer ${k.key}`),
+      await request(one.app.getHttpServer())
+        .get('/api/v1/companies')
+        .set('X-API-Key', k.key)
+        .set('Authorization', `Bearer ${k.key}`),
       401,
       'auth.ambiguous_credentials',
     );
@@ -159,7 +192,11 @@ describe('API keys', () => {
     expectProblem(await post({ name: 'x', roles: [] }), 400);
     expectProblem(await post({ name: '', roles: ['viewer'] }), 400);
     expectProblem(await post({ name: 'x', roles: ['viewer'], hash: 'mine' }), 400);
-    expectProblem(await post({ name: 'x', roles: ['viewer'], expiresAt: '2001-01-01T00:00:00Z' }), 400, 'api_key.expires_in_past');
+    expectProblem(
+      await post({ name: 'x', roles: ['viewer'], expiresAt: '2001-01-01T00:00:00Z' }),
+      400,
+      'api_key.expires_in_past',
+    );
     expectProblem(await post({ name: 'x', roles: ['viewer'], companies: ['0123456789abcdef01234567'] }), 404);
     expectProblem(await a.member.post('/api/v1/api-keys').send({ name: 'x', roles: ['viewer'] }), 403);
     expectProblem(await a.admin.delete('/api/v1/api-keys/not-an-id'), 400);

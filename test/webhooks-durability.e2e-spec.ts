@@ -115,7 +115,9 @@ describe('Webhooks: durability across crashes', () => {
     tenant = { ...tenant, ...(await clientsFor(t, tenant)) };
     await poll();
     expect(updatesOf(id)).toEqual(['Landed, then died']);
-    const [got] = receiver.at(hook.url).filter((r) => r.json.data.customerId === id && r.json.type === 'customer.updated');
+    const [got] = receiver
+      .at(hook.url)
+      .filter((r) => r.json.data.customerId === id && r.json.type === 'customer.updated');
     expect(WebhookReceiver.verify(hook.secret, got)).toMatchObject({
       data: { customer: { id, name: 'Landed, then died', version: 2 }, changes: { name: { from: 'Old name' } } },
     });
@@ -132,7 +134,9 @@ describe('Webhooks: durability across crashes', () => {
     await tenant.admin.delete(`/api/v1/companies/${doomed}`).expect(500);
     await support.expectProblem(await tenant.admin.get(`/api/v1/companies/${doomed}`), 404);
     await poll();
-    const types = receiver.at(hook.url).map((r) => [r.json.type, r.json.data.customerId ?? (r.json.data.company as { id: string } | undefined)?.id]);
+    const types = receiver
+      .at(hook.url)
+      .map((r) => [r.json.type, r.json.data.customerId ?? (r.json.data.company as { id: string } | undefined)?.id]);
     expect(types).toContainEqual(['customer.created', list.body.data[0].id]);
     expect(types).toContainEqual(['company.deleted', doomed]);
   });
@@ -147,7 +151,9 @@ describe('Webhooks: durability across crashes', () => {
     expect(await outbox().countDocuments({ entityId: id })).toBe(0);
     expect(updatesOf(id)).toEqual(['Consumed twice']);
     const log = (await tenant.admin.get(`/api/v1/webhooks/${hook.id}/deliveries?limit=100`).expect(200)).body.data;
-    expect(log.filter((d: { eventType: string; messageId: string }) => d.messageId === receiverIdOf(id))).toHaveLength(1);
+    expect(log.filter((d: { eventType: string; messageId: string }) => d.messageId === receiverIdOf(id))).toHaveLength(
+      1,
+    );
   });
 
   it('an attempt whose holder died after sending is sent again once its lease expired (same webhook-id)', async () => {
@@ -161,7 +167,9 @@ describe('Webhooks: durability across crashes', () => {
     expect(updatesOf(id)).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 3_400));
     await poll();
-    const sent = receiver.at(hook.url).filter((r) => r.json.data.customerId === id && r.json.type === 'customer.updated');
+    const sent = receiver
+      .at(hook.url)
+      .filter((r) => r.json.data.customerId === id && r.json.type === 'customer.updated');
     expect(sent).toHaveLength(2);
     expect(sent[1].headers['webhook-id']).toBe(sent[0].headers['webhook-id']);
     const [d] = (await tenant.admin.get(`/api/v1/webhooks/${hook.id}/deliveries?limit=1`).expect(200)).body.data;
@@ -182,8 +190,7 @@ describe('Webhooks: durability across crashes', () => {
   function receiverIdOf(customerId: string): string | undefined {
     return receiver
       .at(hook.url)
-      .find((r) => r.json.type === 'customer.updated' && r.json.data.customerId === customerId)
-      ?.json.id;
+      .find((r) => r.json.type === 'customer.updated' && r.json.data.customerId === customerId)?.json.id;
   }
 
   async function clientsFor(app: TestApp, f: TenantFixture): Promise<Partial<TenantFixture>> {

@@ -32,11 +32,14 @@ describe('Webhooks across two instances', () => {
 
   it('delivers every event once, with each attempt in flight on one instance at a time', async () => {
     const hook = (
-      await tenant.admin.post('/api/v1/webhooks').send({ url: receiver.url('/both'), events: ['customer.updated'] }).expect(201)
+      await tenant.admin
+        .post('/api/v1/webhooks')
+        .send({ url: receiver.url('/both'), events: ['customer.updated'] })
+        .expect(201)
     ).body;
     const onTwo = support.as(two, tenant.token());
-    const id = (await tenant.admin.post('/api/v1/customers').send({ companyId: company, name: 'Shared' }).expect(201)).body
-      .id as string;
+    const id = (await tenant.admin.post('/api/v1/customers').send({ companyId: company, name: 'Shared' }).expect(201))
+      .body.id as string;
     const names: string[] = [];
     for (let i = 0; i < 30; i++) {
       const name = `Round ${i}`;

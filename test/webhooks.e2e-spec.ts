@@ -32,7 +32,8 @@ describe('Webhooks', () => {
   const receiver = new WebhookReceiver();
   const resolver: HostResolver = {
     // `.test` names never resolve on a real resolver: a delivery to one proves the pinned address was used.
-    resolve: async (host) => (host === 'receiver.test' ? [{ address: '127.0.0.1' }] : Promise.reject(new Error('NXDOMAIN'))),
+    resolve: async (host) =>
+      host === 'receiver.test' ? [{ address: '127.0.0.1' }] : Promise.reject(new Error('NXDOMAIN')),
   };
 
   beforeAll(async () => {
@@ -101,7 +102,10 @@ describe('Webhooks', () => {
   const rename = (id: string, name: string) => tenant.admin.patch(`/api/v1/customers/${id}`).send({ name }).expect(200);
 
   /** Replies to requests for one endpoint's path; everything else gets 200. */
-  function replyAt(url: string, reply: (r: Received) => { status: number; body?: string; delayMs?: number; headers?: Record<string, string> }): void {
+  function replyAt(
+    url: string,
+    reply: (r: Received) => { status: number; body?: string; delayMs?: number; headers?: Record<string, string> },
+  ): void {
     const path = new URL(url).pathname;
     receiver.reply = (r) => (r.path === path ? reply(r) : { status: 200, body: 'ok' });
   }
@@ -166,7 +170,9 @@ describe('Webhooks', () => {
     expect(receiver.at(leads.url).map((r) => r.json.type)).toEqual(['lead.created']);
     const got = receiver.at(otherCompany.url);
     expect(got.map((r) => [r.json.type, r.json.data.customerId])).toEqual([['customer.updated', elsewhere.id]]);
-    expect(got[0].json.data.changes).toEqual({ name: { from: expect.any(String), to: 'Renamed in the other company' } });
+    expect(got[0].json.data.changes).toEqual({
+      name: { from: expect.any(String), to: 'Renamed in the other company' },
+    });
     for (const h of [leads, otherCompany]) await tenant.admin.delete(`/api/v1/webhooks/${h.id}`).expect(204);
   });
 
@@ -180,8 +186,16 @@ describe('Webhooks', () => {
     expectProblem(await post({ url, events: ['customer'] }), 400);
     expectProblem(await post({ url: 'ftp://127.0.0.1/x', events: ['customer.*'] }), 400, 'webhook.url_refused');
     expectProblem(await post({ url: 'not a url', events: ['customer.*'] }), 400, 'webhook.url_refused');
-    expectProblem(await post({ url: 'http://user:pw@127.0.0.1/x', events: ['customer.*'] }), 400, 'webhook.url_refused');
-    expectProblem(await post({ url: 'http://169.254.169.254/latest', events: ['customer.*'] }), 400, 'webhook.url_refused');
+    expectProblem(
+      await post({ url: 'http://user:pw@127.0.0.1/x', events: ['customer.*'] }),
+      400,
+      'webhook.url_refused',
+    );
+    expectProblem(
+      await post({ url: 'http://169.254.169.254/latest', events: ['customer.*'] }),
+      400,
+      'webhook.url_refused',
+    );
     expectProblem(await post({ url, events: ['customer.*'], companyIds: ['0123456789abcdef01234567'] }), 404);
     expectProblem(await post({ url, events: ['customer.*'], secret: 'mine' }), 400);
     expectProblem(await tenant.member.post('/api/v1/webhooks').send({ url, events: ['customer.*'] }), 403);
@@ -195,7 +209,12 @@ describe('Webhooks', () => {
       .send({ url: `http://receiver.test:${receiver.port}/pinned`, events: ['customer.deleted'] })
       .expect(201);
     const ping = await tenant.admin.post(`/api/v1/webhooks/${res.body.id}/test`).expect(200);
-    expect(ping.body).toMatchObject({ eventType: 'webhook.ping', status: 'succeeded', attempts: 1, responseStatus: 200 });
+    expect(ping.body).toMatchObject({
+      eventType: 'webhook.ping',
+      status: 'succeeded',
+      attempts: 1,
+      responseStatus: 200,
+    });
     const got = receiver.received.filter((r) => r.path === '/pinned');
     expect(got).toHaveLength(1);
     expect(got[0].headers.host).toBe(`receiver.test:${receiver.port}`);
@@ -322,7 +341,9 @@ describe('Webhooks', () => {
     );
     replyAt(hook.url, () => ({ status: 204 }));
     await tenant.admin.patch(`/api/v1/webhooks/${hook.id}`).send({ status: 'active' }).expect(200);
-    const retried = await tenant.admin.post(`/api/v1/webhooks/${hook.id}/deliveries/${last.id as string}/retry`).expect(200);
+    const retried = await tenant.admin
+      .post(`/api/v1/webhooks/${hook.id}/deliveries/${last.id as string}/retry`)
+      .expect(200);
     expect(retried.body).toMatchObject({ id: last.id, status: 'succeeded', responseStatus: 204 });
     expect(retried.body.attempts).toBe((last.attempts as number) + 1);
     expect((await tenant.admin.get(`/api/v1/webhooks/${hook.id}`).expect(200)).body.failingSince).toBeNull();
@@ -345,7 +366,10 @@ describe('Webhooks', () => {
     expect(d).toMatchObject({ status: 'failed', responseStatus: 410, attempts: 1 });
     await waitFor(() => receiver.at(watcher.url).some((r) => r.json.type === 'webhook.disabled'));
     const audit = await tenant.admin.get(`/api/v1/audit?entityType=webhook&entityId=${hook.id}`).expect(200);
-    expect(audit.body.data[0]).toMatchObject({ action: 'webhook.disabled', changes: { status: { from: 'active', to: 'disabled' } } });
+    expect(audit.body.data[0]).toMatchObject({
+      action: 'webhook.disabled',
+      changes: { status: { from: 'active', to: 'disabled' } },
+    });
     for (const h of [hook, watcher]) await tenant.admin.delete(`/api/v1/webhooks/${h.id}`).expect(204);
   });
 
@@ -378,7 +402,9 @@ describe('Webhooks', () => {
       'integration.companies_required',
     );
     support.expectProblem(
-      await scoped.post('/api/v1/webhooks').send({ url: receiver.url('/scoped'), events: ['customer.*'], companyIds: [other] }),
+      await scoped
+        .post('/api/v1/webhooks')
+        .send({ url: receiver.url('/scoped'), events: ['customer.*'], companyIds: [other] }),
       404,
     );
     const mine = await scoped

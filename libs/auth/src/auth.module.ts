@@ -30,7 +30,13 @@ const apiKeyModel = TenancyModule.forFeature([{ name: API_KEY_MODEL, schema: Api
       }),
     }),
   ],
-  providers: [TokenService, Authenticator, ApiKeyRepository, ApiKeyVerifier, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [
+    TokenService,
+    Authenticator,
+    ApiKeyRepository,
+    ApiKeyVerifier,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
   exports: [TokenService, Authenticator, ApiKeyRepository, ApiKeyVerifier],
 })
 export class AuthModule {}

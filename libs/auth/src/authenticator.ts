@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, ErrorKind, Principal, Role, TENANT_ROLES } from '@app/common';
+import { DomainError, ErrorKind, Role, TENANT_ROLES } from '@app/common';
 import { TenantDirectory, TenantStatus } from '@app/tenancy';
 import { ApiKeyVerifier, looksLikeApiKey } from './api-keys';
 import type { Authenticated } from './authenticated';

@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { ApiKeyVerifier } from '@app/auth';
 import { Role } from '@app/common';
-import { expectHidden, type IsolationCheck, type IsolationProbe, IsolationProbeProvider, TenantContext } from '@app/tenancy';
+import {
+  expectHidden,
+  type IsolationCheck,
+  type IsolationProbe,
+  IsolationProbeProvider,
+  TenantContext,
+} from '@app/tenancy';
 import type { ApiKeyWithSecretResponse } from './api-keys/dto/api-key.dto';
 import { ApiKeyService } from './api-keys/api-key.service';
 import { WebhookDeliveryService } from './webhooks/delivery/webhook-delivery.service';
@@ -48,7 +54,9 @@ export class IntegrationIsolationProbe implements IsolationProbe<IntegrationFixt
       expectHidden('webhook list from tenant B', async () =>
         (await this.webhooks.list({ limit: 100 })).data.filter((w) => w.id === id),
       ),
-      expectHidden('webhook update from tenant B', () => this.webhooks.update(id, { url: 'https://attacker.invalid/' })),
+      expectHidden('webhook update from tenant B', () =>
+        this.webhooks.update(id, { url: 'https://attacker.invalid/' }),
+      ),
       expectHidden('webhook rotate from tenant B', () => this.webhooks.rotateSecret(id)),
       expectHidden('webhook ping from tenant B', () => this.deliveries.ping(id)),
       expectHidden('webhook deliveries from tenant B', () => this.deliveries.list(id, {})),

@@ -253,7 +253,9 @@ export class Outbox implements OnApplicationShutdown {
   private handOff(entry: OutboxEntry): void {
     const done = this.runner
       .runInTenant(entry.tenantId, () => this.deliver(entry))
-      .catch((err: unknown) => this.logger.error({ err, entry: entry._id }, 'outbox hand-off failed; left for recovery'))
+      .catch((err: unknown) =>
+        this.logger.error({ err, entry: entry._id }, 'outbox hand-off failed; left for recovery'),
+      )
       .finally(() => this.handoffs.delete(done));
     this.handoffs.add(done);
   }

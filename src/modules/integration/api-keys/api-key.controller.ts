@@ -1,16 +1,18 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { MinRole } from '@app/auth';
 import { ParseObjectIdPipe, Role } from '@app/common';
 import { Idempotent } from '@app/tenancy';
 import { ApiProblemResponses } from '../../../swagger/api-problem-responses';
 import { ApiKeyService } from './api-key.service';
-import {
-  ApiKeyPageResponse,
-  ApiKeyWithSecretResponse,
-  CreateApiKeyDto,
-  ListApiKeysQueryDto,
-} from './dto/api-key.dto';
+import { ApiKeyPageResponse, ApiKeyWithSecretResponse, CreateApiKeyDto, ListApiKeysQueryDto } from './dto/api-key.dto';
 
 @ApiTags('api-keys')
 @ApiBearerAuth()

@@ -13,7 +13,11 @@ import { IfMatchVersion, ParseObjectIdPipe, Role, VersionETagInterceptor } from 
 import { Idempotent } from '@app/tenancy';
 import { ApiProblemResponses } from '../../../swagger/api-problem-responses';
 import { WebhookDeliveryService } from './delivery/webhook-delivery.service';
-import { ListDeliveriesQueryDto, WebhookDeliveryPageResponse, WebhookDeliveryResponse } from './dto/webhook-delivery.dto';
+import {
+  ListDeliveriesQueryDto,
+  WebhookDeliveryPageResponse,
+  WebhookDeliveryResponse,
+} from './dto/webhook-delivery.dto';
 import {
   CreateWebhookDto,
   ListWebhooksQueryDto,
@@ -24,7 +28,11 @@ import {
 } from './dto/webhook.dto';
 import { WebhookService } from './webhook.service';
 
-const IF_MATCH = { name: 'If-Match', required: false, description: 'ETag ("<version>") of the webhook read; stale → 412' };
+const IF_MATCH = {
+  name: 'If-Match',
+  required: false,
+  description: 'ETag ("<version>") of the webhook read; stale → 412',
+};
 
 @ApiTags('webhooks')
 @ApiBearerAuth()

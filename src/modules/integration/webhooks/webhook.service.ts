@@ -12,12 +12,7 @@ import {
 import { CompanyService } from '../../company';
 import { CLOCK, type Clock } from '../clock';
 import { WebhookDomainEvent, WebhookEventName } from '../events/integration.events';
-import {
-  fieldRefused,
-  IntegrationError,
-  IntegrationErrorCode,
-  webhookNotFound,
-} from '../integration.errors';
+import { fieldRefused, IntegrationError, IntegrationErrorCode, webhookNotFound } from '../integration.errors';
 import { companyScope } from '../company-scope';
 import { DeliveryRepository } from './delivery/delivery.repository';
 import type {
@@ -203,7 +198,9 @@ export class WebhookService {
         const previous: WebhookSecret[] = w.secrets
           .filter((s) => s.expiresAt === null || s.expiresAt.getTime() > now.getTime())
           .map((s) => ({ value: s.value, createdAt: s.createdAt, expiresAt: s.expiresAt ?? overlapEnd }));
-        return { set: { secrets: [{ value: secret, createdAt: at, expiresAt: null }, ...previous].slice(0, MAX_SECRETS) } };
+        return {
+          set: { secrets: [{ value: secret, createdAt: at, expiresAt: null }, ...previous].slice(0, MAX_SECRETS) },
+        };
       },
       { expectedVersion },
     );

@@ -64,7 +64,12 @@ export class DeliveryRepository {
 
   /** Records one attempt; only the holder of the attempt's claim calls this, so no version is needed. */
   async recordAttempt(d: WebhookDeliveryLean, o: AttemptOutcome): Promise<WebhookDeliveryLean | null> {
-    const attempt: DeliveryAttempt = { at: o.at, responseStatus: o.responseStatus, durationMs: o.durationMs, error: o.error };
+    const attempt: DeliveryAttempt = {
+      at: o.at,
+      responseStatus: o.responseStatus,
+      durationMs: o.durationMs,
+      error: o.error,
+    };
     return this.deliveries
       .current()
       .findOneAndUpdate(

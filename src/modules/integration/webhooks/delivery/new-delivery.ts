@@ -21,7 +21,12 @@ export interface DeliveryInput {
  * the same event for the same endpoint again yields the same id, which the unique `_id` turns away.
  */
 export function newDelivery(i: DeliveryInput): WebhookDeliveryLean {
-  const body = JSON.stringify({ id: i.messageId, type: i.eventType, occurredAt: i.occurredAt.toISOString(), data: i.data });
+  const body = JSON.stringify({
+    id: i.messageId,
+    type: i.eventType,
+    occurredAt: i.occurredAt.toISOString(),
+    data: i.data,
+  });
   const seconds = Math.floor(i.occurredAt.getTime() / 1000)
     .toString(16)
     .padStart(8, '0')

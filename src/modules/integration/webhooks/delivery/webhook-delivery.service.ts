@@ -4,7 +4,11 @@ import { keysetPage, queryScope, type SortSpec } from '@app/common';
 import { AUDIT_SINK, type AuditSink, LeaseClaims } from '@app/tenancy';
 import { CLOCK, type Clock } from '../../clock';
 import { deliveryNotFound, IntegrationError, IntegrationErrorCode } from '../../integration.errors';
-import type { ListDeliveriesQueryDto, WebhookDeliveryPageResponse, WebhookDeliveryResponse } from '../dto/webhook-delivery.dto';
+import type {
+  ListDeliveriesQueryDto,
+  WebhookDeliveryPageResponse,
+  WebhookDeliveryResponse,
+} from '../dto/webhook-delivery.dto';
 import { WebhookStatus } from '../schemas/webhook.schema';
 import { toDeliveryResponse } from '../webhook.mapper';
 import { WEBHOOK_ENTITY, WebhookService } from '../webhook.service';

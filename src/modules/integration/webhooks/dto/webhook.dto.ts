@@ -26,7 +26,8 @@ export class CreateWebhookDto {
 
   @ApiProperty({
     example: ['customer.*', 'lead.converted'],
-    description: 'Event names, or `module.*` for every event of a module (checked against the events the API publishes)',
+    description:
+      'Event names, or `module.*` for every event of a module (checked against the events the API publishes)',
     type: [String],
   })
   @IsArray()
