@@ -76,6 +76,8 @@ export class Outbox implements OnApplicationShutdown {
   private readonly versions = new Map<string, (id: string) => Promise<number | null>>();
   private readonly handoffs = new Set<Promise<void>>();
   private readonly recoverAfterMs: number;
+  /** Entries whose predicted payload had to be corrected after the write (each costs one more update). */
+  corrections = 0;
 
   constructor(
     @InjectTenantModel(OUTBOX_MODEL) private readonly entries: TenantModel<OutboxEntry>,
@@ -126,6 +128,7 @@ export class Outbox implements OnApplicationShutdown {
     let entry = ticket.entry;
     const payload = JSON.stringify(event.payload());
     if (payload !== entry.payload || event.companyId !== entry.companyId) {
+      this.corrections++;
       this.logger.debug({ entry: entry._id }, 'outbox prediction differed from the stored record; corrected');
       entry = { ...entry, payload, companyId: event.companyId };
       await this.entries
