@@ -123,8 +123,15 @@ describe('Bad input (property-based, generated from the route table)', () => {
     for (const p of route.params) {
       values[p] =
         override[p] ??
-        { slug: data.slug, contactId: data.contact, tag: data.tag }[p] ??
-        { companies: data.company, customers: data.customer, leads: data.lead, tenants: data.slug }[route.family] ??
+        { slug: data.slug, contactId: data.contact, tag: data.tag, deliveryId: data.delivery }[p] ??
+        {
+          companies: data.company,
+          customers: data.customer,
+          leads: data.lead,
+          tenants: data.slug,
+          webhooks: data.webhook,
+          'api-keys': data.apiKey,
+        }[route.family] ??
         data.company ??
         data.company;
     }
