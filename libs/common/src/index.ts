@@ -17,3 +17,4 @@ export * from './contacts';
 export * from './validation/transforms';
 export * from './http/request-deadline';
 export * from './http/response-conventions';
+export * from './http/location';

@@ -25,6 +25,16 @@ describe('validateEnv', () => {
     expect(() => validateEnv({ AUTH_JWT_SECRET: secret, TENANT_DB_PREFIX: 'a.b' })).toThrow(/TENANT_DB_PREFIX/);
   });
 
+  it('takes PUBLIC_URL as an http(s) base URL, defaulting to localhost and the port', () => {
+    expect(validateEnv({ AUTH_JWT_SECRET: secret, PORT: '8080' }).PUBLIC_URL).toBe('http://localhost:8080');
+    for (const url of ['https://crm.example.com', 'http://10.0.0.5:3000', 'https://example.com/crm/api']) {
+      expect(validateEnv({ AUTH_JWT_SECRET: secret, PUBLIC_URL: url }).PUBLIC_URL).toBe(url);
+    }
+    for (const bad of ['crm.example.com', 'https://crm.example.com/', 'ftp://x', 'https://x/?a=1', 'https://x#f']) {
+      expect(() => validateEnv({ AUTH_JWT_SECRET: secret, PUBLIC_URL: bad })).toThrow(/PUBLIC_URL/);
+    }
+  });
+
   it('refuses to start in production without a secret', () => {
     expect(() => validateEnv({ NODE_ENV: 'production' })).toThrow(/AUTH_JWT_SECRET: required/);
   });

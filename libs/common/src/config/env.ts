@@ -95,6 +95,17 @@ export class AppEnv {
   @Matches(/^\d+(b|kb|mb)$/i, { message: 'BODY_LIMIT must look like 100kb or 1mb' })
   BODY_LIMIT = '100kb';
 
+  /**
+   * Where clients reach the API: scheme, host, optional port and base path, no trailing slash
+   * (`https://crm.example.com`). The OpenAPI document's server entry; unset: http://localhost:PORT.
+   */
+  @IsOptional()
+  @Matches(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._~%!$&'()*+,;=:@-]+)*$/, {
+    message:
+      'PUBLIC_URL must be an http(s) URL without query, fragment or trailing slash, e.g. https://crm.example.com',
+  })
+  PUBLIC_URL?: string;
+
   /** Comma-separated allowed origins for CORS; empty disables cross-origin requests. */
   @IsString()
   @MaxLength(4000)
@@ -158,13 +169,13 @@ export class AppEnv {
   DATA_DIR = './data';
 }
 
-export type AppConfig = Readonly<AppEnv> & { AUTH_JWT_SECRET: string };
+export type AppConfig = Readonly<AppEnv> & { AUTH_JWT_SECRET: string; PUBLIC_URL: string };
 
 /** Validates the environment; throws one error listing every bad variable. */
 export function validateEnv(raw: Record<string, unknown>): AppConfig {
   const known = Object.keys(new AppEnv());
   const picked: Record<string, unknown> = {};
-  for (const key of [...known, 'MONGODB_URI', 'AUTH_JWT_SECRET', 'REDIS_URL']) {
+  for (const key of [...known, 'MONGODB_URI', 'AUTH_JWT_SECRET', 'REDIS_URL', 'PUBLIC_URL']) {
     const value = raw[key];
     if (value !== undefined && value !== '') picked[key] = value;
   }
@@ -174,7 +185,7 @@ export function validateEnv(raw: Record<string, unknown>): AppConfig {
     const lines = errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => `  - ${e.property}: ${m}`));
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  return { ...env, AUTH_JWT_SECRET: jwtSecret(env) };
+  return { ...env, AUTH_JWT_SECRET: jwtSecret(env), PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${env.PORT}` };
 }
 
 function jwtSecret(env: AppEnv): string {
