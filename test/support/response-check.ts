@@ -8,6 +8,7 @@ interface Doc {
 }
 
 interface DocResponse {
+  description?: string;
   content?: Record<string, { schema?: unknown }>;
 }
 

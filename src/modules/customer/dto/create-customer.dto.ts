@@ -26,7 +26,7 @@ export class CustomerFieldsDto {
   @Length(1, 200)
   name: string;
 
-  @ApiPropertyOptional({ enum: CustomerSource, default: CustomerSource.DIRECT })
+  @ApiPropertyOptional({ enum: CustomerSource, description: 'Defaults to direct' })
   @IsOptional()
   @IsEnum(CustomerSource)
   source?: CustomerSource;
@@ -118,7 +118,7 @@ export class CreateCustomerDto extends CustomerFieldsDto {
   @Matches(OBJECT_ID, { message: 'companyId must be a 24-character hex id' })
   companyId: string;
 
-  @ApiPropertyOptional({ enum: CustomerStatus, default: CustomerStatus.ACTIVE })
+  @ApiPropertyOptional({ enum: CustomerStatus, description: 'Defaults to active' })
   @IsOptional()
   @IsEnum(CustomerStatus)
   status?: CustomerStatus;

@@ -21,7 +21,7 @@ export class DuplicateCandidate {
 
 /** The create request a conversion would make: the lead's fields with the caller's overrides. */
 export class CustomerDraftResponse extends CreateCustomerDto {
-  @ApiProperty({ enum: [CustomerSource.LEAD_CONVERSION], default: CustomerSource.LEAD_CONVERSION })
+  @ApiProperty({ enum: [CustomerSource.LEAD_CONVERSION] })
   override source: CustomerSource = CustomerSource.LEAD_CONVERSION;
   @ApiProperty({ pattern: '^[0-9a-f]{24}$', maxLength: 24 }) leadId: string;
 }

@@ -36,7 +36,7 @@ export class ConvertLeadDto {
   @MaxLength(500)
   website?: string;
 
-  @ApiPropertyOptional({ enum: CustomerStatus, default: CustomerStatus.ACTIVE })
+  @ApiPropertyOptional({ enum: CustomerStatus, description: 'Defaults to active' })
   @IsOptional()
   @IsEnum(CustomerStatus)
   status?: CustomerStatus;

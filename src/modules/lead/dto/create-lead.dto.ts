@@ -69,12 +69,12 @@ export class CreateLeadDto {
   @MaxLength(500)
   website?: string | null;
 
-  @ApiPropertyOptional({ enum: LeadSource, default: LeadSource.OTHER })
+  @ApiPropertyOptional({ enum: LeadSource, description: 'Defaults to other' })
   @IsOptional()
   @IsEnum(LeadSource)
   source?: LeadSource;
 
-  @ApiPropertyOptional({ enum: SETTABLE_LEAD_STATUSES, default: LeadStatus.NEW })
+  @ApiPropertyOptional({ enum: SETTABLE_LEAD_STATUSES, description: 'Defaults to new' })
   @IsOptional()
   @IsIn(SETTABLE_LEAD_STATUSES, { message: 'status must be one of new, contacted, qualified, unqualified' })
   status?: LeadStatus;
