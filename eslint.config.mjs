@@ -22,17 +22,40 @@ export default tseslint.config(
       ],
     },
   },
-  {
-    // Module boundaries: another module's schemas and repositories are private to it.
-    files: ['src/**/*.ts'],
+  // Module boundaries: a module is reached only through its index.ts (its public surface). From a
+  // file `depth` folders below its module folder, `../` climbs `depth + 1` times to src/modules/; any
+  // path that goes on into a folder there is a deep import into some module.
+  ...[0, 1, 2, 3].map((depth) => ({
+    files: [`src/modules/*/${'*/'.repeat(depth)}*.ts`],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
             {
-              regex: '^(\\.\\./)+(modules/)?[a-z-]+/(schemas/|.*\\.repository$)',
-              message: 'Another module is reached through its exported service, never its schemas or repositories.',
+              regex: `^(\\.\\./){${depth + 1}}[a-z-]+/`,
+              message: "Another module is reached through its index.ts only (import '../<module>').",
+            },
+            {
+              regex: `^(\\.\\./){${depth + 2}}modules/[a-z-]+/`,
+              message: "Another module is reached through its index.ts only (import '../<module>').",
+            },
+          ],
+        },
+      ],
+    },
+  })),
+  {
+    // Outside the modules (app wiring, shared domain), modules are reached through their index.ts too.
+    files: ['src/*.ts', 'src/domain/**/*.ts', 'src/swagger/**/*.ts', 'scripts/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)modules/[a-z-]+/.',
+              message: "A module is reached through its index.ts only (import './modules/<module>').",
             },
           ],
         },

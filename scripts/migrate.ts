@@ -1,6 +1,5 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { parseArgs } from 'node:util';
-import { validateEnv } from '@app/common';
 import { TenantConnectionRegistry, TenantDirectory, type TenantRecord } from '@app/tenancy';
 import { openDatabase } from './embedded-db';
 
@@ -95,8 +94,7 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const config = validateEnv(process.env);
-  const db = await openDatabase(config);
+  const db = await openDatabase();
   process.env.MONGODB_URI = db.uri;
   try {
     // Imported only now: the application reads its configuration when its module loads.

@@ -1,6 +1,5 @@
-import { ConfigService } from '@nestjs/config';
 import { TokenService } from '@app/auth';
-import { AppConfig, Role, validateEnv } from '@app/common';
+import { type AppConfig, appSettings, readAppSettings, Role } from '@app/common';
 import { TenantRunner } from '@app/tenancy';
 import { openDatabase } from './embedded-db';
 
@@ -13,14 +12,14 @@ const DEMO_COMPANY = 'Demo Company';
  * prints where the API and its docs are, with a platform token and a demo admin token.
  */
 async function main(): Promise<void> {
-  const config = validateEnv(process.env);
-  const db = await openDatabase(config);
+  const config = readAppSettings();
+  const db = await openDatabase();
   process.env.MONGODB_URI = db.uri;
 
   // Imported only now: the application reads its configuration when its module loads.
   const { createApp } = await import('../src/app.factory');
-  const { TenantService } = await import('../src/modules/tenant/tenant.service');
-  const { CompanyService } = await import('../src/modules/tenant/company.service');
+  const { TenantService } = await import('../src/modules/tenant');
+  const { CompanyService } = await import('../src/modules/company');
 
   const app = await createApp({ shutdownHooks: false });
   let stopping = false;
@@ -35,9 +34,9 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
-  const cfg = app.get<ConfigService<AppConfig, true>>(ConfigService);
-  const port = cfg.get('PORT', { infer: true });
-  await app.listen(port, cfg.get('HOST', { infer: true }));
+  const cfg = app.get<AppConfig>(appSettings.KEY);
+  const port = cfg.PORT;
+  await app.listen(port, cfg.HOST);
 
   await app.get(TenantService).ensure({ slug: DEMO_TENANT, name: 'Demo tenant' }, 'bootstrap');
   const companyId = await app.get(TenantRunner).runInTenant(DEMO_TENANT, async () => {

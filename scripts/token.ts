@@ -1,6 +1,7 @@
 import { JwtService } from '@nestjs/jwt';
 import { parseArgs } from 'node:util';
-import { Role, validateEnv } from '@app/common';
+import { readAuthSettings } from '@app/auth';
+import { Role } from '@app/common';
 
 /**
  * `npm run token -- --tenant demo --user u1 --role admin [--role member] [--company <id>] [--expires 12h]`
@@ -21,7 +22,7 @@ function main(): void {
   const valid = new Set<string>(Object.values(Role));
   for (const r of roles) if (!valid.has(r)) throw new Error(`Unknown role ${r}; use ${[...valid].join(', ')}`);
   if (!values.tenant && !roles.includes(Role.PLATFORM)) throw new Error('Pass --tenant <slug> (or --role platform).');
-  const config = validateEnv(process.env);
+  const config = readAuthSettings();
   const jwt = new JwtService({ secret: config.AUTH_JWT_SECRET });
   const payload: Record<string, unknown> = { sub: values.user, roles };
   if (values.tenant) payload.tid = values.tenant;

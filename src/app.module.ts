@@ -1,26 +1,27 @@
 import { Module, RequestMethod } from '@nestjs/common';
-import { ConfigModule, ConfigService } from '@nestjs/config';
+import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from '@app/auth';
 import {
-  AppConfig,
+  appSettings,
   createValidationPipe,
   LocationInterceptor,
   ProblemDetailsFilter,
   requestIdOf,
-  validateEnv,
+  type Settings,
 } from '@app/common';
 import { TenancyModule } from '@app/tenancy';
-import { AuditModule } from './modules/audit/audit.module';
-import { CustomerModule } from './modules/customer/customer.module';
-import { LeadModule } from './modules/lead/lead.module';
-import { HealthModule } from './modules/health/health.module';
-import { RealtimeModule } from './modules/realtime/realtime.module';
-import { RateLimitModule } from './modules/rate-limit/rate-limit.module';
-import { TenantModule } from './modules/tenant/tenant.module';
+import { AuditModule } from './modules/audit';
+import { CompanyModule } from './modules/company';
+import { CustomerModule } from './modules/customer';
+import { HealthModule } from './modules/health';
+import { LeadModule } from './modules/lead';
+import { RateLimitModule } from './modules/rate-limit';
+import { RealtimeModule } from './modules/realtime';
+import { TenantModule } from './modules/tenant';
 
 const ALL_ROUTES = { path: '{*path}', method: RequestMethod.ALL };
 
@@ -28,13 +29,14 @@ type LoggedRequest = IncomingMessage & { tenantId?: string; userId?: string };
 
 @Module({
   imports: [
-    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, cache: true, validate: validateEnv }),
+    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appSettings] }),
     LoggerModule.forRootAsync({
-      inject: [ConfigService],
-      useFactory: (config: ConfigService<AppConfig, true>) => ({
+      imports: [ConfigModule.forFeature(appSettings)],
+      inject: [appSettings.KEY],
+      useFactory: (config: Settings<typeof appSettings>) => ({
         forRoutes: [ALL_ROUTES],
         pinoHttp: {
-          level: config.get('LOG_LEVEL', { infer: true }),
+          level: config.LOG_LEVEL,
           genReqId: (req) => requestIdOf(req),
           customProps: (req) => {
             const r = req as LoggedRequest;
@@ -61,6 +63,7 @@ type LoggedRequest = IncomingMessage & { tenantId?: string; userId?: string };
     HealthModule,
     TenantModule,
     AuditModule,
+    CompanyModule,
     CustomerModule,
     RealtimeModule,
     LeadModule,

@@ -1,6 +1,5 @@
 import helmet from '@fastify/helmet';
 import { BadRequestException, type INestApplication, NotFoundException } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
@@ -10,6 +9,7 @@ import type { Socket } from 'node:net';
 import { parse as parseQuery } from 'qs';
 import {
   type AppConfig,
+  appSettings,
   bodyLimitBytes,
   classify,
   installRequestDeadline,
@@ -17,8 +17,9 @@ import {
   registerJsonBodyParser,
   requestIdOf,
   sendProblem,
+  publicUrlOf,
 } from '@app/common';
-import { installRealtimeAdapter } from './modules/realtime/realtime-io.adapter';
+import { installRealtimeAdapter } from './modules/realtime';
 import { createOpenApiDocument } from './swagger';
 
 export const API_PREFIX = 'api/v1';
@@ -127,18 +128,16 @@ export function applyGlobalPrefix(app: INestApplication): void {
  * (main.ts), the dev launcher, the tests and the benchmarks all call this one function.
  */
 export function configureApp(app: NestFastifyApplication, opts: { shutdownHooks?: boolean } = {}): INestApplication {
-  const config = app.get<ConfigService<AppConfig, true>>(ConfigService);
+  const config = app.get<AppConfig>(appSettings.KEY);
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
-  installRequestDeadline(fastify, config.get('REQUEST_TIMEOUT_MS', { infer: true }));
-  registerJsonBodyParser(fastify, bodyLimitBytes(config.get('BODY_LIMIT', { infer: true })));
+  installRequestDeadline(fastify, config.REQUEST_TIMEOUT_MS);
+  registerJsonBodyParser(fastify, bodyLimitBytes(config.BODY_LIMIT));
   installResponseConventions(fastify);
-  const publicUrl = config.get('PUBLIC_URL', { infer: true });
+  const publicUrl = publicUrlOf(config);
   void app.register(helmet, { contentSecurityPolicy: { useDefaults: false, directives: API_CSP } });
   installDocsContentSecurityPolicy(fastify, docsContentSecurityPolicy(publicUrl));
-  const origins = config
-    .get('CORS_ORIGINS', { infer: true })
-    .split(',')
+  const origins = config.CORS_ORIGINS.split(',')
     .map((o) => o.trim())
     .filter(Boolean);
   app.enableCors({
@@ -151,7 +150,7 @@ export function configureApp(app: NestFastifyApplication, opts: { shutdownHooks?
   applyGlobalPrefix(app);
   const document = createOpenApiDocument(app, {
     publicUrl,
-    environment: config.get('NODE_ENV', { infer: true }),
+    environment: config.NODE_ENV,
   });
   SwaggerModule.setup(DOCS_PATH, app, document, { jsonDocumentUrl: `${DOCS_PATH}-json` });
   installRealtimeAdapter(app);

@@ -1,11 +1,10 @@
-import { ConfigService } from '@nestjs/config';
-import type { AppConfig } from '@app/common';
+import { type AppConfig, appSettings } from '@app/common';
 import { createApp } from './app.factory';
 
 async function bootstrap(): Promise<void> {
   const app = await createApp();
-  const config = app.get<ConfigService<AppConfig, true>>(ConfigService);
-  await app.listen(config.get('PORT', { infer: true }), config.get('HOST', { infer: true }));
+  const config = app.get<AppConfig>(appSettings.KEY);
+  await app.listen(config.PORT, config.HOST);
 }
 
 bootstrap().catch((e: Error) => {

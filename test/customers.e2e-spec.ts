@@ -1,7 +1,6 @@
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { Role } from '@app/common';
-import { systemPrincipal, TenantRunner } from '@app/tenancy';
-import { CustomerPurgeService } from '../src/modules/customer/customer-purge.service';
+import { systemPrincipal, TenantRunner, TenantMaintenance } from '@app/tenancy';
 import { CustomerDomainEvent, CustomerEventName } from '../src/modules/customer/events/customer.events';
 import { as, expectProblem, newCompany, newTenant, startTestApp, TenantFixture, TestApp } from './support/test-app';
 
@@ -415,22 +414,22 @@ describe('Customers', () => {
     });
 
     it('purges only customers deleted longer ago than the retention, and never during tests on its own', async () => {
-      const purge = t.app.get(CustomerPurgeService);
+      const maintenance = t.app.get(TenantMaintenance);
       const runner = t.app.get(TenantRunner);
       const old = await create({ name: 'Old Deleted' });
       const live = await create({ name: 'Still Live' });
       await a.admin.delete(`${BASE}/${old.id}`).expect(204);
       const inTenant = (now: Date) =>
-        runner.runInTenant(a.slug, () => purge.purgeTenant(now), systemPrincipal(a.slug, 'test'));
-      expect((await inTenant(new Date(Date.now() + 29 * DAY))).purged).toBe(0);
+        runner.runInTenant(a.slug, () => maintenance.runTenant(now), systemPrincipal(a.slug, 'test'));
+      expect((await inTenant(new Date(Date.now() + 29 * DAY)))['customer-retention']).toBe(0);
       await a.admin.post(`${BASE}/${old.id}/restore`).expect(200);
       await a.admin.delete(`${BASE}/${old.id}`).expect(204);
-      expect((await inTenant(new Date(Date.now() + 31 * DAY))).purged).toBe(1);
+      expect((await inTenant(new Date(Date.now() + 31 * DAY)))['customer-retention']).toBe(1);
       expectProblem(await a.admin.post(`${BASE}/${old.id}/restore`), 404);
       await a.viewer.get(`${BASE}/${live.id}`).expect(200);
       const audit = await a.admin.get(`/api/v1/audit?entityId=${old.id}`).expect(200);
       expect(audit.body.data[0]).toMatchObject({ action: 'customer.purged', actor: 'test' });
-      const report = await purge.purgeAllTenants();
+      const report = await maintenance.runAll();
       expect(report.tenants).toBeGreaterThanOrEqual(2);
       expect(report.failed).toEqual([]);
     });

@@ -1,5 +1,11 @@
-import { IdempotencyStore, Role } from '@app/common';
-import { systemPrincipal, TenantConnectionRegistry, TenantDirectory, TenantRunner } from '@app/tenancy';
+import { Role } from '@app/common';
+import {
+  IdempotencyStore,
+  systemPrincipal,
+  TenantConnectionRegistry,
+  TenantDirectory,
+  TenantRunner,
+} from '@app/tenancy';
 import { as, expectProblem, newCompany, newTenant, startTestApp, TenantFixture, TestApp } from './support/test-app';
 
 const BASE = '/api/v1/customers';

@@ -1,8 +1,7 @@
-import { ConfigService } from '@nestjs/config';
 import type { Model } from 'mongoose';
-import type { AppConfig } from '@app/common';
+import type { Settings } from '@app/common';
 import { platformToken, randomSlug } from '@app/testing';
-import { TenantConnectionRegistry, TenantDirectory, TenantRecord, TenantStatus } from '@app/tenancy';
+import { TenantConnectionRegistry, TenantDirectory, TenantRecord, TenantStatus, tenancySettings } from '@app/tenancy';
 import type { TestApp } from './support/test-app';
 
 // Syncs every TTL/2 must keep up even on a busy CI machine for the no-re-read assertions: give
@@ -29,7 +28,7 @@ describe(TenantDirectory.name, () => {
     const startTestApp = testApp.startTestApp;
     [a, b] = await Promise.all([startTestApp(), startTestApp()]);
     sut = b.app.get(TenantDirectory);
-    ttlMs = b.app.get<ConfigService<AppConfig, true>>(ConfigService).get('TENANT_CACHE_TTL_MS', { infer: true });
+    ttlMs = b.app.get<Settings<typeof tenancySettings>>(tenancySettings.KEY).TENANT_CACHE_TTL_MS;
   });
   afterAll(async () => {
     jest.restoreAllMocks();
@@ -44,9 +43,7 @@ describe(TenantDirectory.name, () => {
       .expect(201);
   /** B's registry model, to count the per-tenant reads B makes. */
   const registryModel = () => {
-    const registryDb = b.app.get<ConfigService<AppConfig, true>>(ConfigService).get('MONGODB_REGISTRY_DB', {
-      infer: true,
-    });
+    const registryDb = b.app.get<Settings<typeof tenancySettings>>(tenancySettings.KEY).MONGODB_REGISTRY_DB;
     return b.app.get(TenantConnectionRegistry).database(registryDb).models.TenantRecord as Model<TenantRecord>;
   };
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

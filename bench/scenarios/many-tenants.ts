@@ -1,5 +1,5 @@
-import { ConfigService } from '@nestjs/config';
-import type { AppConfig } from '@app/common';
+import type { Settings } from '@app/common';
+import { tenancySettings } from '@app/tenancy';
 import { percentile, median } from '../support/load-result';
 import type { HttpRequestSpec } from '../support/http-load';
 import { canForceGc, heapAfterGc } from '../support/memory';
@@ -63,8 +63,8 @@ export const manyTenants: Scenario = {
     );
     // Requests go round-robin over the tenants, so each tenant comes back every n / rate seconds:
     // with a per-entry TTL shorter than that, every spread read would pay a registry read.
-    const config = s.app.get<ConfigService<AppConfig, true>>(ConfigService);
-    const ttlMs = config.get('TENANT_CACHE_TTL_MS', { infer: true });
+    const config = s.app.get<Settings<typeof tenancySettings>>(tenancySettings.KEY);
+    const ttlMs = config.TENANT_CACHE_TTL_MS;
     const revisitMs = (n / comparison.subject.opsPerSec) * 1000;
     notes.push(
       `each tenant was read again every ${Math.round(revisitMs)} ms on average; the tenant cache is kept ` +
@@ -87,9 +87,7 @@ export const manyTenants: Scenario = {
     ];
     if (socketsBefore !== undefined && peakSockets !== undefined) {
       // The pool plus the driver's monitoring connections; a pool per tenant would need ~n.
-      const poolSize = s.app
-        .get<ConfigService<AppConfig, true>>(ConfigService)
-        .get('MONGODB_POOL_SIZE', { infer: true });
+      const poolSize = s.app.get<Settings<typeof tenancySettings>>(tenancySettings.KEY).MONGODB_POOL_SIZE;
       metrics.push(
         { name: 'DB sockets, 1 tenant warm', value: socketsBefore, unit: '' },
         {

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startFerretDb } from '@app/testing/ferretdb';
+import { startFerretDb } from '../../scripts/ferretdb';
 
 export type Handler = 'sqlite' | 'postgresql';
 

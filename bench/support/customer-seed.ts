@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import { customerSearchTokens } from '../../src/modules/customer/customer-search';
 import { CustomerSize, CustomerSource, CustomerStatus } from '../../src/modules/customer/customer.enums';
-import type { Contact } from '@app/common';
+import type { Contact } from '../../src/domain/contacts';
 import type { Customer } from '../../src/modules/customer/schemas/customer.schema';
 import type { BenchSession, BenchTenant } from './bench-session';
 

@@ -2,10 +2,10 @@ import { Controller, Get, Headers, Param } from '@nestjs/common';
 import { bearerToken, Public, TokenService } from '@app/auth';
 import { ParseObjectIdPipe } from '@app/common';
 import { TenantConnectionRegistry } from '@app/tenancy';
-import { toCompanyResponse } from '../../src/modules/tenant/company.service';
-import type { CompanyResponse } from '../../src/modules/tenant/dto/company.dto';
-import { Company, type CompanyLean } from '../../src/modules/tenant/schemas/company.schema';
-import { TenantError, TenantErrorCode } from '../../src/modules/tenant/tenant.errors';
+import { toCompanyResponse } from '../../src/modules/company/company.mapper';
+import type { CompanyResponse } from '../../src/modules/company/dto/company.dto';
+import { Company, type CompanyLean } from '../../src/modules/company/schemas/company.schema';
+import { companyNotFound } from '../../src/modules/company/company.errors';
 import { FixedTenant } from './fixed-tenant';
 
 /**
@@ -43,7 +43,7 @@ export class FixedTenantController {
       .findById(id)
       .lean<CompanyLean>()
       .exec();
-    if (!row) throw new TenantError(TenantErrorCode.COMPANY_NOT_FOUND, `Company ${id} was not found.`);
+    if (!row) throw companyNotFound(id);
     return toCompanyResponse(row);
   }
 }

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Role } from '@app/common';
-import { startFerretDb, type EmbeddedMongo } from '@app/testing';
+import { startFerretDb, type EmbeddedMongo } from '../../scripts/ferretdb';
 import type { TestApp } from '../support/test-app';
 import { loadAppWithEnv } from '../security/support/app-with-env';
 import { pool } from '../security/support/stats';

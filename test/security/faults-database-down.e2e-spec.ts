@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { Role } from '@app/common';
-import { freePort, startFerretDb, type EmbeddedMongo } from '@app/testing';
+import { freePort, startFerretDb, type EmbeddedMongo } from '../../scripts/ferretdb';
 import type { TenantFixture, TestApp } from '../support/test-app';
 import { loadAppWithEnv, type TestAppSupport } from './support/app-with-env';
 import { killHard, serverPid } from './support/ferretdb-process';

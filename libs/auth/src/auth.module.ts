@@ -1,10 +1,11 @@
 import { Global, Module } from '@nestjs/common';
 import { createSecretKey } from 'node:crypto';
-import { ConfigService } from '@nestjs/config';
+import { ConfigModule } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import type { AppConfig } from '@app/common';
+import type { Settings } from '@app/common';
 import { AuthGuard } from './auth.guard';
+import { authSettings } from './auth.settings';
 import { Authenticator } from './authenticator';
 import { TokenService } from './token.service';
 
@@ -12,13 +13,14 @@ import { TokenService } from './token.service';
 @Module({
   imports: [
     JwtModule.registerAsync({
-      inject: [ConfigService],
-      useFactory: (config: ConfigService<AppConfig, true>) => ({
+      imports: [ConfigModule.forFeature(authSettings)],
+      inject: [authSettings.KEY],
+      useFactory: (config: Settings<typeof authSettings>) => ({
         // A KeyObject, not a string: jsonwebtoken re-derives a key from a string on every call
         // (measured 335 µs per verify vs 6.8 µs), a large share of a cached point read.
-        secret: createSecretKey(Buffer.from(config.get('AUTH_JWT_SECRET', { infer: true }))) as unknown as string,
-        signOptions: { algorithm: 'HS256', issuer: config.get('AUTH_JWT_ISSUER', { infer: true }) },
-        verifyOptions: { algorithms: ['HS256'], issuer: config.get('AUTH_JWT_ISSUER', { infer: true }) },
+        secret: createSecretKey(Buffer.from(config.AUTH_JWT_SECRET)) as unknown as string,
+        signOptions: { algorithm: 'HS256', issuer: config.AUTH_JWT_ISSUER },
+        verifyOptions: { algorithms: ['HS256'], issuer: config.AUTH_JWT_ISSUER },
       }),
     }),
   ],

@@ -3,3 +3,4 @@ export * from './auth.guard';
 export * from './auth.module';
 export * from './authenticator';
 export * from './token.service';
+export * from './auth.settings';

@@ -1,4 +1,4 @@
-export * from './config/env';
+export * from './config';
 export * from './errors/common-errors';
 export * from './errors/domain-error';
 export * from './errors/http-status';
@@ -11,10 +11,9 @@ export * from './validation/object-id';
 export * from './validation/regex';
 export * from './validation/validation';
 export * from './listing';
-export * from './idempotency';
 export * from './http/etag';
-export * from './contacts';
 export * from './validation/transforms';
 export * from './http/request-deadline';
 export * from './http/response-conventions';
 export * from './http/location';
+export * from './validation/normalise';

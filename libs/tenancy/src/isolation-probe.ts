@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import { discover, IsolationProbeProvider } from './registrations';
 
 export interface IsolationCheck {
   name: string;
@@ -8,7 +10,8 @@ export interface IsolationCheck {
 
 /**
  * One kind of tenant data taking part in the isolation check. Each module that owns tenant data
- * registers a probe, so the check grows with the system instead of being maintained by hand.
+ * declares a probe provider with `@IsolationProbeProvider()`, so the check grows with the system
+ * instead of being maintained by hand.
  * `plant`, `verify` and `cleanup` run as tenant A; `attack` runs as tenant B.
  */
 export interface IsolationProbe<F = unknown> {
@@ -19,15 +22,15 @@ export interface IsolationProbe<F = unknown> {
   cleanup(fixture: F): Promise<void>;
 }
 
+/** Every probe the application declares. */
 @Injectable()
 export class IsolationProbeRegistry {
-  private readonly probes: IsolationProbe[] = [];
+  private probes?: IsolationProbe[];
 
-  register<F>(probe: IsolationProbe<F>): void {
-    this.probes.push(probe as IsolationProbe);
-  }
+  constructor(private readonly discovery: DiscoveryService) {}
 
   all(): readonly IsolationProbe[] {
+    this.probes ??= discover<IsolationProbe>(this.discovery, IsolationProbeProvider);
     return this.probes;
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { Model, Schema } from 'mongoose';
 import { DomainError, ErrorKind } from '@app/common';
@@ -29,21 +30,22 @@ const LEASE_MS = 15_000;
 const WAIT_MS = 10_000;
 
 /**
- * Serialises read-modify-write work on one record of the current tenant.
+ * Serialises read-modify-write work on one record of the current tenant, across every instance.
  *
- * MongoDB applies a conditional update (`{ _id, version }`), `$inc` or findOneAndUpdate
- * atomically, but FerretDB v1 does not: measured here, 50 concurrent compare-and-set updates
- * of one document let up to 22 of them "win", and 100 concurrent `$inc` lose most increments.
- * Its one atomic primitive is a unique-key insert. So: same-record work is queued in process
- * (free, and all a single instance needs), and on servers without atomic updates a lease
- * document inserted under the record's key makes other instances wait too. On MongoDB the
- * lease is skipped: its own atomicity is enough, and costs no extra round trips.
+ * MongoDB applies a conditional update (`{ _id, version }`) atomically, but FerretDB v1 does not:
+ * measured here, 50 concurrent compare-and-set updates of one document let up to 22 of them "win",
+ * and 100 concurrent `$inc` lose most increments. Its one atomic primitive is a unique-key insert,
+ * which MongoDB enforces the same way. So: same-record work is queued in process (free, and all a
+ * single instance needs), and a lease document inserted under the record's key in the tenant's
+ * `record_locks` collection makes other instances wait too, on every server. Work that already holds
+ * a key (a conversion that writes the lead it locked) re-enters without waiting for itself.
  */
 @Injectable()
 export class RecordLock {
   private readonly logger = new Logger(RecordLock.name);
   private readonly queue = new KeyedLock();
-  private atomicUpdates?: Promise<boolean>;
+  /** The keys the current async call chain holds. */
+  private readonly held = new AsyncLocalStorage<ReadonlySet<string>>();
 
   constructor(
     private readonly connections: TenantConnectionRegistry,
@@ -54,9 +56,11 @@ export class RecordLock {
 
   async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const dbName = this.context.dbName;
-    return this.queue.run(`${dbName}\u0000${key}`, async () =>
-      (await this.serverUpdatesAtomically()) ? fn() : this.withLease(dbName, key, fn),
-    );
+    const full = `${dbName}\u0000${key}`;
+    const held = this.held.getStore();
+    if (held?.has(full)) return fn();
+    const inner = new Set(held ?? []).add(full);
+    return this.queue.run(full, () => this.withLease(dbName, key, () => this.held.run(inner, fn)));
   }
 
   private async withLease<T>(dbName: string, key: string, fn: () => Promise<T>): Promise<T> {
@@ -92,18 +96,5 @@ export class RecordLock {
         .deleteOne({ _id: key, token })
         .catch((err: unknown) => this.logger.error({ err, key }, 'record lease not released; it expires by itself'));
     }
-  }
-
-  /** FerretDB announces itself in buildInfo; MongoDB's updates are atomic per document. */
-  private serverUpdatesAtomically(): Promise<boolean> {
-    this.atomicUpdates ??= this.connections.root
-      .db!.admin()
-      .command({ buildInfo: 1 })
-      .then((info) => !('ferretdbVersion' in info))
-      .catch(() => {
-        this.atomicUpdates = undefined;
-        return false;
-      });
-    return this.atomicUpdates;
   }
 }

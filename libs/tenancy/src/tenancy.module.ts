@@ -1,16 +1,25 @@
 import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
+import { ConfigModule } from '@nestjs/config';
+import { DiscoveryModule } from '@nestjs/core';
 import { MongooseModule } from '@nestjs/mongoose';
 import type { Schema } from 'mongoose';
 import { ClsModule } from 'nestjs-cls';
-import { AppConfig, requestIdOf } from '@app/common';
+import { appSettings, requestIdOf, type Settings } from '@app/common';
+import { IDEMPOTENCY_RECORD, IdempotencyRecordSchema } from './idempotency/idempotency-record.schema';
+import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
+import { IdempotencyStore } from './idempotency/idempotency.store';
+import { IdempotencySweep } from './idempotency/idempotency.sweep';
 import { IsolationProbeRegistry } from './isolation-probe';
+import { TenantMaintenance } from './maintenance';
+import { PurgeHooks } from './purge-hooks';
 import { RecordLock } from './record-lock';
+import { tenancySettings } from './tenancy.settings';
 import { TenantConnectionRegistry } from './tenant-connection.registry';
 import { TenantContext } from './tenant-context';
 import { TenantDirectory } from './tenant-directory';
 import { getTenantModelToken, TenantModel } from './tenant-model';
 import { TenantRunner } from './tenant-runner';
+import { VersionedWriter } from './versioned-writer';
 
 export interface TenantModelDefinition {
   name: string;
@@ -18,8 +27,34 @@ export interface TenantModelDefinition {
 }
 
 const tenantContextFeature = ClsModule.forFeature(TenantContext);
+const settingsFeatures = [ConfigModule.forFeature(tenancySettings), ConfigModule.forFeature(appSettings)];
 
-const SHARED = [TenantConnectionRegistry, TenantDirectory, TenantRunner, IsolationProbeRegistry, RecordLock];
+function tenantModelProvider(m: TenantModelDefinition): Provider {
+  return {
+    provide: getTenantModelToken(m.name),
+    inject: [TenantConnectionRegistry, TenantContext],
+    useFactory: (connections: TenantConnectionRegistry, context: TenantContext) => {
+      connections.registerSchema(m.name, m.schema);
+      return new TenantModel(m.name, connections, context);
+    },
+  };
+}
+
+/** Tenant collections of the platform itself: Idempotency-Key records. */
+const idempotencyModel = tenantModelProvider({ name: IDEMPOTENCY_RECORD, schema: IdempotencyRecordSchema });
+
+const SHARED = [
+  TenantConnectionRegistry,
+  TenantDirectory,
+  TenantRunner,
+  IsolationProbeRegistry,
+  RecordLock,
+  VersionedWriter,
+  TenantMaintenance,
+  PurgeHooks,
+  IdempotencyStore,
+  IdempotencyInterceptor,
+];
 
 @Global()
 @Module({})
@@ -35,43 +70,39 @@ export class TenancyModule {
           middleware: { mount: true, generateId: true, idGenerator: requestIdOf },
         }),
         tenantContextFeature,
+        DiscoveryModule,
+        ...settingsFeatures,
         MongooseModule.forRootAsync({
-          inject: [ConfigService],
-          useFactory: (config: ConfigService<AppConfig, true>) => {
-            const uri = config.get('MONGODB_URI', { infer: true });
+          imports: settingsFeatures,
+          inject: [tenancySettings.KEY, appSettings.KEY],
+          useFactory: (config: Settings<typeof tenancySettings>, app: Settings<typeof appSettings>) => {
+            const uri = config.MONGODB_URI;
             if (!uri) throw new Error('MONGODB_URI is not set (npm start sets it to an embedded FerretDB).');
-            const timeout = config.get('DB_TIMEOUT_MS', { infer: true });
+            const timeout = config.DB_TIMEOUT_MS;
             return {
               uri,
               autoIndex: false,
               autoCreate: false,
               bufferCommands: false,
-              maxPoolSize: config.get('MONGODB_POOL_SIZE', { infer: true }),
+              maxPoolSize: config.MONGODB_POOL_SIZE,
               serverSelectionTimeoutMS: timeout,
               connectTimeoutMS: timeout,
               // A hung server must not hold pool connections forever: no single read outlives a request.
-              socketTimeoutMS: config.get('REQUEST_TIMEOUT_MS', { infer: true }),
+              socketTimeoutMS: app.REQUEST_TIMEOUT_MS,
               retryAttempts: 3,
               retryDelay: 1000,
             };
           },
         }),
       ],
-      providers: SHARED,
-      exports: [...SHARED, tenantContextFeature],
+      providers: [...SHARED, idempotencyModel, IdempotencySweep],
+      exports: [...SHARED, tenantContextFeature, DiscoveryModule, ...settingsFeatures],
     };
   }
 
   /** Tenant collections of a feature module, injectable with `@InjectTenantModel(name)`. */
   static forFeature(models: TenantModelDefinition[]): DynamicModule {
-    const providers: Provider[] = models.map((m) => ({
-      provide: getTenantModelToken(m.name),
-      inject: [TenantConnectionRegistry, TenantContext],
-      useFactory: (connections: TenantConnectionRegistry, context: TenantContext) => {
-        connections.registerSchema(m.name, m.schema);
-        return new TenantModel(m.name, connections, context);
-      },
-    }));
+    const providers = models.map(tenantModelProvider);
     return { module: TenancyModule, providers, exports: providers };
   }
 }

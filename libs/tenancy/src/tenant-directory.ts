@@ -1,9 +1,9 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Model, Schema } from 'mongoose';
-import type { AppConfig } from '@app/common';
+import type { Settings } from '@app/common';
 import { TenantConnectionRegistry } from './tenant-connection.registry';
 import { TenantRecord, TenantStatus } from './tenant-record';
+import { tenancySettings } from './tenancy.settings';
 
 const TenantRecordSchema = new Schema<TenantRecord>(
   {
@@ -82,11 +82,11 @@ export class TenantDirectory implements OnApplicationBootstrap, OnModuleDestroy 
 
   constructor(
     private readonly connections: TenantConnectionRegistry,
-    config: ConfigService<AppConfig, true>,
+    @Inject(tenancySettings.KEY) config: Settings<typeof tenancySettings>,
   ) {
-    this.ttlMs = config.get('TENANT_CACHE_TTL_MS', { infer: true });
-    this.prefix = config.get('TENANT_DB_PREFIX', { infer: true });
-    this.registryDb = config.get('MONGODB_REGISTRY_DB', { infer: true });
+    this.ttlMs = config.TENANT_CACHE_TTL_MS;
+    this.prefix = config.TENANT_DB_PREFIX;
+    this.registryDb = config.MONGODB_REGISTRY_DB;
   }
 
   onApplicationBootstrap(): void {

@@ -1,3 +1,2 @@
-export * from './ferretdb';
 export * from './tokens';
 export * from './realtime-client';

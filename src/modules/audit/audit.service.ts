@@ -1,8 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ClsService } from 'nestjs-cls';
 import { keysetPage, queryScope, SortSpec } from '@app/common';
-import { InjectTenantModel, TenantContext, TenantModel } from '@app/tenancy';
-import type { AuditRecordInput } from './audit-record';
+import { type AuditRecordInput, type AuditSink, InjectTenantModel, TenantContext, TenantModel } from '@app/tenancy';
 import { AuditPageResponse, toAuditEventResponse } from './dto/audit-event.response';
 import type { AuditPageQueryDto } from './dto/audit-page-query.dto';
 import type { ListAuditQueryDto } from './dto/list-audit-query.dto';
@@ -16,7 +15,7 @@ const DEFAULT_LIMIT = 50;
  * mutation; the actor and request id come from the context, never from the caller's say-so.
  */
 @Injectable()
-export class AuditService {
+export class AuditService implements AuditSink {
   private readonly logger = new Logger(AuditService.name);
 
   constructor(

@@ -1,14 +1,9 @@
 import { Body, Controller, Delete, HttpCode, Param, Patch, Post, UseInterceptors } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { MinRole } from '@app/auth';
-import {
-  CreateContactDto,
-  Idempotent,
-  ParseObjectIdPipe,
-  Role,
-  UpdateContactDto,
-  VersionETagInterceptor,
-} from '@app/common';
+import { ParseObjectIdPipe, Role, VersionETagInterceptor } from '@app/common';
+import { Idempotent } from '@app/tenancy';
+import { CreateContactDto, UpdateContactDto } from '../../domain/contacts';
 import { ApiProblemResponses } from '../../swagger/api-problem-responses';
 import { CustomerContactsService } from './customer-contacts.service';
 import { CustomerResponse } from './dto/customer.response';

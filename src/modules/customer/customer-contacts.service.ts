@@ -1,15 +1,15 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { canonical } from '@app/common';
 import {
-  canonical,
   CreateContactDto,
   isPrimary,
   UpdateContactDto,
   withContact,
   withoutContact,
   withPrimary,
-} from '@app/common';
+} from '../../domain/contacts';
 import { Types } from 'mongoose';
-import { CustomerWriter } from './customer-writer';
+import { contactIndex, CUSTOMER_RECORDS, type CustomerRecords } from './customer-records';
 import type { CustomerResponse } from './dto/customer.response';
 import { CustomerEventName } from './events/customer.events';
 
@@ -23,18 +23,18 @@ const EDITABLE = ['name', 'email', 'phone', 'title'] as const;
  */
 @Injectable()
 export class CustomerContactsService {
-  constructor(private readonly writer: CustomerWriter) {}
+  constructor(@Inject(CUSTOMER_RECORDS) private readonly records: CustomerRecords) {}
 
   add(customerId: string, dto: CreateContactDto): Promise<CustomerResponse> {
     const id = new Types.ObjectId();
-    return this.writer.mutate(customerId, CustomerEventName.CONTACTS_CHANGED, (c) => ({
+    return this.records.mutate(customerId, CustomerEventName.CONTACTS_CHANGED, (c) => ({
       set: { contacts: withContact(c.contacts, dto, id) },
     }));
   }
 
   update(customerId: string, contactId: string, dto: UpdateContactDto): Promise<CustomerResponse> {
-    return this.writer.mutate(customerId, CustomerEventName.CONTACTS_CHANGED, (c) => {
-      const i = CustomerWriter.contactIndex(c, contactId);
+    return this.records.mutate(customerId, CustomerEventName.CONTACTS_CHANGED, (c) => {
+      const i = contactIndex(c, contactId);
       const next = { ...c.contacts[i] };
       for (const key of EDITABLE) if (dto[key] !== undefined) Object.assign(next, { [key]: dto[key] });
       if (canonical(next) === canonical(c.contacts[i])) return null;
@@ -43,15 +43,15 @@ export class CustomerContactsService {
   }
 
   remove(customerId: string, contactId: string): Promise<CustomerResponse> {
-    return this.writer.mutate(customerId, CustomerEventName.CONTACTS_CHANGED, (c) => {
-      CustomerWriter.contactIndex(c, contactId);
+    return this.records.mutate(customerId, CustomerEventName.CONTACTS_CHANGED, (c) => {
+      contactIndex(c, contactId);
       return { set: { contacts: withoutContact(c.contacts, contactId) } };
     });
   }
 
   makePrimary(customerId: string, contactId: string): Promise<CustomerResponse> {
-    return this.writer.mutate(customerId, CustomerEventName.CONTACTS_CHANGED, (c) => {
-      CustomerWriter.contactIndex(c, contactId);
+    return this.records.mutate(customerId, CustomerEventName.CONTACTS_CHANGED, (c) => {
+      contactIndex(c, contactId);
       return isPrimary(c.contacts, contactId) ? null : { set: { contacts: withPrimary(c.contacts, contactId) } };
     });
   }

@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
-import { CustomerWriter } from './customer-writer';
+import { Inject, Injectable } from '@nestjs/common';
+import { CUSTOMER_RECORDS, type CustomerRecords } from './customer-records';
 import { MAX_REVENUE_REFS } from './customer.enums';
-import { toMinor } from './customer.mapper';
+import { toMinor } from '../../domain/money';
 import type { RecordRevenueDto } from './dto/customer-actions.dto';
 import type { CustomerResponse } from './dto/customer.response';
 import { CustomerEventName } from './events/customer.events';
@@ -15,13 +15,13 @@ import { CustomerEventName } from './events/customer.events';
  */
 @Injectable()
 export class CustomerRevenueService {
-  constructor(private readonly writer: CustomerWriter) {}
+  constructor(@Inject(CUSTOMER_RECORDS) private readonly records: CustomerRecords) {}
 
   record(customerId: string, dto: RecordRevenueDto): Promise<CustomerResponse> {
     const amount = toMinor(dto.amount);
     const at = new Date(dto.purchasedAt);
     const ref = dto.reference;
-    return this.writer.mutate(customerId, CustomerEventName.REVENUE_RECORDED, (c) => {
+    return this.records.mutate(customerId, CustomerEventName.REVENUE_RECORDED, (c) => {
       if (ref !== undefined && c.revenueRefs.includes(ref)) return null;
       return {
         inc: { totalRevenueMinor: amount, purchaseCount: 1 },

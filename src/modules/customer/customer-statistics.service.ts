@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { TenantContext } from '@app/tenancy';
-import { CompanyService } from '../tenant/company.service';
+import { CompanyService } from '../company';
 import { customerListFilter } from './customer-search';
 import { CustomerSource, CustomerStatus } from './customer.enums';
-import { toMajor } from './customer.mapper';
+import { toMajor } from '../../domain/money';
 import { CustomerRepository } from './customer.repository';
 import type { CustomerStatisticsResponse } from './dto/customer.response';
 import type { CompanyScopeQueryDto } from '@app/common';

@@ -16,15 +16,14 @@ import { MinRole } from '@app/auth';
 import {
   CompanyScopeQueryDto,
   CreatesResource,
-  Idempotent,
   IfMatchVersion,
   ParseObjectIdPipe,
   Role,
   VersionETagInterceptor,
 } from '@app/common';
+import { Idempotent } from '@app/tenancy';
 import { ApiProblemResponses } from '../../swagger/api-problem-responses';
-import { AuditPageResponse } from '../audit/dto/audit-event.response';
-import { AuditPageQueryDto } from '../audit/dto/audit-page-query.dto';
+import { AuditPageQueryDto, AuditPageResponse } from '../audit';
 import { CustomerRevenueService } from './customer-revenue.service';
 import { CustomerStatisticsService } from './customer-statistics.service';
 import { CustomerService } from './customer.service';

@@ -1,11 +1,12 @@
+import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { expectHidden, IsolationCheck, IsolationProbe } from '@app/tenancy';
-import { AuditService } from '../audit/audit.service';
-import { CompanyService } from '../tenant/company.service';
+import { expectHidden, IsolationCheck, IsolationProbe, IsolationProbeProvider } from '@app/tenancy';
+import { AuditService } from '../audit';
+import { CompanyService } from '../company';
 import { CustomerContactsService } from './customer-contacts.service';
 import { CustomerRevenueService } from './customer-revenue.service';
 import { CustomerStatisticsService } from './customer-statistics.service';
-import { CUSTOMER_ENTITY } from './customer-writer';
+import { CUSTOMER_ENTITY } from './customer-records';
 import { CustomerStatus } from './customer.enums';
 import { CustomerRepository } from './customer.repository';
 import { CustomerService } from './customer.service';
@@ -18,6 +19,8 @@ interface Fixture {
 }
 
 /** Tenant B must not read, search, count, change or delete a customer of tenant A. */
+@IsolationProbeProvider()
+@Injectable()
 export class CustomerIsolationProbe implements IsolationProbe<Fixture> {
   readonly kind = 'customers';
 

@@ -1,12 +1,10 @@
-import { toContactResponse } from '@app/common';
+import { toContactResponse } from '../../domain/contacts';
 import type { CustomerResponse } from './dto/customer.response';
 import type { CustomerLean } from './schemas/customer.schema';
 
-const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
+import { toMajor } from '../../domain/money';
 
-/** Cents → major units; integer division by 100 prints exactly (1999 → 19.99). */
-export const toMajor = (minor: number): number => minor / 100;
-export const toMinor = (major: number): number => Math.round(major * 100);
+const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
 
 /** The one way a customer leaves the module: no _id, search tokens, refs or deletedAt. */
 export function toCustomerResponse(c: CustomerLean): CustomerResponse {

@@ -1,73 +1,47 @@
-import { Module, OnModuleInit } from '@nestjs/common';
-import { idempotencyProviders, IDEMPOTENCY_RECORD, IdempotencyRecordSchema } from '@app/common';
-import { getTenantModelToken, IsolationProbeRegistry, TenancyModule } from '@app/tenancy';
-import { AuditModule } from '../audit/audit.module';
-import { AuditService } from '../audit/audit.service';
-import { CompanyService } from '../tenant/company.service';
-import { TenantModule } from '../tenant/tenant.module';
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { TenancyModule } from '@app/tenancy';
+import { CompanyModule } from '../company';
+import { CustomerCompanyCheck } from './customer-company.check';
 import { CustomerContactsController } from './customer-contacts.controller';
 import { CustomerContactsService } from './customer-contacts.service';
-import { CustomerPurgeService } from './customer-purge.service';
+import { customerRecordsProvider } from './customer-records';
+import { CustomerRetentionTask } from './customer-retention.task';
 import { CustomerRevenueService } from './customer-revenue.service';
 import { CustomerStatisticsService } from './customer-statistics.service';
-import { CustomerWriter } from './customer-writer';
 import { CustomerController } from './customer.controller';
 import { CustomerIsolationProbe } from './customer.isolation-probe';
 import { CustomerRepository } from './customer.repository';
 import { CustomerService } from './customer.service';
+import { customerSettings } from './customer.settings';
 import { Customer, CustomerSchema } from './schemas/customer.schema';
 
 /**
- * Customers, contacts, status, assignment, tags, revenue, search and statistics. Exports
- * CustomerService (the Lead module converts through it) and, via ./events, the event types;
- * never the schema or repository.
+ * Customers, contacts, status, assignment, tags, revenue, search and statistics. Others use it
+ * through ./index.ts (CustomerService, event types, the DTOs they pass); never its schema or
+ * repository.
  */
 @Module({
   imports: [
-    TenancyModule.forFeature([
-      { name: Customer.name, schema: CustomerSchema },
-      { name: IDEMPOTENCY_RECORD, schema: IdempotencyRecordSchema },
-    ]),
-    TenantModule,
-    AuditModule,
+    TenancyModule.forFeature([{ name: Customer.name, schema: CustomerSchema }]),
+    ConfigModule.forFeature(customerSettings),
+    CompanyModule,
   ],
   controllers: [CustomerController, CustomerContactsController],
   providers: [
+    // storage and writes
     CustomerRepository,
-    CustomerWriter,
+    customerRecordsProvider,
+    // services
     CustomerService,
     CustomerContactsService,
     CustomerRevenueService,
     CustomerStatisticsService,
-    CustomerPurgeService,
-    ...idempotencyProviders(getTenantModelToken(IDEMPOTENCY_RECORD)),
+    // registrations: isolation probe, company-deletion check, housekeeping
+    CustomerIsolationProbe,
+    CustomerCompanyCheck,
+    CustomerRetentionTask,
   ],
   exports: [CustomerService],
 })
-export class CustomerModule implements OnModuleInit {
-  constructor(
-    private readonly probes: IsolationProbeRegistry,
-    private readonly companies: CompanyService,
-    private readonly customers: CustomerService,
-    private readonly contacts: CustomerContactsService,
-    private readonly revenue: CustomerRevenueService,
-    private readonly stats: CustomerStatisticsService,
-    private readonly repo: CustomerRepository,
-    private readonly audit: AuditService,
-  ) {}
-
-  onModuleInit(): void {
-    this.companies.registerDeletionCheck((companyId) => this.customers.companyInUse(companyId));
-    this.probes.register(
-      new CustomerIsolationProbe(
-        this.customers,
-        this.contacts,
-        this.revenue,
-        this.stats,
-        this.repo,
-        this.companies,
-        this.audit,
-      ),
-    );
-  }
-}
+export class CustomerModule {}

@@ -1,16 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { PipelineStage, Types, UpdateQuery } from 'mongoose';
-import { InjectTenantModel, TenantModel } from '@app/tenancy';
+import { type PipelineStage, Types, type UpdateQuery } from 'mongoose';
+import { InjectTenantModel, type NewRecord, type Stamped, TenantModel, type VersionedStore } from '@app/tenancy';
 import { Customer, CustomerLean } from './schemas/customer.schema';
-
-/** Which customers a lookup may return: live ones (the default), soft-deleted ones, or both. */
-export type Liveness = 'live' | 'deleted' | 'any';
-
-export interface Visibility {
-  liveness: Liveness;
-  /** The principal's `companies` claim; undefined means every company of the tenant. */
-  companies?: readonly string[];
-}
 
 /**
  * Reads leave out the search tokens (up to 600 strings, about half of a document): responses
@@ -20,35 +11,38 @@ const WITHOUT_TOKENS = { searchTokens: 0 } as const;
 
 /** The only code that touches the tenant's `customers` collection. Returns plain objects. */
 @Injectable()
-export class CustomerRepository {
+export class CustomerRepository implements VersionedStore<CustomerLean> {
   constructor(@InjectTenantModel(Customer.name) private readonly customers: TenantModel<Customer>) {}
 
-  async insert(doc: Customer & { _id: Types.ObjectId }): Promise<CustomerLean> {
+  async insert(doc: NewRecord<CustomerLean> & Stamped): Promise<CustomerLean> {
     const created = await this.customers.current().create(doc);
-    return created.toObject<CustomerLean>();
+    const { searchTokens: _tokens, ...row } = created.toObject<CustomerLean>();
+    return row as unknown as CustomerLean;
   }
 
   /**
-   * By `_id` alone, visibility checked here: FerretDB's SQLite backend pushes down a bare `_id`
-   * filter only (23x faster at 20k customers than `{ _id, deletedAt }`), and on MongoDB the
-   * `_id` index answers both the same.
+   * By `_id` alone; callers decide visibility (soft deletion, companies claim) on the row: FerretDB's
+   * SQLite backend pushes down a bare `_id` filter only (23x faster at 20k customers than
+   * `{ _id, deletedAt }`), and on MongoDB the `_id` index answers both the same.
    */
-  async findOne(id: string, v: Visibility): Promise<CustomerLean | null> {
-    const row = await this.customers.current().findOne({ _id: id }, WITHOUT_TOKENS).lean<CustomerLean>().exec();
-    return row && isVisible(row, v) ? row : null;
+  async findById(id: string): Promise<CustomerLean | null> {
+    if (!Types.ObjectId.isValid(id)) return null;
+    return this.customers.current().findOne({ _id: id }, WITHOUT_TOKENS).lean<CustomerLean>().exec();
   }
 
   /** Applies `update` only if the customer is still at `version` (and matches `guard`); null otherwise. */
   updateIfVersion(
     id: string,
     version: number,
-    update: UpdateQuery<Customer>,
-    v: Visibility,
+    update: UpdateQuery<CustomerLean>,
     guard: Record<string, unknown> = {},
   ): Promise<CustomerLean | null> {
     return this.customers
       .current()
-      .findOneAndUpdate({ ...guard, _id: id, version, ...visibilityFilter(v) }, update, { returnDocument: 'after' })
+      .findOneAndUpdate({ ...guard, _id: id, version }, update as UpdateQuery<Customer>, {
+        // No projection: FerretDB's findAndModify does not implement one.
+        returnDocument: 'after',
+      })
       .lean<CustomerLean>()
       .exec();
   }
@@ -113,19 +107,4 @@ export class CustomerRepository {
   private aggregate<T>(pipeline: PipelineStage[]): Promise<T[]> {
     return this.customers.current().aggregate<T>(pipeline).exec();
   }
-}
-
-function isVisible(row: CustomerLean, v: Visibility): boolean {
-  const deleted = row.deletedAt !== null && row.deletedAt !== undefined;
-  if (v.liveness === 'live' && deleted) return false;
-  if (v.liveness === 'deleted' && !deleted) return false;
-  return v.companies === undefined || v.companies.includes(row.companyId);
-}
-
-export function visibilityFilter(v: Visibility): Record<string, unknown> {
-  const filter: Record<string, unknown> = {};
-  if (v.liveness === 'live') filter.deletedAt = null;
-  if (v.liveness === 'deleted') filter.deletedAt = { $ne: null };
-  if (v.companies) filter.companyId = { $in: [...v.companies] };
-  return filter;
 }

@@ -1,11 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Types } from 'mongoose';
 import {
   canonical,
   DEFAULT_RECORD_SORT,
   DomainError,
   ErrorKind,
-  initialContacts,
   keysetPage,
   normaliseTag,
   normaliseTags,
@@ -14,11 +13,10 @@ import {
   RECORD_SORT_FIELDS,
 } from '@app/common';
 import { TenantContext } from '@app/tenancy';
-import { AuditService } from '../audit/audit.service';
-import type { AuditPageResponse } from '../audit/dto/audit-event.response';
-import type { AuditPageQueryDto } from '../audit/dto/audit-page-query.dto';
-import { CompanyService } from '../tenant/company.service';
-import { CUSTOMER_ENTITY, CustomerWriter } from './customer-writer';
+import { initialContacts } from '../../domain/contacts';
+import { type AuditPageQueryDto, type AuditPageResponse, AuditService } from '../audit';
+import { CompanyService } from '../company';
+import { CUSTOMER_ENTITY, CUSTOMER_RECORDS, type CustomerRecords } from './customer-records';
 import { customerListFilter, customerSearchTokens } from './customer-search';
 import { CustomerSource, CustomerStatus, MAX_STATUS_HISTORY, MAX_TAGS } from './customer.enums';
 import { CustomerError, CustomerErrorCode } from './customer.errors';
@@ -30,7 +28,7 @@ import type { CustomerListResponse, CustomerPageResponse, CustomerResponse } fro
 import type { ListCustomersQueryDto, RecentCustomersQueryDto } from './dto/list-customers-query.dto';
 import type { UpdateCustomerDto } from './dto/update-customer.dto';
 import { CustomerEventName } from './events/customer.events';
-import type { Customer } from './schemas/customer.schema';
+import type { Customer, CustomerLean } from './schemas/customer.schema';
 
 export interface CreateCustomerOptions {
   /**
@@ -60,13 +58,13 @@ const PATCHABLE = [
 /**
  * Customers of the current tenant: the module's public API (the Lead module converts leads
  * through `create`). Every read honours soft deletion and the principal's `companies` claim;
- * every write goes through CustomerWriter (version-checked, audited, evented).
+ * every write goes through the shared versioned writer (version-checked, audited, evented).
  */
 @Injectable()
 export class CustomerService {
   constructor(
     private readonly repo: CustomerRepository,
-    private readonly writer: CustomerWriter,
+    @Inject(CUSTOMER_RECORDS) private readonly records: CustomerRecords,
     private readonly companies: CompanyService,
     private readonly audit: AuditService,
     private readonly context: TenantContext,
@@ -84,8 +82,6 @@ export class CustomerService {
     if (opts.leadId !== undefined && !Types.ObjectId.isValid(opts.leadId)) {
       throw new DomainError(ErrorKind.BAD_REQUEST, 'request.invalid_id', 'leadId must be a 24-character hex id.');
     }
-    const actor = this.context.actor;
-    const at = new Date();
     const status = dto.status ?? CustomerStatus.ACTIVE;
     const fields = {
       companyId: dto.companyId,
@@ -96,7 +92,7 @@ export class CustomerService {
       tags: normaliseTags(dto.tags ?? []),
       contacts: initialContacts(dto.contacts ?? []),
     };
-    const doc: Customer & { _id: Types.ObjectId } = {
+    const doc = (at: Date, actor: string) => ({
       ...fields,
       _id: new Types.ObjectId(opts.leadId),
       nameSort: dto.name.toLowerCase(),
@@ -114,16 +110,9 @@ export class CustomerService {
       statusHistory: [{ from: null, to: status, reason: null, by: actor, at }],
       searchTokens: customerSearchTokens(fields),
       deletedAt: null,
-      createdBy: actor,
-      updatedBy: actor,
-      createdAt: at,
-      updatedAt: at,
-      version: 1,
-    };
+    });
     try {
-      const created = toCustomerResponse(await this.repo.insert(doc));
-      await this.writer.publish(CustomerEventName.CREATED, null, created, at);
-      return created;
+      return await this.records.create(doc, CustomerEventName.CREATED);
     } catch (e) {
       if (opts.leadId && (e as { code?: number }).code === 11000) return this.existingForLead(opts.leadId);
       throw e;
@@ -131,7 +120,7 @@ export class CustomerService {
   }
 
   async get(id: string): Promise<CustomerResponse> {
-    return toCustomerResponse(await this.writer.load(id));
+    return toCustomerResponse(await this.records.load(id));
   }
 
   async list(query: ListCustomersQueryDto): Promise<CustomerPageResponse> {
@@ -167,15 +156,14 @@ export class CustomerService {
       if (value === undefined) continue;
       Object.assign(next, { [key]: key === 'address' && value ? addressOf(dto.address ?? {}) : value });
     }
-    return this.writer.mutate(
+    return this.records.mutate(
       id,
       CustomerEventName.UPDATED,
       (current) => {
-        const set: Partial<Customer> = {};
+        const set: Partial<CustomerLean> = {};
         for (const [key, value] of Object.entries(next)) {
           if (canonical(current[key as keyof Customer]) !== canonical(value)) Object.assign(set, { [key]: value });
         }
-        if (set.name !== undefined) set.nameSort = set.name.toLowerCase();
         return Object.keys(set).length ? { set } : null;
       },
       { expectedVersion },
@@ -184,7 +172,7 @@ export class CustomerService {
 
   /** Soft delete: hidden from every read until restored or purged. */
   remove(id: string, expectedVersion?: number): Promise<CustomerResponse> {
-    return this.writer.mutate(
+    return this.records.mutate(
       id,
       CustomerEventName.DELETED,
       (_current, at) => ({ set: { deletedAt: at }, changes: { deletedAt: { from: null, to: at.toISOString() } } }),
@@ -194,22 +182,22 @@ export class CustomerService {
 
   /** Brings a soft-deleted customer back; a live one is returned unchanged. */
   async restore(id: string): Promise<CustomerResponse> {
-    const current = await this.writer.load(id, 'any');
+    const current = await this.records.load(id, { includeDeleted: true });
     if (current.deletedAt) await this.companyForRestore(current.companyId);
-    return this.writer.mutate(
+    return this.records.mutate(
       id,
       CustomerEventName.RESTORED,
       (c) =>
         c.deletedAt
           ? { set: { deletedAt: null }, changes: { deletedAt: { from: c.deletedAt.toISOString(), to: null } } }
           : null,
-      { liveness: 'any' },
+      { includeDeleted: true },
     );
   }
 
   /** Appends {from, to, reason, by, at} to the status history; the same status is a no-op. */
   setStatus(id: string, dto: SetStatusDto, expectedVersion?: number): Promise<CustomerResponse> {
-    return this.writer.mutate(
+    return this.records.mutate(
       id,
       CustomerEventName.STATUS_CHANGED,
       (c, at) => {
@@ -222,7 +210,7 @@ export class CustomerService {
   }
 
   assign(id: string, dto: AssignCustomerDto, expectedVersion?: number): Promise<CustomerResponse> {
-    return this.writer.mutate(
+    return this.records.mutate(
       id,
       CustomerEventName.ASSIGNED,
       (c) => (c.assignedTo === dto.userId ? null : { set: { assignedTo: dto.userId } }),
@@ -231,7 +219,7 @@ export class CustomerService {
   }
 
   addTags(id: string, dto: AddTagsDto): Promise<CustomerResponse> {
-    return this.writer.mutate(id, CustomerEventName.UPDATED, (c) => {
+    return this.records.mutate(id, CustomerEventName.UPDATED, (c) => {
       const tags = normaliseTags([...c.tags, ...dto.tags]);
       if (tags.length === c.tags.length) return null;
       if (tags.length > MAX_TAGS) {
@@ -243,26 +231,19 @@ export class CustomerService {
 
   removeTag(id: string, tag: string): Promise<CustomerResponse> {
     const gone = normaliseTag(tag);
-    return this.writer.mutate(id, CustomerEventName.UPDATED, (c) =>
+    return this.records.mutate(id, CustomerEventName.UPDATED, (c) =>
       c.tags.includes(gone) ? { set: { tags: c.tags.filter((t) => t !== gone) } } : null,
     );
   }
 
   /** The customer's audit trail, newest first. */
   async history(id: string, page: AuditPageQueryDto): Promise<AuditPageResponse> {
-    await this.writer.load(id);
+    await this.records.load(id);
     return this.audit.history(CUSTOMER_ENTITY, id, page);
   }
 
-  /** Company deletion veto: a company with live customers can not go. */
-  async companyInUse(companyId: string): Promise<string | null> {
-    return (await this.repo.existsInCompany(companyId))
-      ? `Company ${companyId} still has customers; delete them first.`
-      : null;
-  }
-
   private async existingForLead(leadId: string): Promise<CustomerResponse> {
-    const existing = await this.writer.load(leadId, 'any');
+    const existing = await this.records.load(leadId, { includeDeleted: true });
     if (existing.deletedAt) {
       throw new CustomerError(
         CustomerErrorCode.LEAD_CUSTOMER_DELETED,

@@ -1,16 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import { InjectTenantModel, RecordLock, TenantContext, TenantModel } from '@app/tenancy';
-import { CustomerSource, CustomerStatus } from '../customer/customer.enums';
-import { CustomerService } from '../customer/customer.service';
-import type { CreateCustomerDto } from '../customer/dto/create-customer.dto';
-import type { CustomerResponse } from '../customer/dto/customer.response';
+import { RecordLock, TenantContext } from '@app/tenancy';
+import {
+  type CreateCustomerDto,
+  type CustomerResponse,
+  CustomerService,
+  CustomerSource,
+  CustomerStatus,
+} from '../customer';
 import type { ConvertLeadDto } from './dto/convert-lead.dto';
 import type { ConversionPreviewResponse, ConversionResponse, DuplicateCandidate } from './dto/conversion.response';
+import type { LeadResponse } from './dto/lead.response';
 import { LeadEventName } from './events/lead.events';
 import { LeadError, LeadErrorCode } from './lead.errors';
 import { toLeadResponse } from './lead.mapper';
-import { LeadService } from './lead.service';
-import { Lead, LeadLean, LeadStatus } from './schemas/lead.schema';
+import { LEAD_ENTITY, LeadService } from './lead.service';
+import { LeadStatus } from './lead.enums';
+import type { LeadLean } from './schemas/lead.schema';
 
 /**
  * Lead → customer, safe without transactions. The customer is created through CustomerService
@@ -25,7 +30,6 @@ import { Lead, LeadLean, LeadStatus } from './schemas/lead.schema';
 @Injectable()
 export class LeadConversionService {
   constructor(
-    @InjectTenantModel(Lead.name) private readonly leadModel: TenantModel<Lead>,
     private readonly leads: LeadService,
     private readonly customers: CustomerService,
     private readonly context: TenantContext,
@@ -34,7 +38,7 @@ export class LeadConversionService {
 
   /** One conversion of a lead at a time (see RecordLock: FerretDB has no atomic conditional update). */
   convert(id: string, dto: ConvertLeadDto): Promise<ConversionResponse> {
-    return this.lock.run(`lead:${id}`, () => this.convertLocked(id, dto));
+    return this.lock.run(`${LEAD_ENTITY}:${id}`, () => this.convertLocked(id, dto));
   }
 
   private async convertLocked(id: string, dto: ConvertLeadDto): Promise<ConversionResponse> {
@@ -42,17 +46,7 @@ export class LeadConversionService {
     assertConvertible(lead);
     const customer = await this.customers.create(this.customerInput(lead, dto), { leadId: lead._id.toHexString() });
     const converted = await this.markConverted(lead, customer);
-    const response = toLeadResponse(converted);
-    await this.leads.afterWrite(
-      LeadEventName.CONVERTED,
-      response,
-      {
-        status: { from: lead.status, to: LeadStatus.CONVERTED },
-        customerId: { from: null, to: customer.id },
-      },
-      customer.id,
-    );
-    return { customer, lead: response };
+    return { customer, lead: converted };
   }
 
   /** What convert would create, and customers of the company that look like the same one. */
@@ -89,29 +83,23 @@ export class LeadConversionService {
     return [...byId.values()];
   }
 
-  /** Marks the lead converted; exactly one concurrent attempt wins, the others learn it is done. */
-  async markConverted(lead: LeadLean, customer: CustomerResponse): Promise<LeadLean> {
-    const actor = this.context.actor;
-    const updated = await this.leadModel
-      .current()
-      .findOneAndUpdate(
-        { _id: lead._id, deletedAt: null, status: { $ne: LeadStatus.CONVERTED } },
-        {
-          $set: {
-            status: LeadStatus.CONVERTED,
-            customerId: customer.id,
-            convertedAt: new Date(),
-            convertedBy: actor,
-            updatedBy: actor,
-          },
-          $inc: { version: 1 },
+  /** Marks the lead converted (the record lock is held by the conversion, so no second attempt can win). */
+  markConverted(lead: LeadLean, customer: CustomerResponse): Promise<LeadResponse> {
+    return this.leads.records.mutate(lead._id.toHexString(), LeadEventName.CONVERTED, (current, at) => {
+      assertConvertible(current);
+      return {
+        set: {
+          status: LeadStatus.CONVERTED,
+          customerId: customer.id,
+          convertedAt: at,
+          convertedBy: this.context.actor,
         },
-        { returnDocument: 'after' },
-      )
-      .lean<LeadLean>();
-    if (updated) return updated;
-    assertConvertible(await this.leads.load(lead._id.toHexString()));
-    throw new LeadError(LeadErrorCode.NOT_FOUND, `Lead ${lead._id.toHexString()} was not found.`);
+        changes: {
+          status: { from: current.status, to: LeadStatus.CONVERTED },
+          customerId: { from: null, to: customer.id },
+        },
+      };
+    });
   }
 
   private customerInput(lead: LeadLean, dto: ConvertLeadDto): CreateCustomerDto {

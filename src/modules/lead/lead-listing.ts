@@ -17,3 +17,14 @@ export function leadSearchTokens(lead: Searchable): string[] {
     phones: [lead.phone, ...lead.contacts.map((c) => c.phone)],
   });
 }
+
+/** Fields whose change means the tokens must be recomputed. */
+export const LEAD_SEARCHABLE_FIELDS: ReadonlyArray<keyof Lead> = [
+  'name',
+  'companyName',
+  'email',
+  'website',
+  'tags',
+  'phone',
+  'contacts',
+];

@@ -15,14 +15,8 @@ import {
 import type { FastifyReply } from 'fastify';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { MinRole } from '@app/auth';
-import {
-  CreatesResource,
-  Idempotent,
-  IfMatchVersion,
-  ParseObjectIdPipe,
-  Role,
-  VersionETagInterceptor,
-} from '@app/common';
+import { CreatesResource, IfMatchVersion, ParseObjectIdPipe, Role, VersionETagInterceptor } from '@app/common';
+import { Idempotent } from '@app/tenancy';
 import { ApiProblemResponses } from '../../swagger/api-problem-responses';
 import { ConvertLeadDto, ConvertLeadQueryDto } from './dto/convert-lead.dto';
 import { ConversionPreviewResponse, ConversionResponse } from './dto/conversion.response';

@@ -6,6 +6,7 @@ export enum LeadErrorCode {
   READ_ONLY = 'lead.converted_read_only',
   VERSION_MISMATCH = 'lead.version_mismatch',
   CONVERSION_STATUS = 'lead.conversion_status_invalid',
+  WRITE_CONFLICT = 'lead.write_conflict',
 }
 
 const KIND: Record<LeadErrorCode, ErrorKind> = {
@@ -14,6 +15,7 @@ const KIND: Record<LeadErrorCode, ErrorKind> = {
   [LeadErrorCode.READ_ONLY]: ErrorKind.CONFLICT,
   [LeadErrorCode.VERSION_MISMATCH]: ErrorKind.PRECONDITION_FAILED,
   [LeadErrorCode.CONVERSION_STATUS]: ErrorKind.BAD_REQUEST,
+  [LeadErrorCode.WRITE_CONFLICT]: ErrorKind.CONFLICT,
 };
 
 export class LeadError extends codedError<LeadErrorCode>(KIND) {}

@@ -1,9 +1,10 @@
+import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { expectHidden, IsolationCheck, IsolationProbe } from '@app/tenancy';
-import type { CompanyService } from '../tenant/company.service';
+import { expectHidden, IsolationCheck, IsolationProbe, IsolationProbeProvider } from '@app/tenancy';
+import { CompanyService } from '../company';
 import type { LeadResponse } from './dto/lead.response';
-import type { LeadConversionService } from './lead-conversion.service';
-import type { LeadService } from './lead.service';
+import { LeadConversionService } from './lead-conversion.service';
+import { LeadService } from './lead.service';
 
 interface LeadFixture {
   companyId: string;
@@ -12,6 +13,8 @@ interface LeadFixture {
 }
 
 /** Tenant B must not read, find, change, delete or convert a lead of tenant A. */
+@IsolationProbeProvider()
+@Injectable()
 export class LeadIsolationProbe implements IsolationProbe<LeadFixture> {
   readonly kind = 'leads';
 

@@ -1,9 +1,7 @@
-import { toContactResponse } from '@app/common';
+import { toContactResponse } from '../../domain/contacts';
+import { toMajor } from '../../domain/money';
 import type { LeadLean } from './schemas/lead.schema';
 import type { LeadResponse } from './dto/lead.response';
-
-export const toMinor = (major: number): number => Math.round(major * 100);
-export const toMajor = (minor: number): number => minor / 100;
 
 /** The one way a lead leaves the service: no _id, search tokens, claim or deletion marker. */
 export function toLeadResponse(l: LeadLean): LeadResponse {

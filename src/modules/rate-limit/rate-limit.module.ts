@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
+import { ConfigModule } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
-import type { AppConfig } from '@app/common';
+import { appSettings, type Settings } from '@app/common';
 import { RateLimitGuard } from './rate-limit.guard';
 import { rateLimitOptions } from './rate-limit.options';
+import { rateLimitSettings } from './rate-limit.settings';
 
 /**
  * Per-tenant, per-user and (for public routes) per-IP request limits. Import it after AuthModule:
@@ -13,16 +14,10 @@ import { rateLimitOptions } from './rate-limit.options';
 @Module({
   imports: [
     ThrottlerModule.forRootAsync({
-      inject: [ConfigService],
-      useFactory: (config: ConfigService<AppConfig, true>) =>
-        rateLimitOptions({
-          RATE_LIMIT_ENABLED: config.get('RATE_LIMIT_ENABLED', { infer: true }),
-          RATE_LIMIT_WINDOW_MS: config.get('RATE_LIMIT_WINDOW_MS', { infer: true }),
-          RATE_LIMIT_PER_USER: config.get('RATE_LIMIT_PER_USER', { infer: true }),
-          RATE_LIMIT_PER_TENANT: config.get('RATE_LIMIT_PER_TENANT', { infer: true }),
-          RATE_LIMIT_PER_IP: config.get('RATE_LIMIT_PER_IP', { infer: true }),
-          REDIS_URL: config.get('REDIS_URL', { infer: true }),
-        }),
+      imports: [ConfigModule.forFeature(rateLimitSettings), ConfigModule.forFeature(appSettings)],
+      inject: [rateLimitSettings.KEY, appSettings.KEY],
+      useFactory: (limits: Settings<typeof rateLimitSettings>, app: Settings<typeof appSettings>) =>
+        rateLimitOptions({ ...limits, REDIS_URL: app.REDIS_URL }),
     }),
   ],
   providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }],

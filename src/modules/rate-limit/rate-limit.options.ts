@@ -1,7 +1,8 @@
 import type { ExecutionContext } from '@nestjs/common';
 import type { ThrottlerModuleOptions, ThrottlerOptions } from '@nestjs/throttler';
-import type { AppConfig } from '@app/common';
+import type { Settings } from '@app/common';
 import type { RateLimitedRequest } from './rate-limit.guard';
+import type { rateLimitSettings } from './rate-limit.settings';
 import { ResilientThrottlerStorage } from './resilient-throttler.storage';
 
 /** The three limits; each request is counted against those that apply to it. */
@@ -16,15 +17,7 @@ export enum RateLimitScope {
 
 const requestOf = (ctx: ExecutionContext): RateLimitedRequest => ctx.switchToHttp().getRequest<RateLimitedRequest>();
 
-type RateLimitConfig = Pick<
-  AppConfig,
-  | 'RATE_LIMIT_ENABLED'
-  | 'RATE_LIMIT_WINDOW_MS'
-  | 'RATE_LIMIT_PER_USER'
-  | 'RATE_LIMIT_PER_TENANT'
-  | 'RATE_LIMIT_PER_IP'
-  | 'REDIS_URL'
->;
+type RateLimitConfig = Settings<typeof rateLimitSettings> & { REDIS_URL?: string };
 
 /**
  * Throttler options from the validated config. Keys name the scope and the caller only (never the

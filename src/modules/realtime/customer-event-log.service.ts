@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectTenantModel, TenantContext, TenantModel } from '@app/tenancy';
-import { CustomerDomainEvent, CustomerEventName } from '../customer/events/customer.events';
+import { CustomerDomainEvent, CustomerEventName } from '../customer';
 import { CustomerRealtimePayload, MissedEvent, toRealtimePayload } from './realtime-payload';
 import { REALTIME_OPTIONS, RealtimeOptions } from './realtime.options';
 import { RealtimeCounter } from './schemas/realtime-counter.schema';

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { EVENT_LISTENER_METADATA } from '@nestjs/event-emitter/dist/constants';
 import type { TenantRunner } from '@app/tenancy';
-import { CUSTOMER_EVENT_NAMES, CustomerDomainEvent, CustomerEventName } from '../customer/events/customer.events';
+import { CUSTOMER_EVENT_NAMES, CustomerDomainEvent, CustomerEventName } from '../customer';
 import type { CustomerEventLog } from './customer-event-log.service';
 import { CustomerEventRelay } from './customer-event.relay';
 import { CustomerRealtimePayload, toRealtimePayload } from './realtime-payload';

@@ -1,7 +1,7 @@
 import { applyDecorators, Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { TenantRunner } from '@app/tenancy';
-import { CUSTOMER_EVENT_NAMES, CustomerDomainEvent } from '../customer/events/customer.events';
+import { CUSTOMER_EVENT_NAMES, CustomerDomainEvent } from '../customer';
 import { CustomerEventLog } from './customer-event-log.service';
 import { CustomerRealtimePayload, toRealtimePayload } from './realtime-payload';
 import { companyRoom } from './realtime-rooms';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TenantRunner } from '@app/tenancy';
-import { CompanyService } from '../tenant/company.service';
+import { CompanyService } from '../company';
 import { companyRoom } from './realtime-rooms';
 import type { SocketIdentity } from './socket-identity';
 

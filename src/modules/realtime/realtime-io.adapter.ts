@@ -1,11 +1,10 @@
 import { INestApplication, Logger } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import Redis, { RedisOptions } from 'ioredis';
 import { once } from 'node:events';
 import type { Server, ServerOptions } from 'socket.io';
-import type { AppConfig } from '@app/common';
+import { type AppConfig, appSettings } from '@app/common';
 
 /** Realtime messages are small JSON objects; anything bigger is refused by Socket.IO itself. */
 const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -47,11 +46,9 @@ export class RealtimeIoAdapter extends IoAdapter {
 
   constructor(app: INestApplication) {
     super(app);
-    const config = app.get<ConfigService<AppConfig, true>>(ConfigService);
-    this.redisUrl = config.get('REDIS_URL', { infer: true });
-    this.corsOrigins = config
-      .get('CORS_ORIGINS', { infer: true })
-      .split(',')
+    const config = app.get<AppConfig>(appSettings.KEY);
+    this.redisUrl = config.REDIS_URL;
+    this.corsOrigins = config.CORS_ORIGINS.split(',')
       .map((o) => o.trim())
       .filter(Boolean);
   }

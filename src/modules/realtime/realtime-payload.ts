@@ -1,9 +1,4 @@
-import type {
-  CustomerDomainEvent,
-  CustomerEventName,
-  CustomerSnapshot,
-  FieldChange,
-} from '../customer/events/customer.events';
+import type { CustomerDomainEvent, CustomerEventName, CustomerSnapshot, FieldChange } from '../customer';
 
 /** What a socket receives for every customer event, under the event's own name. */
 export interface CustomerRealtimePayload {

@@ -1,9 +1,10 @@
+import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { expectHidden, IsolationCheck, IsolationProbe, TenantContext } from '@app/tenancy';
-import type { CompanyService } from '../tenant/company.service';
-import type { RealtimeAccess } from './realtime-access.service';
+import { expectHidden, IsolationCheck, IsolationProbe, IsolationProbeProvider, TenantContext } from '@app/tenancy';
+import { CompanyService } from '../company';
+import { RealtimeAccess } from './realtime-access.service';
 import { companyRoom } from './realtime-rooms';
-import type { RealtimeGateway } from './realtime.gateway';
+import { RealtimeGateway } from './realtime.gateway';
 import { identityOf, SocketIdentity } from './socket-identity';
 
 interface RealtimeProbeFixture {
@@ -17,6 +18,8 @@ interface RealtimeProbeFixture {
  * that A's room holds no socket of another tenant. Real sockets are exercised in
  * test/realtime.e2e-spec.ts (B subscribes to A's company id and receives nothing).
  */
+@IsolationProbeProvider()
+@Injectable()
 export class RealtimeIsolationProbe implements IsolationProbe<RealtimeProbeFixture> {
   readonly kind = 'realtime';
 

@@ -1,9 +1,7 @@
-import { Module, OnModuleInit } from '@nestjs/common';
-import { IsolationProbeRegistry, TenancyModule, TenantContext } from '@app/tenancy';
-import { CustomerModule } from '../customer/customer.module';
-import { CustomerService } from '../customer/customer.service';
-import { CompanyService } from '../tenant/company.service';
-import { TenantModule } from '../tenant/tenant.module';
+import { Module } from '@nestjs/common';
+import { TenancyModule } from '@app/tenancy';
+import { CompanyModule } from '../company';
+import { CustomerModule, CustomerService } from '../customer';
 import { CustomerEventLog } from './customer-event-log.service';
 import { CustomerEventRelay } from './customer-event.relay';
 import { CUSTOMER_SNAPSHOT_SOURCE, CustomerSnapshotSource } from './customer-snapshot.source';
@@ -26,7 +24,7 @@ const customerSnapshots = (customers: CustomerService): CustomerSnapshotSource =
  */
 @Module({
   imports: [
-    TenantModule,
+    CompanyModule,
     CustomerModule,
     TenancyModule.forFeature([
       { name: RealtimeEvent.name, schema: RealtimeEventSchema },
@@ -36,6 +34,7 @@ const customerSnapshots = (customers: CustomerService): CustomerSnapshotSource =
   providers: [
     RealtimeGateway,
     RealtimeAccess,
+    RealtimeIsolationProbe,
     RealtimeSubscriptionService,
     CustomerEventLog,
     CustomerEventRelay,
@@ -43,16 +42,4 @@ const customerSnapshots = (customers: CustomerService): CustomerSnapshotSource =
     { provide: CUSTOMER_SNAPSHOT_SOURCE, inject: [CustomerService], useFactory: customerSnapshots },
   ],
 })
-export class RealtimeModule implements OnModuleInit {
-  constructor(
-    private readonly probes: IsolationProbeRegistry,
-    private readonly companies: CompanyService,
-    private readonly access: RealtimeAccess,
-    private readonly gateway: RealtimeGateway,
-    private readonly context: TenantContext,
-  ) {}
-
-  onModuleInit(): void {
-    this.probes.register(new RealtimeIsolationProbe(this.companies, this.access, this.gateway, this.context));
-  }
-}
+export class RealtimeModule {}

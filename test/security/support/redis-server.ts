@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
-import { freePort } from '@app/testing';
+import { freePort } from '../../../scripts/ferretdb';
 
 /** A throwaway redis-server on a free loopback port, never the shared one on 6379. */
 export interface ThrowawayRedis {

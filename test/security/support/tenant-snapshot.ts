@@ -1,8 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { BSON } from 'mongodb';
-import type { AppConfig } from '@app/common';
-import { TenantConnectionRegistry, TenantDirectory } from '@app/tenancy';
+import type { Settings } from '@app/common';
+import { TenantConnectionRegistry, TenantDirectory, tenancySettings } from '@app/tenancy';
 
 /**
  * Every document of a tenant's database, plus its registry record, as canonical Extended JSON:
@@ -12,9 +11,9 @@ import { TenantConnectionRegistry, TenantDirectory } from '@app/tenancy';
 export async function snapshotTenant(app: INestApplication, slug: string): Promise<Record<string, string>> {
   const registry = app.get(TenantConnectionRegistry);
   const directory = app.get(TenantDirectory);
-  const config = app.get<ConfigService<AppConfig, true>>(ConfigService);
+  const config = app.get<Settings<typeof tenancySettings>>(tenancySettings.KEY);
   const db = registry.database(directory.dbNameFor(slug)).db;
-  const registryDb = registry.database(config.get('MONGODB_REGISTRY_DB', { infer: true })).db;
+  const registryDb = registry.database(config.MONGODB_REGISTRY_DB).db;
   if (!db || !registryDb) throw new Error('database handle not open');
   const out: Record<string, string> = {};
   const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).sort();

@@ -1,6 +1,5 @@
 export * from './cursor';
 export * from './diff';
-export * from './normalise';
 export * from './search-tokens';
 export * from './sort';
 export * from './page-query.dto';

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsString, Length } from 'class-validator';
-import { normaliseEmail, normalisePhone, normaliseTags, normaliseWebsite } from '../listing/normalise';
+import { normaliseEmail, normalisePhone, normaliseTags, normaliseWebsite } from './normalise';
 
 export const OBJECT_ID = /^[0-9a-f]{24}$/;
 

@@ -13,10 +13,10 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { PHONE_PATTERN } from '@app/common';
+import { OBJECT_ID, PHONE_PATTERN, TagList, toEmail, toPhone, toWebsite, trim } from '@app/common';
+import { CreateContactDto, MAX_CONTACTS } from '../../../domain/contacts';
 import { CustomerSize, CustomerSource, CustomerStatus, MAX_TAGS } from '../customer.enums';
 import { AddressDto } from './address.dto';
-import { CreateContactDto, MAX_CONTACTS, OBJECT_ID, TagList, toEmail, toPhone, toWebsite, trim } from '@app/common';
 
 /** Fields a client may set on create and (all but companyId/status/assignee/contacts) on PATCH. */
 export class CustomerFieldsDto {

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ContactResponse } from '@app/common';
+import { ContactResponse } from '../../../domain/contacts';
 import { CustomerSize, CustomerSource, CustomerStatus } from '../customer.enums';
 
 export class AddressResponse {

@@ -1,6 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Types } from 'mongoose';
-import { Contact, ContactSchema } from '@app/common';
+import { Contact, ContactSchema } from '../../../domain/contacts';
 import { CustomerSize, CustomerSource, CustomerStatus } from '../customer.enums';
 
 @Schema({ _id: false, versionKey: false, strict: 'throw' })

@@ -1,7 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { CustomerSource } from '../../customer/customer.enums';
-import { CreateCustomerDto } from '../../customer/dto/create-customer.dto';
-import { CustomerResponse } from '../../customer/dto/customer.response';
+import { CreateCustomerDto, CustomerResponse, CustomerSource } from '../../customer';
 import { LeadResponse } from './lead.response';
 
 export class ConversionResponse {

@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsEnum, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { toWebsite, trim } from '@app/common';
-import { CustomerSize, CustomerStatus } from '../../customer/customer.enums';
+import { CustomerSize, CustomerStatus } from '../../customer';
 
 /** Customer fields the lead does not carry, or overrides of those it does. */
 export class ConvertLeadDto {

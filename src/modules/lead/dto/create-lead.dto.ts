@@ -17,8 +17,9 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { CreateContactDto, MAX_CONTACTS, PHONE_PATTERN, TagList, toEmail, toPhone, toWebsite, trim } from '@app/common';
-import { LeadSource, LeadStatus } from '../schemas/lead.schema';
+import { PHONE_PATTERN, TagList, toEmail, toPhone, toWebsite, trim } from '@app/common';
+import { CreateContactDto, MAX_CONTACTS } from '../../../domain/contacts';
+import { LeadSource, LeadStatus } from '../lead.enums';
 
 export const MAX_LEAD_TAGS = 50;
 /** Statuses a client may set; `converted` only comes from POST /leads/:id/convert. */

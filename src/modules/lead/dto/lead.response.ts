@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { LeadSource, LeadStatus } from '../schemas/lead.schema';
-import { ContactResponse } from '@app/common';
+import { LeadSource, LeadStatus } from '../lead.enums';
+import { ContactResponse } from '../../../domain/contacts';
 
 export class LeadResponse {
   @ApiProperty() id: string;

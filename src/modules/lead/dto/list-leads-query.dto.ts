@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEnum, IsOptional } from 'class-validator';
 import { SearchListQueryDto } from '@app/common';
-import { LeadStatus } from '../schemas/lead.schema';
+import { LeadStatus } from '../lead.enums';
 
 /** The shared list filters, sort and paging, plus the lead's status. */
 export class ListLeadsQueryDto extends SearchListQueryDto {

@@ -1,25 +1,9 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Types } from 'mongoose';
-import { Contact, ContactSchema } from '@app/common';
+import { LeadSource, LeadStatus } from '../lead.enums';
+import { Contact, ContactSchema } from '../../../domain/contacts';
 
-export enum LeadStatus {
-  NEW = 'new',
-  CONTACTED = 'contacted',
-  QUALIFIED = 'qualified',
-  UNQUALIFIED = 'unqualified',
-  CONVERTED = 'converted',
-}
-
-export enum LeadSource {
-  DIRECT = 'direct',
-  REFERRAL = 'referral',
-  WEBSITE = 'website',
-  PARTNER = 'partner',
-  EVENT = 'event',
-  OTHER = 'other',
-}
-
-@Schema({ collection: 'leads', timestamps: true, versionKey: false, strict: 'throw' })
+@Schema({ collection: 'leads', versionKey: false, strict: 'throw' })
 export class Lead {
   @Prop({ required: true })
   companyId: string;
@@ -90,8 +74,8 @@ export class Lead {
   @Prop({ required: true, default: 1 })
   version: number;
 
-  createdAt: Date;
-  updatedAt: Date;
+  @Prop({ required: true }) createdAt: Date;
+  @Prop({ required: true }) updatedAt: Date;
 }
 
 export type LeadLean = Lead & { _id: Types.ObjectId };

@@ -1,0 +1,99 @@
+import { Injectable } from '@nestjs/common';
+import { canSeeCompany, staleVersion } from '@app/common';
+import { RecordWriter, TenantContext, VersionedWriter } from '@app/tenancy';
+import { CompanyDeletionChecks } from './company-deletion';
+import { CompanyError, CompanyErrorCode, companyNotFound } from './company.errors';
+import { toCompanyResponse } from './company.mapper';
+import { CompanyRepository } from './company.repository';
+import type { CompanyResponse, CreateCompanyDto, UpdateCompanyDto } from './dto/company.dto';
+import { CompanyDomainEvent, CompanyEventName } from './events/company.events';
+import type { Company, CompanyLean } from './schemas/company.schema';
+
+const MAX_COMPANIES_LISTED = 1000;
+
+/**
+ * Companies of the current tenant. Other modules call `assertVisible` before they file anything
+ * under a company, so a company id from another tenant, or outside the principal's `companies`
+ * claim, is "not found" everywhere.
+ */
+@Injectable()
+export class CompanyService {
+  private readonly records: RecordWriter<CompanyLean, CompanyResponse>;
+
+  constructor(
+    private readonly repo: CompanyRepository,
+    private readonly deletionChecks: CompanyDeletionChecks,
+    private readonly context: TenantContext,
+    writer: VersionedWriter,
+  ) {
+    this.records = writer.for({
+      entityType: 'company',
+      store: repo,
+      toResponse: toCompanyResponse,
+      companyOf: (c) => c.id,
+      visible: (c) => canSeeCompany(this.context.principal, c._id.toHexString()),
+      notFound: companyNotFound,
+      stale: (expected, actual) => staleVersion('company', expected, actual),
+      busy: () => new CompanyError(CompanyErrorCode.WRITE_CONFLICT, 'The company is changing too fast; retry.'),
+      notAudited: ['id', 'version', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy'],
+      duplicate: () =>
+        new CompanyError(CompanyErrorCode.EXISTS, 'A company with this name already exists in the tenant.'),
+      event: (w) =>
+        new CompanyDomainEvent(
+          w.name as CompanyEventName,
+          w.tenantId,
+          w.after.id,
+          w.actor,
+          w.at,
+          w.after,
+          w.changes,
+          w.requestId,
+        ),
+    });
+  }
+
+  create(dto: CreateCompanyDto): Promise<CompanyResponse> {
+    return this.records.create(
+      { name: dto.name, nameKey: nameKey(dto.name), description: dto.description ?? null },
+      CompanyEventName.CREATED,
+    );
+  }
+
+  async list(): Promise<CompanyResponse[]> {
+    const rows = await this.repo.list(this.context.principal.companies, MAX_COMPANIES_LISTED);
+    return rows.map(toCompanyResponse);
+  }
+
+  async get(id: string): Promise<CompanyResponse> {
+    return toCompanyResponse(await this.records.load(id));
+  }
+
+  /** Throws company.not_found unless the company exists in this tenant and the principal may see it. */
+  async assertVisible(id: string): Promise<void> {
+    await this.records.load(id);
+  }
+
+  update(id: string, dto: UpdateCompanyDto): Promise<CompanyResponse> {
+    return this.records.mutate(id, CompanyEventName.UPDATED, (c) => {
+      const set: Partial<Company> = {};
+      if (dto.name !== undefined && dto.name !== c.name)
+        Object.assign(set, { name: dto.name, nameKey: nameKey(dto.name) });
+      if (dto.description !== undefined && dto.description !== c.description) set.description = dto.description;
+      return Object.keys(set).length ? { set } : null;
+    });
+  }
+
+  /** Deletes a company no module still files data under (else 409 naming what is left). */
+  async remove(id: string): Promise<void> {
+    await this.records.remove(id, CompanyEventName.DELETED, {
+      check: async () => {
+        const reasons = await this.deletionChecks.reasons(id);
+        if (reasons.length) throw new CompanyError(CompanyErrorCode.IN_USE, reasons.join(' '), { reasons });
+      },
+    });
+  }
+}
+
+function nameKey(name: string): string {
+  return name.trim().toLowerCase();
+}

@@ -1,0 +1,5 @@
+export { CompanyModule } from './company.module';
+export { CompanyService } from './company.service';
+export { CompanyDeletionCheckProvider, type CompanyDeletionCheck } from './company-deletion';
+export { CompanyEventName, CompanyDomainEvent } from './events/company.events';
+export type { CompanyResponse, CreateCompanyDto, UpdateCompanyDto } from './dto/company.dto';

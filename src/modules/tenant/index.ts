@@ -1,0 +1,2 @@
+export { TenantModule } from './tenant.module';
+export { TenantService } from './tenant.service';
