@@ -62,6 +62,14 @@ export class ProblemDto {
   customerId?: string;
 
   @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'string', maxLength: 1000 },
+    maxItems: 100,
+    description: '409 on a company still in use: one reason per module that objects',
+  })
+  reasons?: string[];
+
+  @ApiPropertyOptional({
     type: 'integer',
     format: 'int32',
     minimum: 1,
