@@ -15,4 +15,6 @@ export * from './tenant-directory';
 export * from './tenant-model';
 export * from './tenant-record';
 export * from './tenant-runner';
+export * from './versioned-record';
+export * from './versioned-repository';
 export * from './versioned-writer';

@@ -1,5 +1,17 @@
 import { Types, type UpdateQuery } from 'mongoose';
-import type { NewRecord, Stamped, VersionedStore } from '@app/tenancy';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import type { ClsService } from 'nestjs-cls';
+import { Role } from '@app/common';
+import {
+  type AuditRecordInput,
+  type AuditSink,
+  type NewRecord,
+  type RecordLock,
+  type Stamped,
+  type TenantContext,
+  VersionedWriter,
+  type VersionedStore,
+} from '@app/tenancy';
 
 type Row = Stamped & { _id: unknown };
 
@@ -82,4 +94,33 @@ function clone<T>(value: T): T {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, clone(v)])) as T;
   }
   return value;
+}
+
+/** What a unit spec needs to run services on the shared writer without a database or a request. */
+export interface SpecWriter {
+  writer: VersionedWriter;
+  context: TenantContext;
+  /** Names of the domain events emitted, in order. */
+  emitted: string[];
+  audited: AuditRecordInput[];
+}
+
+/**
+ * The real VersionedWriter with an in-process context (`actor` of tenant `acme`), no lock contention,
+ * an audit sink and an event bus that record what they get.
+ */
+export function specWriter(actor = 'u1', roles: Role[] = [Role.MEMBER]): SpecWriter {
+  const context = {
+    actor,
+    tenantId: 'acme',
+    principal: { userId: actor, tenantId: 'acme', roles },
+  } as unknown as TenantContext;
+  const emitted: string[] = [];
+  const audited: AuditRecordInput[] = [];
+  const events = new EventEmitter2();
+  events.onAny((name) => emitted.push(name as string));
+  const sink: AuditSink = { record: async (input) => void audited.push(input) };
+  const lock = { run: <T>(_key: string, fn: () => Promise<T>) => fn() } as unknown as RecordLock;
+  const cls = { isActive: () => false } as unknown as ClsService;
+  return { writer: new VersionedWriter(lock, events, sink, context, cls), context, emitted, audited };
 }

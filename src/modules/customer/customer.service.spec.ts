@@ -1,9 +1,6 @@
-import { EventEmitter2 } from '@nestjs/event-emitter';
 import { Types } from 'mongoose';
-import type { ClsService } from 'nestjs-cls';
-import { DomainError, ErrorKind, Role } from '@app/common';
-import { type AuditSink, type RecordLock, type TenantContext, VersionedWriter } from '@app/tenancy';
-import { MemoryVersionedStore } from '@app/testing/memory-store';
+import { DomainError, ErrorKind } from '@app/common';
+import { MemoryVersionedStore, specWriter } from '@app/testing/memory-store';
 import type { AuditService } from '../audit';
 import type { CompanyService } from '../company';
 import { customerRecordType } from './customer-records';
@@ -22,19 +19,10 @@ describe(CustomerService.name, () => {
 
   beforeEach(() => {
     store = new MemoryVersionedStore<CustomerLean>();
-    emitted = [];
-    const context = {
-      actor: 'u1',
-      tenantId: 'acme',
-      principal: { userId: 'u1', tenantId: 'acme', roles: [Role.MEMBER] },
-    } as unknown as TenantContext;
-    const events = new EventEmitter2();
-    events.onAny((name) => emitted.push(name as string));
-    const sink: AuditSink = { record: async () => undefined };
-    const lock = { run: <T>(_key: string, fn: () => Promise<T>) => fn() } as unknown as RecordLock;
-    const cls = { isActive: () => false } as unknown as ClsService;
+    const { writer, context, emitted: names } = specWriter();
+    emitted = names;
     const repo = store as unknown as CustomerRepository;
-    const records = new VersionedWriter(lock, events, sink, context, cls).for(customerRecordType(repo, context));
+    const records = writer.for(customerRecordType(repo, context));
     const companies = {
       assertVisible: async (id: string) => {
         if (id !== COMPANY) throw new DomainError(ErrorKind.NOT_FOUND, 'company.not_found', 'no');

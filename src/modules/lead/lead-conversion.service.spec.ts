@@ -1,9 +1,6 @@
-import { EventEmitter2 } from '@nestjs/event-emitter';
 import { Types } from 'mongoose';
-import type { ClsService } from 'nestjs-cls';
-import { Role } from '@app/common';
-import { type AuditSink, type RecordLock, type TenantContext, VersionedWriter } from '@app/tenancy';
-import { MemoryVersionedStore } from '@app/testing/memory-store';
+import type { RecordLock } from '@app/tenancy';
+import { MemoryVersionedStore, specWriter } from '@app/testing/memory-store';
 import type { AuditService } from '../audit';
 import type { CompanyService } from '../company';
 import type { CreateCustomerDto, CustomerResponse, CustomerService } from '../customer';
@@ -51,18 +48,9 @@ describe(LeadConversionService.name, () => {
   beforeEach(() => {
     leadStore = new MemoryVersionedStore<LeadLean>();
     customers = new FakeCustomers();
-    emitted = [];
-    const context = {
-      actor: 'u1',
-      tenantId: 'acme',
-      principal: { userId: 'u1', tenantId: 'acme', roles: [Role.MEMBER] },
-    } as unknown as TenantContext;
-    const events = new EventEmitter2();
-    events.onAny((name) => emitted.push(name as string));
-    const sink: AuditSink = { record: async () => undefined };
+    const { writer, context, emitted: names } = specWriter();
+    emitted = names;
     const lock = { run: <T>(_key: string, fn: () => Promise<T>) => fn() } as unknown as RecordLock;
-    const cls = { isActive: () => false } as unknown as ClsService;
-    const writer = new VersionedWriter(lock, events, sink, context, cls);
     const companies = { assertVisible: async () => undefined } as unknown as CompanyService;
     leads = new LeadService(leadStore as unknown as LeadRepository, companies, {} as AuditService, context, writer);
     sut = new LeadConversionService(leads, customers as unknown as CustomerService, context, lock);
