@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { canSeeCompany, staleVersion } from '@app/common';
-import { RecordWriter, TenantContext, VersionedWriter } from '@app/tenancy';
+import { PublishesEvents, RecordWriter, TenantContext, VersionedWriter } from '@app/tenancy';
 import { CompanyDeletionChecks } from './company-deletion';
 import { CompanyError, CompanyErrorCode, companyNotFound } from './company.errors';
 import { toCompanyResponse } from './company.mapper';
@@ -16,6 +16,7 @@ const MAX_COMPANIES_LISTED = 1000;
  * under a company, so a company id from another tenant, or outside the principal's `companies`
  * claim, is "not found" everywhere.
  */
+@PublishesEvents(Object.values(CompanyEventName))
 @Injectable()
 export class CompanyService {
   private readonly records: RecordWriter<CompanyLean, CompanyResponse>;
@@ -39,16 +40,7 @@ export class CompanyService {
       duplicate: () =>
         new CompanyError(CompanyErrorCode.EXISTS, 'A company with this name already exists in the tenant.'),
       event: (w) =>
-        new CompanyDomainEvent(
-          w.name as CompanyEventName,
-          w.tenantId,
-          w.after.id,
-          w.actor,
-          w.at,
-          w.after,
-          w.changes,
-          w.requestId,
-        ),
+        new CompanyDomainEvent(w.name as CompanyEventName, w.tenantId, w.actor, w.at, w.after, w.changes, w.requestId),
     });
   }
 

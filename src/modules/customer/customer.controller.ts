@@ -36,6 +36,8 @@ import {
   CustomerStatisticsResponse,
 } from './dto/customer.response';
 import { ListCustomersQueryDto, RecentCustomersQueryDto } from './dto/list-customers-query.dto';
+import { TimelineQueryDto } from './dto/timeline-query.dto';
+import { TimelinePageResponse } from './dto/timeline.response';
 import { UpdateCustomerDto } from './dto/update-customer.dto';
 import { ParseTagPipe } from './tag-param.pipe';
 
@@ -177,6 +179,18 @@ export class CustomerController {
   @ApiOkResponse({ type: CustomerResponse })
   recordRevenue(@Param('id', ParseObjectIdPipe) id: string, @Body() dto: RecordRevenueDto): Promise<CustomerResponse> {
     return this.revenue.record(id, dto);
+  }
+
+  @Get(':id/timeline')
+  @ApiOperation({
+    summary:
+      'Everything that happened to this customer (activities, status, assignment, revenue, conversion, ...), newest first',
+  })
+  timeline(
+    @Param('id', ParseObjectIdPipe) id: string,
+    @Query() query: TimelineQueryDto,
+  ): Promise<TimelinePageResponse> {
+    return this.customers.timeline(id, query);
   }
 
   @Get(':id/history')

@@ -15,6 +15,8 @@ import { CustomerRepository } from './customer.repository';
 import { CustomerService } from './customer.service';
 import { customerSettings } from './customer.settings';
 import { Customer, CustomerSchema } from './schemas/customer.schema';
+import { CustomerTimelineSource } from './timeline/customer.timeline-source';
+import { TimelineService } from './timeline/timeline.service';
 
 /**
  * Customers, contacts, status, assignment, tags, revenue, search and statistics. Others use it
@@ -37,10 +39,12 @@ import { Customer, CustomerSchema } from './schemas/customer.schema';
     CustomerContactsService,
     CustomerRevenueService,
     CustomerStatisticsService,
+    TimelineService,
     // registrations: isolation probe, company-deletion check, housekeeping
     CustomerIsolationProbe,
     CustomerCompanyCheck,
     CustomerRetentionTask,
+    CustomerTimelineSource,
   ],
   exports: [CustomerService],
 })

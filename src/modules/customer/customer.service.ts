@@ -12,7 +12,7 @@ import {
   queryScope,
   RECORD_SORT_FIELDS,
 } from '@app/common';
-import { TenantContext } from '@app/tenancy';
+import { PublishesEvents, TenantContext } from '@app/tenancy';
 import { initialContacts } from '../../domain/contacts';
 import { type AuditPageQueryDto, type AuditPageResponse, AuditService } from '../audit';
 import { CompanyService } from '../company';
@@ -26,9 +26,12 @@ import type { CreateCustomerDto } from './dto/create-customer.dto';
 import type { AddTagsDto, AssignCustomerDto, SetStatusDto } from './dto/customer-actions.dto';
 import type { CustomerListResponse, CustomerPageResponse, CustomerResponse } from './dto/customer.response';
 import type { ListCustomersQueryDto, RecentCustomersQueryDto } from './dto/list-customers-query.dto';
+import type { TimelineQueryDto } from './dto/timeline-query.dto';
+import type { TimelinePageResponse } from './dto/timeline.response';
 import type { UpdateCustomerDto } from './dto/update-customer.dto';
 import { CustomerEventName } from './events/customer.events';
 import type { Customer, CustomerLean } from './schemas/customer.schema';
+import { TimelineService } from './timeline/timeline.service';
 
 export interface CreateCustomerOptions {
   /**
@@ -60,6 +63,7 @@ const PATCHABLE = [
  * through `create`). Every read honours soft deletion and the principal's `companies` claim;
  * every write goes through the shared versioned writer (version-checked, audited, evented).
  */
+@PublishesEvents(Object.values(CustomerEventName))
 @Injectable()
 export class CustomerService {
   constructor(
@@ -68,6 +72,7 @@ export class CustomerService {
     private readonly companies: CompanyService,
     private readonly audit: AuditService,
     private readonly context: TenantContext,
+    private readonly timelines: TimelineService,
   ) {}
 
   /**
@@ -234,6 +239,12 @@ export class CustomerService {
     return this.records.mutate(id, CustomerEventName.UPDATED, (c) =>
       c.tags.includes(gone) ? { set: { tags: c.tags.filter((t) => t !== gone) } } : null,
     );
+  }
+
+  /** Everything that happened to the customer (every registered timeline source), newest first. */
+  async timeline(id: string, query: TimelineQueryDto): Promise<TimelinePageResponse> {
+    const customer = await this.records.load(id);
+    return this.timelines.page({ id, companyId: customer.companyId }, query);
   }
 
   /** The customer's audit trail, newest first. */

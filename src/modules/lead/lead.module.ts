@@ -8,6 +8,7 @@ import { LeadController } from './lead.controller';
 import { LeadIsolationProbe } from './lead.isolation-probe';
 import { LeadRepository } from './lead.repository';
 import { LeadService } from './lead.service';
+import { LeadConversionTimelineSource } from './lead.timeline-source';
 import { Lead, LeadSchema } from './schemas/lead.schema';
 
 /** Leads and their conversion into customers through CustomerService (never its collection). */
@@ -20,9 +21,10 @@ import { Lead, LeadSchema } from './schemas/lead.schema';
     // services
     LeadService,
     LeadConversionService,
-    // registrations: isolation probe, company-deletion check
+    // registrations: isolation probe, company-deletion check, timeline source
     LeadIsolationProbe,
     LeadCompanyCheck,
+    LeadConversionTimelineSource,
   ],
   exports: [LeadService],
 })

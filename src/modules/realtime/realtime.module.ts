@@ -2,8 +2,8 @@ import { Module } from '@nestjs/common';
 import { TenancyModule } from '@app/tenancy';
 import { CompanyModule } from '../company';
 import { CustomerModule, CustomerService } from '../customer';
-import { CustomerEventLog } from './customer-event-log.service';
-import { CustomerEventRelay } from './customer-event.relay';
+import { RealtimeEventLog } from './realtime-event-log.service';
+import { DomainEventRelay } from './domain-event.relay';
 import { CUSTOMER_SNAPSHOT_SOURCE, CustomerSnapshotSource } from './customer-snapshot.source';
 import { RealtimeAccess } from './realtime-access.service';
 import { RealtimeSubscriptionService } from './realtime-subscription.service';
@@ -36,8 +36,8 @@ const customerSnapshots = (customers: CustomerService): CustomerSnapshotSource =
     RealtimeAccess,
     RealtimeIsolationProbe,
     RealtimeSubscriptionService,
-    CustomerEventLog,
-    CustomerEventRelay,
+    RealtimeEventLog,
+    DomainEventRelay,
     { provide: REALTIME_OPTIONS, useValue: DEFAULT_REALTIME_OPTIONS },
     { provide: CUSTOMER_SNAPSHOT_SOURCE, inject: [CustomerService], useFactory: customerSnapshots },
   ],

@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectTenantModel, TenantContext, TenantModel } from '@app/tenancy';
-import { CustomerDomainEvent, CustomerEventName } from '../customer';
-import { CustomerRealtimePayload, MissedEvent, toRealtimePayload } from './realtime-payload';
+import { type DomainEvent, InjectTenantModel, TenantContext, TenantModel } from '@app/tenancy';
+import { MissedEvent, RealtimePayload, toRealtimePayload } from './realtime-payload';
 import { REALTIME_OPTIONS, RealtimeOptions } from './realtime.options';
 import { RealtimeCounter } from './schemas/realtime-counter.schema';
 import { RealtimeEvent } from './schemas/realtime-event.schema';
@@ -29,8 +28,8 @@ const NOT_IMPLEMENTED = 238;
  * already taken draws another. Within one instance the relay serialises a company's events anyway.
  */
 @Injectable()
-export class CustomerEventLog {
-  private readonly logger = new Logger(CustomerEventLog.name);
+export class RealtimeEventLog {
+  private readonly logger = new Logger(RealtimeEventLog.name);
   /** Tenant databases whose log indexes this process has ensured (older tenants predate them). */
   private readonly prepared = new Map<string, Promise<void>>();
 
@@ -42,7 +41,7 @@ export class CustomerEventLog {
   ) {}
 
   /** Gives the event its company's next seq, logs it, and returns the payload to broadcast. */
-  async append(event: CustomerDomainEvent): Promise<CustomerRealtimePayload> {
+  async append(event: DomainEvent & { companyId: string }): Promise<RealtimePayload> {
     await this.prepare();
     for (let attempt = 1; attempt <= MAX_ALLOCATION_ATTEMPTS; attempt++) {
       try {
@@ -137,7 +136,7 @@ export class CustomerEventLog {
 }
 
 function toMissedEvent(row: LoggedEvent): MissedEvent {
-  return { event: row.event as CustomerEventName, data: JSON.parse(row.payload) as CustomerRealtimePayload };
+  return { event: row.event, data: JSON.parse(row.payload) as RealtimePayload };
 }
 
 function isDuplicateKey(e: unknown): boolean {
