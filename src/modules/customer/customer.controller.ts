@@ -186,6 +186,7 @@ export class CustomerController {
     summary:
       'Everything that happened to this customer (activities, status, assignment, revenue, conversion, ...), newest first',
   })
+  @ApiOkResponse({ type: TimelinePageResponse })
   timeline(
     @Param('id', ParseObjectIdPipe) id: string,
     @Query() query: TimelineQueryDto,
