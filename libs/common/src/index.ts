@@ -15,4 +15,5 @@ export * from './http/etag';
 export * from './validation/transforms';
 export * from './http/request-deadline';
 export * from './http/response-conventions';
+export * from './http/location';
 export * from './validation/normalise';

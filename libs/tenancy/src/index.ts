@@ -19,4 +19,6 @@ export * from './tenant-model';
 export * from './tenant-record';
 export * from './tenant-runner';
 export * from './tenant-sets';
+export * from './versioned-record';
+export * from './versioned-repository';
 export * from './versioned-writer';

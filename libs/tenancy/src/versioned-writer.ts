@@ -47,6 +47,8 @@ export interface RecordChange<D> {
 /** The storage a versioned record needs: a repository implements it over its tenant model. */
 export interface VersionedStore<D> {
   findById(id: string): Promise<D | null>;
+  /** The id of a record created without one (default: a new ObjectId, as the server would make). */
+  newId?(): unknown;
   insert(doc: NewRecord<D> & Stamped): Promise<D>;
   /** Applies `update` only if the record is still at `version` (and matches `guard`): the record after, or null. */
   updateIfVersion(
@@ -185,7 +187,7 @@ export class RecordWriter<D extends VersionedDoc, R extends VersionedResponse> {
     // The id is known before the insert, so the outbox entry can name the record it announces.
     const doc = {
       ...own,
-      _id: own._id ?? new Types.ObjectId(),
+      _id: own._id ?? this.type.store.newId?.() ?? new Types.ObjectId(),
       createdAt: at,
       updatedAt: at,
       createdBy: actor,

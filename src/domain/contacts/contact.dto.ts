@@ -10,21 +10,34 @@ export class CreateContactDto {
   @Length(1, 200)
   name: string;
 
-  @ApiPropertyOptional({ example: 'jane@acme.com', nullable: true, description: 'Trimmed and lower-cased' })
+  @ApiPropertyOptional({
+    type: String,
+    example: 'jane@acme.com',
+    nullable: true,
+    description: 'Trimmed and lower-cased',
+    maxLength: 254,
+    format: 'email',
+  })
   @IsOptional()
   @Transform(toEmail)
   @IsEmail()
   @MaxLength(254)
   email?: string | null;
 
-  @ApiPropertyOptional({ example: '+1 555 123 4567', nullable: true, description: 'Stored as + and digits' })
+  @ApiPropertyOptional({
+    type: String,
+    example: '+1 555 123 4567',
+    nullable: true,
+    description: 'Stored as + and digits',
+    maxLength: 64,
+  })
   @IsOptional()
   @Transform(toPhone)
   @IsString()
   @Matches(PHONE_PATTERN, { message: 'phone must have 6-15 digits' })
   phone?: string | null;
 
-  @ApiPropertyOptional({ example: 'CFO', nullable: true, maxLength: 100 })
+  @ApiPropertyOptional({ type: String, example: 'CFO', nullable: true, maxLength: 100 })
   @IsOptional()
   @Transform(trim)
   @IsString()
@@ -46,21 +59,21 @@ export class UpdateContactDto {
   @Length(1, 200)
   name?: string;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 254, format: 'email' })
   @IsOptional()
   @Transform(toEmail)
   @IsEmail()
   @MaxLength(254)
   email?: string | null;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 64 })
   @IsOptional()
   @Transform(toPhone)
   @IsString()
   @Matches(PHONE_PATTERN, { message: 'phone must have 6-15 digits' })
   phone?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, maxLength: 100 })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 100 })
   @IsOptional()
   @Transform(trim)
   @IsString()

@@ -10,7 +10,7 @@ import { IdempotencyStore } from './idempotency.store';
 import { IDEMPOTENCY_NOT_STORED } from './idempotency-metadata';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
-const KEY = /^[\x21-\x7e]{1,255}$/;
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 type AuthedRequest = FastifyRequest & { userId?: string };
 
@@ -33,7 +33,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const res = ctx.switchToHttp().getResponse<FastifyReply>();
     const key = req.headers[IDEMPOTENCY_HEADER];
     if (key === undefined) return next.handle();
-    if (typeof key !== 'string' || !KEY.test(key)) {
+    if (typeof key !== 'string' || !IDEMPOTENCY_KEY_PATTERN.test(key)) {
       throw new IdempotencyError(
         IdempotencyErrorCode.INVALID_KEY,
         'Idempotency-Key must be 1-255 visible ASCII characters.',

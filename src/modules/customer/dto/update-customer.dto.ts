@@ -25,7 +25,12 @@ export class UpdateCustomerDto extends PartialType(OmitType(CustomerFieldsDto, [
   @IsEnum(CustomerSource)
   source?: CustomerSource;
 
-  @ApiPropertyOptional({ type: [String], description: 'Replaces all tags', maxItems: MAX_TAGS })
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'string', minLength: 1, maxLength: 50 },
+    description: 'Replaces all tags',
+    maxItems: MAX_TAGS,
+  })
   @ValidateIf(present('tags'))
   @TagList(MAX_TAGS)
   tags?: string[];

@@ -1,6 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
@@ -8,14 +7,19 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { MinRole } from '@app/auth';
-import { ParseObjectIdPipe, Role } from '@app/common';
+import { CreatesResource, ParseObjectIdPipe, Role } from '@app/common';
 import { Idempotent } from '@app/tenancy';
 import { ApiProblemResponses } from '../../../swagger/api-problem-responses';
 import { ApiKeyService } from './api-key.service';
-import { ApiKeyPageResponse, ApiKeyWithSecretResponse, CreateApiKeyDto, ListApiKeysQueryDto } from './dto/api-key.dto';
+import {
+  ApiKeyPageResponse,
+  ApiKeyResponse,
+  ApiKeyWithSecretResponse,
+  CreateApiKeyDto,
+  ListApiKeysQueryDto,
+} from './dto/api-key.dto';
 
 @ApiTags('api-keys')
-@ApiBearerAuth()
 @ApiProblemResponses([409, 'Limit reached'])
 @MinRole(Role.ADMIN)
 @Controller('api-keys')
@@ -23,6 +27,7 @@ export class ApiKeyController {
   constructor(private readonly keys: ApiKeyService) {}
 
   @Post()
+  @CreatesResource()
   @Idempotent({ notStored: ['key'] })
   @ApiOperation({ summary: 'Create an API key; the key is in this response only (stored as its SHA-256)' })
   @ApiCreatedResponse({ type: ApiKeyWithSecretResponse })
@@ -31,9 +36,17 @@ export class ApiKeyController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'List the API keys (never the keys themselves)' })
   @ApiOkResponse({ type: ApiKeyPageResponse })
   list(@Query() query: ListApiKeysQueryDto): Promise<ApiKeyPageResponse> {
     return this.keys.list(query);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Read an API key (not the key itself)' })
+  @ApiOkResponse({ type: ApiKeyResponse })
+  get(@Param('id', ParseObjectIdPipe) id: string): Promise<ApiKeyResponse> {
+    return this.keys.get(id);
   }
 
   @Delete(':id')

@@ -116,6 +116,10 @@ export class ApiKeyService {
     return { data: page.rows.map(toApiKeyResponse), nextCursor: page.nextCursor };
   }
 
+  async get(id: string): Promise<ApiKeyResponse> {
+    return toApiKeyResponse(await this.records.load(id));
+  }
+
   /** Revokes a key: it stops authenticating here at once, everywhere within the tenant cache TTL. */
   async revoke(id: string): Promise<void> {
     const current = await this.records.load(id);

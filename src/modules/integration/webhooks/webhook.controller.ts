@@ -1,6 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseInterceptors } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiCreatedResponse,
   ApiHeader,
   ApiNoContentResponse,
@@ -9,7 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { MinRole } from '@app/auth';
-import { IfMatchVersion, ParseObjectIdPipe, Role, VersionETagInterceptor } from '@app/common';
+import { CreatesResource, IfMatchVersion, ParseObjectIdPipe, Role, VersionETagInterceptor } from '@app/common';
 import { Idempotent } from '@app/tenancy';
 import { ApiProblemResponses } from '../../../swagger/api-problem-responses';
 import { WebhookDeliveryService } from './delivery/webhook-delivery.service';
@@ -35,7 +34,6 @@ const IF_MATCH = {
 };
 
 @ApiTags('webhooks')
-@ApiBearerAuth()
 @ApiProblemResponses(
   [409, 'Limit reached, webhook disabled, or a delivery in progress'],
   [412, 'If-Match names another version'],
@@ -50,6 +48,7 @@ export class WebhookController {
   ) {}
 
   @Post()
+  @CreatesResource()
   @Idempotent({ notStored: ['secret'] })
   @ApiOperation({ summary: 'Register an endpoint; the signing secret (whsec_…) is in this response only' })
   @ApiCreatedResponse({ type: WebhookWithSecretResponse })
@@ -58,18 +57,21 @@ export class WebhookController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'List the endpoints (never their secrets)' })
   @ApiOkResponse({ type: WebhookPageResponse })
   list(@Query() query: ListWebhooksQueryDto): Promise<WebhookPageResponse> {
     return this.webhooks.list(query);
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'Read an endpoint' })
   @ApiOkResponse({ type: WebhookResponse })
   get(@Param('id', ParseObjectIdPipe) id: string): Promise<WebhookResponse> {
     return this.webhooks.get(id);
   }
 
   @Patch(':id')
+  @ApiOperation({ summary: 'Change the URL, events, companies or description; status disabled/active' })
   @ApiHeader(IF_MATCH)
   @ApiOkResponse({ type: WebhookResponse })
   update(
@@ -82,6 +84,7 @@ export class WebhookController {
 
   @Delete(':id')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Delete an endpoint and its delivery log' })
   @ApiHeader(IF_MATCH)
   @ApiNoContentResponse({ description: 'Deleted, with its delivery log' })
   async remove(
