@@ -43,7 +43,10 @@ describe(VersionedWriter.name, () => {
     const lock = { run: <T>(_key: string, fn: () => Promise<T>) => fn() } as unknown as RecordLock;
     const context = { actor: 'u1', tenantId: 'acme' } as TenantContext;
     const cls = { isActive: () => false } as unknown as ClsService;
-    const sut = new VersionedWriter(lock, events, sink, context, cls, noDurableConsumers(), new Failpoints()).for<Doc, Res>({
+    const sut = new VersionedWriter(lock, events, sink, context, cls, noDurableConsumers(), new Failpoints()).for<
+      Doc,
+      Res
+    >({
       entityType: 'thing',
       store,
       toResponse: (d) => ({ id: d._id, name: d.name, count: d.count, version: d.version }),

@@ -6,12 +6,12 @@ import {
   IsArray,
   IsIn,
   IsISO8601,
-  IsMongoId,
   IsOptional,
   IsString,
   Length,
+  Matches,
 } from 'class-validator';
-import { PageQueryDto, Role, trim } from '@app/common';
+import { OBJECT_ID, PageQueryDto, Role, trim } from '@app/common';
 
 const KEY_ROLES = [Role.ADMIN, Role.MEMBER, Role.VIEWER];
 
@@ -22,22 +22,32 @@ export class CreateApiKeyDto {
   @Length(1, 200)
   name: string;
 
-  @ApiProperty({ enum: KEY_ROLES, isArray: true, example: ['member'] })
+  @ApiProperty({ enum: KEY_ROLES, isArray: true, maxItems: 3, example: ['member'] })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(3)
   @IsIn(KEY_ROLES, { each: true })
   roles: Role[];
 
-  @ApiPropertyOptional({ type: [String], description: 'Companies the key may see (default: every company)' })
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'string', maxLength: 24, pattern: '^[0-9a-f]{24}$' },
+    maxItems: 100,
+    description: 'Companies the key may see (default: every company)',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(100)
-  @IsMongoId({ each: true })
+  @Matches(OBJECT_ID, { each: true, message: 'each company id must be a 24-character hex id' })
   companies?: string[];
 
-  @ApiPropertyOptional({ example: '2026-12-31T00:00:00Z', description: 'ISO 8601; must be in the future' })
+  @ApiPropertyOptional({
+    example: '2026-12-31T00:00:00Z',
+    format: 'date-time',
+    maxLength: 40,
+    description: 'ISO 8601; must be in the future',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   expiresAt?: string;

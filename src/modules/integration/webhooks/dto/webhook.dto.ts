@@ -1,21 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsEnum,
-  IsMongoId,
-  IsOptional,
-  IsString,
-  Matches,
-  MaxLength,
-} from 'class-validator';
-import { PageQueryDto, trim } from '@app/common';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsEnum, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { OBJECT_ID, PageQueryDto, trim } from '@app/common';
 import { WebhookStatus } from '../schemas/webhook.schema';
 
 /** `customer.created`, `customer.*`: a module name and an event name or `*`. */
 const EVENT_FILTER = /^[a-z][a-z0-9_]{0,40}\.([a-z][a-z0-9_]{0,60}|\*)$/;
+const EVENT_ITEM = { type: 'string', maxLength: 102, pattern: EVENT_FILTER.source } as const;
+const COMPANY_ITEM = { type: 'string', maxLength: 24, pattern: '^[0-9a-f]{24}$' } as const;
 
 export class CreateWebhookDto {
   @ApiProperty({ example: 'https://hooks.example.com/crm', maxLength: 2000 })
@@ -25,10 +17,12 @@ export class CreateWebhookDto {
   url: string;
 
   @ApiProperty({
+    type: 'array',
+    items: EVENT_ITEM,
+    maxItems: 50,
     example: ['customer.*', 'lead.converted'],
     description:
       'Event names, or `module.*` for every event of a module (checked against the events the API publishes)',
-    type: [String],
   })
   @IsArray()
   @ArrayMinSize(1)
@@ -38,13 +32,15 @@ export class CreateWebhookDto {
   events: string[];
 
   @ApiPropertyOptional({
-    type: [String],
+    type: 'array',
+    items: COMPANY_ITEM,
+    maxItems: 100,
     description: 'Only events filed under these companies (default: every event of the tenant)',
   })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)
-  @IsMongoId({ each: true })
+  @Matches(OBJECT_ID, { each: true, message: 'each company id must be a 24-character hex id' })
   companyIds?: string[];
 
   @ApiPropertyOptional({ maxLength: 500, nullable: true, type: String })
@@ -62,7 +58,7 @@ export class UpdateWebhookDto {
   @MaxLength(2000)
   url?: string;
 
-  @ApiPropertyOptional({ type: [String] })
+  @ApiPropertyOptional({ type: 'array', items: EVENT_ITEM, maxItems: 50 })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
@@ -71,11 +67,11 @@ export class UpdateWebhookDto {
   @Matches(EVENT_FILTER, { each: true, message: 'each event must look like customer.created or customer.*' })
   events?: string[];
 
-  @ApiPropertyOptional({ type: [String] })
+  @ApiPropertyOptional({ type: 'array', items: COMPANY_ITEM, maxItems: 100, description: 'Empty: every company' })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)
-  @IsMongoId({ each: true })
+  @Matches(OBJECT_ID, { each: true, message: 'each company id must be a 24-character hex id' })
   companyIds?: string[];
 
   @ApiPropertyOptional({ maxLength: 500, nullable: true, type: String })
