@@ -48,6 +48,8 @@ function setBenchEnv(): void {
   delete process.env.REDIS_URL;
   // FerretDB scans collections, so a read can take longer than production allows.
   process.env.REQUEST_TIMEOUT_MS = '600000';
+  // The webhook scenario's receiver listens on 127.0.0.1 over plain HTTP.
+  process.env.WEBHOOK_ALLOW_PRIVATE = 'true';
 }
 
 interface ChildSummary {

@@ -116,7 +116,8 @@ describe('Cross-tenant attack suite (generated from the route table)', () => {
     }
     const report = findings.map((f) => `${f.leak ? 'LEAK' : 'MISMATCH'} ${f.attack}: ${f.status} ${f.reason}`);
     expect(report).toEqual([]);
-  });
+    // Hundreds of requests, growing with the route table; the whole suite shares two cores with others.
+  }, 180_000);
 
   it("leaves tenant A's data byte-for-byte unchanged", async () => {
     const after = await settledSnapshot(t.app, a.slug);

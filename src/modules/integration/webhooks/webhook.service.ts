@@ -150,13 +150,14 @@ export class WebhookService {
   }
 
   async update(id: string, dto: UpdateWebhookDto, expectedVersion?: number): Promise<WebhookResponse> {
+    // Another tenant's id (or one outside the caller's companies) is a 404 before anything else runs.
+    const current = await this.records.load(id);
     const events = dto.events ? this.checkedEvents(dto.events) : undefined;
     const companyIds =
       dto.companyIds !== undefined
         ? ((await companyScope(this.context.principal, this.companies, dto.companyIds)) ?? [])
         : undefined;
     if (dto.url !== undefined) await this.checkUrl(dto.url);
-    const current = await this.records.load(id);
     const disabling = dto.status === WebhookStatus.DISABLED && current.status !== WebhookStatus.DISABLED;
     const updated = await this.records.mutate(
       id,
