@@ -231,12 +231,13 @@ class Receiver {
   ) {}
 
   static async start(): Promise<Receiver> {
-    let self: Receiver | undefined;
+    const holder: { self?: Receiver } = {};
     const server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const body = Buffer.concat(chunks).toString('utf8');
+        const self = holder.self;
         if (self) {
           self.lastBody = body;
           if (self.status < 300) {
@@ -248,8 +249,8 @@ class Receiver {
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    self = new Receiver(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}/bench`);
-    return self;
+    holder.self = new Receiver(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}/bench`);
+    return holder.self;
   }
 
   async stop(): Promise<void> {
