@@ -54,9 +54,7 @@ export class IntegrationIsolationProbe implements IsolationProbe<IntegrationFixt
       expectHidden('webhook list from tenant B', async () =>
         (await this.webhooks.list({ limit: 100 })).data.filter((w) => w.id === id),
       ),
-      expectHidden('webhook update from tenant B', () =>
-        this.webhooks.update(id, { description: 'hijacked' }),
-      ),
+      expectHidden('webhook update from tenant B', () => this.webhooks.update(id, { description: 'hijacked' })),
       expectHidden('webhook rotate from tenant B', () => this.webhooks.rotateSecret(id)),
       expectHidden('webhook ping from tenant B', () => this.deliveries.ping(id)),
       expectHidden('webhook deliveries from tenant B', () => this.deliveries.list(id, {})),
