@@ -1,5 +1,6 @@
 import type { Model } from 'mongoose';
 import type { OutboxEntry } from '@app/tenancy';
+import { platformToken } from '@app/testing';
 import { loadAppWithEnv, type TestAppSupport } from './security/support/app-with-env';
 import type { TenantFixture, TestApp } from './support/test-app';
 import { WebhookReceiver } from './support/webhook-receiver';
@@ -185,6 +186,25 @@ describe('Webhooks: durability across crashes', () => {
     await new Promise((r) => setTimeout(r, 3_400));
     await poll();
     expect(updatesOf(id)).toEqual(['Sent later']);
+  });
+
+  it('deleting a tenant stops its deliveries and takes it out of the delivery loop', async () => {
+    const doomed = await support.newTenant(t, 'whx');
+    const companyId = await support.newCompany(doomed);
+    await doomed.admin.post('/api/v1/webhooks').send({ url: receiver.url('/doomed'), events: ['customer.*'] }).expect(201);
+    receiver.reply = (r) => (r.path === '/doomed' ? { status: 503 } : { status: 200 });
+    await doomed.admin.post('/api/v1/customers').send({ companyId, name: 'Doomed' }).expect(201);
+    await settle();
+    const sets = t.app.get(tenancy.TenantSets);
+    expect(await sets.members('webhooks')).toContain(doomed.slug);
+    const tried = receiver.received.filter((r) => r.path === '/doomed').length;
+    expect(tried).toBe(1);
+
+    await support.as(t, platformToken()).delete(`/api/v1/tenants/${doomed.slug}?confirm=${doomed.slug}`).expect(204);
+    await t.app.get(integration.WebhookDeliveryWorker).pollAll();
+    expect(await sets.members('webhooks')).not.toContain(doomed.slug);
+    expect(receiver.received.filter((r) => r.path === '/doomed')).toHaveLength(tried);
+    receiver.reply = () => ({ status: 200 });
   });
 
   function receiverIdOf(customerId: string): string | undefined {

@@ -104,7 +104,7 @@ async function eventToDelivery(s: BenchSession, receiver: Receiver): Promise<Ret
   const ids = await customersOf(s, tenant, await s.newCompany(tenant));
   await s.inTenant(tenant, () => s.app.get(WebhookService).create({ url: receiver.url, events: ['customer.updated'] }));
   const customers = s.app.get(CustomerService);
-  const seconds = s.options.smoke ? 2 : 10;
+  const seconds = s.options.smoke ? 2 : 5;
   const latencies: number[] = [];
   receiver.onMessage = (body) => {
     const at = Date.parse((JSON.parse(body) as { data: { at: string } }).data.at);
@@ -134,7 +134,7 @@ async function deliveryThroughput(s: BenchSession, receiver: Receiver): Promise<
   );
   const customers = s.app.get(CustomerService);
   const worker = s.app.get(WebhookDeliveryWorker);
-  const n = s.options.smoke ? 200 : 2_000;
+  const n = s.options.smoke ? 100 : 500;
 
   // A backlog: the receiver refuses the first attempts, then every delivery is made due again.
   receiver.status = 503;
