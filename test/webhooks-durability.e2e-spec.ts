@@ -191,7 +191,10 @@ describe('Webhooks: durability across crashes', () => {
   it('deleting a tenant stops its deliveries and takes it out of the delivery loop', async () => {
     const doomed = await support.newTenant(t, 'whx');
     const companyId = await support.newCompany(doomed);
-    await doomed.admin.post('/api/v1/webhooks').send({ url: receiver.url('/doomed'), events: ['customer.*'] }).expect(201);
+    await doomed.admin
+      .post('/api/v1/webhooks')
+      .send({ url: receiver.url('/doomed'), events: ['customer.*'] })
+      .expect(201);
     receiver.reply = (r) => (r.path === '/doomed' ? { status: 503 } : { status: 200 });
     await doomed.admin.post('/api/v1/customers').send({ companyId, name: 'Doomed' }).expect(201);
     await settle();

@@ -43,6 +43,14 @@ export class WebhookEndpoints {
     );
   }
 
+  /**
+   * An endpoint of the current tenant for a delivery attempt: an active one from the cache (a change
+   * made on another instance reaches attempts here within the TTL), any other from the database.
+   */
+  async byId(id: string): Promise<WebhookLean | null> {
+    return (await this.active()).find((w) => w._id.toHexString() === id) ?? this.repo.findById(id);
+  }
+
   invalidate(): void {
     const db = this.context.dbName;
     this.cache.delete(db);

@@ -16,6 +16,7 @@ import { integrationSettings } from '../../integration.settings';
 import { type WebhookLean, WebhookStatus } from '../schemas/webhook.schema';
 import { DeliveryStatus, type WebhookDeliveryLean } from '../schemas/webhook-delivery.schema';
 import { DisabledReason, WEBHOOK_TENANTS, WebhookService } from '../webhook.service';
+import { WebhookEndpoints } from '../webhook-endpoints';
 import { WebhookRepository } from '../webhook.repository';
 import { DeliveryRepository } from './delivery.repository';
 import {
@@ -80,6 +81,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
     private readonly outbox: Outbox,
     private readonly deliveries: DeliveryRepository,
     private readonly webhooks: WebhookRepository,
+    private readonly endpoints: WebhookEndpoints,
     private readonly service: WebhookService,
     private readonly leases: LeaseClaims,
     private readonly sender: WebhookSender,
@@ -150,7 +152,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
       this.failpoints.check(DeliveryFailpoint.AFTER_CLAIM);
       const d = await this.deliveries.findById(id);
       if (!d || d.status !== DeliveryStatus.PENDING || d.attempts !== attempts) return d;
-      const w = await this.webhooks.findById(d.webhookId);
+      const w = await this.endpoints.byId(d.webhookId);
       if (!w) {
         await this.deliveries.deleteOne(d._id);
         return null;
@@ -193,14 +195,21 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
   /** The endpoint's health after a real delivery's attempt; disables it on 410 or a long failure. */
   private async health(w: WebhookLean, ok: boolean, gone: boolean, at: Date): Promise<void> {
     const id = w._id.toHexString();
+    // `w` may come from the endpoint cache: health changes drop it, and the disabling rule reads afresh.
     if (ok) {
-      if (w.failingSince || w.failureCount) await this.webhooks.recordSuccess(w._id);
+      if (w.failingSince || w.failureCount) {
+        await this.webhooks.recordSuccess(w._id);
+        this.endpoints.invalidate();
+      }
       return;
     }
     if (gone) return this.service.disable(id, DisabledReason.GONE);
     await this.webhooks.recordFailure(w._id, at);
-    const since = w.failingSince ?? at;
-    if (w.failureCount + 1 >= MIN_FAILURES_TO_DISABLE && at.getTime() - since.getTime() >= this.disableAfterMs) {
+    this.endpoints.invalidate();
+    const fresh = await this.webhooks.findById(id);
+    if (!fresh || fresh.status !== WebhookStatus.ACTIVE) return;
+    const since = fresh.failingSince ?? at;
+    if (fresh.failureCount >= MIN_FAILURES_TO_DISABLE && at.getTime() - since.getTime() >= this.disableAfterMs) {
       this.logger.warn({ webhook: id, since }, 'disabling a webhook that keeps failing');
       await this.service.disable(id, DisabledReason.FAILING);
     }
