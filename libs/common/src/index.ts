@@ -1,6 +1,7 @@
 export * from './config';
 export * from './errors/common-errors';
 export * from './errors/domain-error';
+export * from './errors/duplicate-key';
 export * from './errors/http-status';
 export * from './http/json-body.parser';
 export * from './http/problem';

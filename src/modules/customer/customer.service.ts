@@ -5,6 +5,7 @@ import {
   DEFAULT_RECORD_SORT,
   DomainError,
   ErrorKind,
+  isDuplicateKeyError,
   keysetPage,
   normaliseTag,
   normaliseTags,
@@ -114,7 +115,7 @@ export class CustomerService {
     try {
       return await this.records.create(doc, CustomerEventName.CREATED);
     } catch (e) {
-      if (opts.leadId && (e as { code?: number }).code === 11000) return this.existingForLead(opts.leadId);
+      if (opts.leadId && isDuplicateKeyError(e)) return this.existingForLead(opts.leadId);
       throw e;
     }
   }

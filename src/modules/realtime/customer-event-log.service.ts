@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { isDuplicateKeyError } from '@app/common';
 import { InjectTenantModel, TenantContext, TenantModel } from '@app/tenancy';
 import { CustomerDomainEvent, CustomerEventName } from '../customer';
 import { CustomerRealtimePayload, MissedEvent, toRealtimePayload } from './realtime-payload';
@@ -16,7 +17,6 @@ export interface StreamPosition {
 type LoggedEvent = Pick<RealtimeEvent, 'seq' | 'event' | 'payload'>;
 
 const MAX_ALLOCATION_ATTEMPTS = 20;
-const DUPLICATE_KEY = 11000;
 const NOT_IMPLEMENTED = 238;
 
 /**
@@ -63,7 +63,7 @@ export class CustomerEventLog {
         }
         return payload;
       } catch (e) {
-        if (!isDuplicateKey(e)) throw e;
+        if (!isDuplicateKeyError(e)) throw e;
       }
     }
     throw new Error(`No free seq for company ${event.companyId} after ${MAX_ALLOCATION_ATTEMPTS} attempts`);
@@ -138,8 +138,4 @@ export class CustomerEventLog {
 
 function toMissedEvent(row: LoggedEvent): MissedEvent {
   return { event: row.event as CustomerEventName, data: JSON.parse(row.payload) as CustomerRealtimePayload };
-}
-
-function isDuplicateKey(e: unknown): boolean {
-  return (e as { code?: number }).code === DUPLICATE_KEY;
 }

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { isDuplicateKeyError } from '@app/common';
 import { TenantConnectionRegistry, TenantContext, TenantDirectory, TenantRecord, TenantStatus } from '@app/tenancy';
 import { CreateTenantDto } from './dto/create-tenant.dto';
 import { UpdateTenantDto } from './dto/update-tenant.dto';
@@ -36,7 +37,7 @@ export class TenantService {
     try {
       await this.directory.create(record);
     } catch (e) {
-      if ((e as { code?: number }).code === 11000) {
+      if (isDuplicateKeyError(e)) {
         throw new TenantError(TenantErrorCode.EXISTS, `Tenant ${dto.slug} already exists.`);
       }
       throw e;
