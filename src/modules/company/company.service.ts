@@ -87,8 +87,13 @@ export class CompanyService {
   async remove(id: string): Promise<void> {
     await this.records.remove(id, CompanyEventName.DELETED, {
       check: async () => {
-        const reasons = await this.deletionChecks.reasons(id);
-        if (reasons.length) throw new CompanyError(CompanyErrorCode.IN_USE, reasons.join(' '), { reasons });
+        const left = await this.deletionChecks.usages(id);
+        if (!left.length) return;
+        throw new CompanyError(
+          CompanyErrorCode.IN_USE,
+          `Company ${id} still has ${left.map((u) => u.label).join(' and ')}; delete or convert them first.`,
+          { remaining: Object.fromEntries(left.map((u) => [u.key, u.count])) },
+        );
       },
     });
   }

@@ -51,9 +51,9 @@ export class CustomerRepository implements VersionedStore<CustomerLean> {
     return this.customers.current().find(filter, WITHOUT_TOKENS).sort(sort).limit(limit).lean<CustomerLean[]>().exec();
   }
 
-  async existsInCompany(companyId: string): Promise<boolean> {
-    const row = await this.customers.current().findOne({ companyId, deletedAt: null }, { _id: 1 }).lean().exec();
-    return row !== null;
+  /** Live customers of the company, counted up to `limit`. */
+  countInCompany(companyId: string, limit: number): Promise<number> {
+    return this.customers.current().countDocuments({ companyId, deletedAt: null }, { limit }).exec();
   }
 
   /** `{ value: count }` of a field among the matched customers (one accumulator: see statistics). */

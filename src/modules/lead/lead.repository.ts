@@ -44,14 +44,12 @@ export class LeadRepository implements VersionedStore<LeadLean> {
     return this.leads.current().find(filter, WITHOUT_TOKENS).sort(sort).limit(limit).lean<LeadLean[]>().exec();
   }
 
-  /** Whether the company still has a live lead that is not converted yet. */
-  async openInCompany(companyId: string): Promise<boolean> {
-    const row = await this.leads
+  /** Live leads of the company that are not converted yet, counted up to `limit`. */
+  countOpenInCompany(companyId: string, limit: number): Promise<number> {
+    return this.leads
       .current()
-      .findOne({ companyId, deletedAt: null, status: { $ne: LeadStatus.CONVERTED } }, { _id: 1 })
-      .lean()
+      .countDocuments({ companyId, deletedAt: null, status: { $ne: LeadStatus.CONVERTED } }, { limit })
       .exec();
-    return row !== null;
   }
 
   /** Unconditional hard delete (isolation probe clean-up). */
