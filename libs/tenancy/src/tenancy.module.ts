@@ -17,6 +17,7 @@ import { tenancySettings } from './tenancy.settings';
 import { TenantConnectionRegistry } from './tenant-connection.registry';
 import { TenantContext } from './tenant-context';
 import { TenantDirectory } from './tenant-directory';
+import { TenantMigrations } from './tenant-migrations';
 import { getTenantModelToken, TenantModel } from './tenant-model';
 import { TenantRunner } from './tenant-runner';
 import { VersionedWriter } from './versioned-writer';
@@ -52,6 +53,7 @@ const SHARED = [
   VersionedWriter,
   TenantMaintenance,
   PurgeHooks,
+  TenantMigrations,
   IdempotencyStore,
   IdempotencyInterceptor,
 ];

@@ -13,6 +13,7 @@ const TenantRecordSchema = new Schema<TenantRecord>(
     dbName: { type: String, required: true },
     status: { type: String, enum: Object.values(TenantStatus), required: true },
     uid: { type: String },
+    migrations: { type: [String], default: undefined },
     createdAt: { type: Date, required: true },
     createdBy: { type: String, required: true },
     updatedAt: { type: Date, required: true },
@@ -258,6 +259,14 @@ export class TenantDirectory implements OnApplicationBootstrap, OnModuleDestroy 
   async markIndexesApplied(slug: string, hash: string): Promise<boolean> {
     const res = await this.model()
       .updateOne({ _id: slug }, { $set: { indexSetHash: hash, indexesAppliedAt: new Date() } })
+      .exec();
+    return res.matchedCount === 1;
+  }
+
+  /** Records that a data migration is done in the tenant database; false if the tenant is gone. */
+  async markMigrationApplied(slug: string, id: string): Promise<boolean> {
+    const res = await this.model()
+      .updateOne({ _id: slug }, { $addToSet: { migrations: id } })
       .exec();
     return res.matchedCount === 1;
   }

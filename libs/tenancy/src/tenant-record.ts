@@ -19,6 +19,8 @@ export interface TenantRecord {
   createdBy: string;
   updatedAt: Date;
   updatedBy: string;
+  /** Ids of the data migrations done in the tenant database (see TenantMigration). */
+  migrations?: string[];
   /** Hash of the index set last applied to the tenant database (`npm run migrate`); absent: unknown. */
   indexSetHash?: string;
   indexesAppliedAt?: Date;

@@ -1,16 +1,42 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsOptional, IsString, Length, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { PHONE_PATTERN, toEmail, toPhone, trim } from '@app/common';
 
+const present = (key: string) => (o: object) => (o as Record<string, unknown>)[key] !== undefined;
+
+/**
+ * A contact as the seed shapes it: `firstName`, `lastName`, `email`, `phone`, `title`, `isPrimary`;
+ * at least a first name, last name or email. `name` alone ("Jane Roe") is still accepted and split
+ * into first and last name; sent with them, it must equal "firstName lastName".
+ */
 export class CreateContactDto {
-  @ApiProperty({ example: 'Jane Roe', minLength: 1, maxLength: 200 })
+  @ApiPropertyOptional({ example: 'John', maxLength: 100 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 100)
+  firstName?: string | null;
+
+  @ApiPropertyOptional({ example: 'Doe', maxLength: 100 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 100)
+  lastName?: string | null;
+
+  @ApiPropertyOptional({
+    example: 'John Doe',
+    maxLength: 200,
+    description: 'Instead of firstName/lastName: split at the last space ("Mary Ann Smith" → "Mary Ann" + "Smith")',
+  })
+  @ValidateIf(present('name'))
   @Transform(trim)
   @IsString()
   @Length(1, 200)
-  name: string;
+  name?: string;
 
-  @ApiPropertyOptional({ example: 'jane@acme.com', nullable: true, description: 'Trimmed and lower-cased' })
+  @ApiPropertyOptional({ example: 'john@acme.com', nullable: true, description: 'Trimmed and lower-cased' })
   @IsOptional()
   @Transform(toEmail)
   @IsEmail()
@@ -31,16 +57,36 @@ export class CreateContactDto {
   @MaxLength(100)
   title?: string | null;
 
-  @ApiPropertyOptional({ description: 'Make this the primary contact (the first contact always is)' })
+  @ApiPropertyOptional({
+    description: 'Make this the primary contact in the same write (the first contact always is)',
+  })
   @IsOptional()
   @IsBoolean()
   isPrimary?: boolean;
 }
 
-/** Partial contact update; `isPrimary` is changed only through POST …/primary. */
+/**
+ * Partial contact update: given fields replace the stored ones, null clears an optional one (the
+ * contact must keep a first name, last name or email). `name` alone replaces both first and last
+ * name. `isPrimary` is changed only through POST …/primary.
+ */
 export class UpdateContactDto {
+  @ApiPropertyOptional({ nullable: true, maxLength: 100 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 100)
+  firstName?: string | null;
+
+  @ApiPropertyOptional({ nullable: true, maxLength: 100 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 100)
+  lastName?: string | null;
+
   @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
-  @ValidateIf((o: UpdateContactDto) => o.name !== undefined)
+  @ValidateIf(present('name'))
   @Transform(trim)
   @IsString()
   @Length(1, 200)

@@ -3,6 +3,7 @@ import { ConfigModule } from '@nestjs/config';
 import { TenancyModule } from '@app/tenancy';
 import { CompanyModule } from '../company';
 import { CustomerCompanyCheck } from './customer-company.check';
+import { CustomerContactNamesMigration } from './customer-contact-names.migration';
 import { CustomerContactsController } from './customer-contacts.controller';
 import { CustomerContactsService } from './customer-contacts.service';
 import { customerRecordsProvider } from './customer-records';
@@ -37,10 +38,11 @@ import { Customer, CustomerSchema } from './schemas/customer.schema';
     CustomerContactsService,
     CustomerRevenueService,
     CustomerStatisticsService,
-    // registrations: isolation probe, company-deletion check, housekeeping
+    // registrations: isolation probe, company-deletion check, housekeeping, data migrations
     CustomerIsolationProbe,
     CustomerCompanyCheck,
     CustomerRetentionTask,
+    CustomerContactNamesMigration,
   ],
   exports: [CustomerService],
 })

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type PipelineStage, Types, type UpdateQuery } from 'mongoose';
+import { type Contact, LEGACY_CONTACTS_FILTER, type LegacyContactsStore } from '../../domain/contacts';
 import { InjectTenantModel, type NewRecord, type Stamped, TenantModel, type VersionedStore } from '@app/tenancy';
 import { Customer, CustomerLean } from './schemas/customer.schema';
 
@@ -11,7 +12,7 @@ const WITHOUT_TOKENS = { searchTokens: 0 } as const;
 
 /** The only code that touches the tenant's `customers` collection. Returns plain objects. */
 @Injectable()
-export class CustomerRepository implements VersionedStore<CustomerLean> {
+export class CustomerRepository implements VersionedStore<CustomerLean>, LegacyContactsStore {
   constructor(@InjectTenantModel(Customer.name) private readonly customers: TenantModel<Customer>) {}
 
   async insert(doc: NewRecord<CustomerLean> & Stamped): Promise<CustomerLean> {
@@ -96,6 +97,24 @@ export class CustomerRepository implements VersionedStore<CustomerLean> {
   async purge(id: Types.ObjectId | string, cutoff: Date): Promise<boolean> {
     const res = await this.customers.current().deleteOne({ _id: id, deletedAt: { $ne: null, $lte: cutoff } });
     return res.deletedCount === 1;
+  }
+
+  /** See LegacyContactsStore (the contact-names migration). */
+  async idsWithLegacyContacts(after: string | null, limit: number): Promise<string[]> {
+    const rows = await this.customers
+      .current()
+      .find({ ...LEGACY_CONTACTS_FILTER, ...(after ? { _id: { $gt: new Types.ObjectId(after) } } : {}) }, { _id: 1 })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean<Array<{ _id: Types.ObjectId }>>()
+      .exec();
+    return rows.map((r) => r._id.toHexString());
+  }
+
+  /** See LegacyContactsStore: contacts only, at `version`, without a new version. */
+  async replaceContacts(id: string, version: number, contacts: Contact[]): Promise<boolean> {
+    const res = await this.customers.current().updateOne({ _id: id, version }, { $set: { contacts } }).exec();
+    return res.matchedCount === 1;
   }
 
   /** Unconditional hard delete (isolation probe clean-up). */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Types, type UpdateQuery } from 'mongoose';
+import { type Contact, LEGACY_CONTACTS_FILTER, type LegacyContactsStore } from '../../domain/contacts';
 import { InjectTenantModel, type NewRecord, type Stamped, TenantModel, type VersionedStore } from '@app/tenancy';
 import { LeadStatus } from './lead.enums';
 import { Lead, LeadLean } from './schemas/lead.schema';
@@ -9,7 +10,7 @@ const WITHOUT_TOKENS = { searchTokens: 0 } as const;
 
 /** The only code that touches the tenant's `leads` collection. Returns plain objects. */
 @Injectable()
-export class LeadRepository implements VersionedStore<LeadLean> {
+export class LeadRepository implements VersionedStore<LeadLean>, LegacyContactsStore {
   constructor(@InjectTenantModel(Lead.name) private readonly leads: TenantModel<Lead>) {}
 
   /** By `_id` alone (the one filter FerretDB's SQLite backend pushes down); callers decide visibility. */
@@ -50,6 +51,24 @@ export class LeadRepository implements VersionedStore<LeadLean> {
       .current()
       .countDocuments({ companyId, deletedAt: null, status: { $ne: LeadStatus.CONVERTED } }, { limit })
       .exec();
+  }
+
+  /** See LegacyContactsStore (the contact-names migration). */
+  async idsWithLegacyContacts(after: string | null, limit: number): Promise<string[]> {
+    const rows = await this.leads
+      .current()
+      .find({ ...LEGACY_CONTACTS_FILTER, ...(after ? { _id: { $gt: new Types.ObjectId(after) } } : {}) }, { _id: 1 })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean<Array<{ _id: Types.ObjectId }>>()
+      .exec();
+    return rows.map((r) => r._id.toHexString());
+  }
+
+  /** See LegacyContactsStore: contacts only, at `version`, without a new version. */
+  async replaceContacts(id: string, version: number, contacts: Contact[]): Promise<boolean> {
+    const res = await this.leads.current().updateOne({ _id: id, version }, { $set: { contacts } }).exec();
+    return res.matchedCount === 1;
   }
 
   /** Unconditional hard delete (isolation probe clean-up). */

@@ -6,6 +6,7 @@ import {
   TenantConnectionRegistry,
   TenantContext,
   TenantDirectory,
+  TenantMigrations,
   TenantRecord,
   TenantStatus,
 } from '@app/tenancy';
@@ -22,6 +23,7 @@ export class TenantService {
     private readonly directory: TenantDirectory,
     private readonly connections: TenantConnectionRegistry,
     private readonly context: TenantContext,
+    private readonly migrations: TenantMigrations,
   ) {}
 
   async create(dto: CreateTenantDto, actor = this.context.actor): Promise<TenantRecord> {
@@ -38,6 +40,8 @@ export class TenantService {
       dbName,
       status: TenantStatus.ACTIVE,
       uid: randomUUID(),
+      // A new database holds no data of an older shape: every data migration counts as done.
+      migrations: this.migrations.ids(),
       createdAt: now,
       createdBy: actor,
       updatedAt: now,
