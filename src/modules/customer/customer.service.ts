@@ -161,6 +161,12 @@ export class CustomerService {
       id,
       CustomerEventName.UPDATED,
       (current) => {
+        if (current.leadId && next.source !== undefined && next.source !== current.source) {
+          throw new CustomerError(
+            CustomerErrorCode.SOURCE_FIXED,
+            'A customer converted from a lead keeps source lead_conversion: statistics by source count conversions.',
+          );
+        }
         const set: Partial<CustomerLean> = {};
         for (const [key, value] of Object.entries(next)) {
           if (canonical(current[key as keyof Customer]) !== canonical(value)) Object.assign(set, { [key]: value });
