@@ -15,5 +15,6 @@ export * from './listing';
 export * from './http/etag';
 export * from './validation/transforms';
 export * from './http/request-deadline';
+export * from './http/request-size-limits';
 export * from './http/response-conventions';
 export * from './validation/normalise';

@@ -13,6 +13,8 @@ export interface Classified {
   errors?: FieldError[];
   extra?: Record<string, unknown>;
   headers?: Record<string, string>;
+  /** The problem's `instance`; default: the request's URL. */
+  instance?: string;
 }
 
 const DB_UNAVAILABLE = new Set([
@@ -71,7 +73,7 @@ export function sendProblem(req: FastifyRequest, res: FastifyReply, c: Classifie
     title: titleOf(c.status),
     status: c.status,
     detail: c.detail,
-    instance: req.originalUrl,
+    instance: c.instance ?? req.originalUrl,
     requestId: requestIdOf(req.raw),
     code: c.code,
     ...(c.extra ?? {}),
