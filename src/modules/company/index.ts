@@ -1,5 +1,5 @@
 export { CompanyModule } from './company.module';
-export { CompanyService } from './company.service';
+export { COMPANY_ENTITY, CompanyService } from './company.service';
 export {
   CompanyDeletionCheckProvider,
   type CompanyDeletionCheck,

@@ -13,11 +13,11 @@ import {
   queryScope,
   RECORD_SORT_FIELDS,
 } from '@app/common';
-import { TenantContext } from '@app/tenancy';
+import { PurgeHooks, TenantContext } from '@app/tenancy';
 import { initialContacts } from '../../domain/contacts';
 import { type AuditPageQueryDto, type AuditPageResponse, AuditService } from '../audit';
 import { CompanyService } from '../company';
-import { CUSTOMER_ENTITY, CUSTOMER_RECORDS, type CustomerRecords } from './customer-records';
+import { CUSTOMER_ENTITY, CUSTOMER_PERSONAL_FIELDS, CUSTOMER_RECORDS, type CustomerRecords } from './customer-records';
 import { customerListFilter, customerSearchTokens } from './customer-search';
 import { CustomerSource, CustomerStatus, MAX_STATUS_HISTORY, MAX_TAGS } from './customer.enums';
 import { CustomerError, CustomerErrorCode } from './customer.errors';
@@ -69,6 +69,7 @@ export class CustomerService {
     private readonly companies: CompanyService,
     private readonly audit: AuditService,
     private readonly context: TenantContext,
+    private readonly purgeHooks: PurgeHooks,
   ) {}
 
   /**
@@ -241,6 +242,23 @@ export class CustomerService {
     return this.records.mutate(id, CustomerEventName.UPDATED, (c) =>
       c.tags.includes(gone) ? { set: { tags: c.tags.filter((t) => t !== gone) } } : null,
     );
+  }
+
+  /**
+   * Removes a customer for good, whatever its state, and lets every module erase what it keeps about
+   * it (purge hooks: realtime payloads, audit trail). For records that never were real data (the
+   * isolation check's probes): `leaveNoTrace` removes the audit trail too.
+   */
+  async erase(id: string, opts: { leaveNoTrace?: boolean } = {}): Promise<void> {
+    const current = await this.records.load(id, { includeDeleted: true });
+    await this.repo.remove(id);
+    await this.purgeHooks.run({
+      entityType: CUSTOMER_ENTITY,
+      entityId: id,
+      companyId: current.companyId,
+      personalFields: CUSTOMER_PERSONAL_FIELDS,
+      leaveNoTrace: opts.leaveNoTrace,
+    });
   }
 
   /** The customer's audit trail, newest first. */

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { isDuplicateKeyError } from '@app/common';
+import { escapeRegex, isDuplicateKeyError } from '@app/common';
 import { InjectTenantModel, TenantContext, TenantModel } from '@app/tenancy';
 import { CustomerDomainEvent, CustomerEventName } from '../customer';
 import { CustomerRealtimePayload, MissedEvent, toRealtimePayload } from './realtime-payload';
@@ -50,6 +50,7 @@ export class CustomerEventLog {
         const payload = toRealtimePayload(event, seq);
         await this.events.current().create({
           companyId: event.companyId,
+          customerId: event.customerId,
           seq,
           event: event.name,
           payload: JSON.stringify(payload),
@@ -90,6 +91,35 @@ export class CustomerEventLog {
     const contiguous = rows.every((r, i) => r.seq === sinceSeq + 1 + i) && sinceSeq + rows.length === seq;
     if (rows.length > limit || !contiguous) return { seq, resync: true };
     return { seq, missed: rows.map(toMissedEvent) };
+  }
+
+  /**
+   * Removes a customer's events from its company's log (its payloads hold personal data). Subscribers
+   * behind them get `resync` instead of a replay with holes. Entries older than the customerId field
+   * are found by the id in their payload (an ObjectId: no regex metacharacters).
+   */
+  async removeCustomer(companyId: string, customerId: string): Promise<number> {
+    const res = await this.events.current().deleteMany({
+      companyId,
+      $or: [
+        { customerId },
+        { customerId: { $exists: false }, payload: { $regex: `"customerId":"${escapeRegex(customerId)}"` } },
+      ],
+    });
+    return res.deletedCount;
+  }
+
+  /** Removes a company's whole stream: its log and its counter (the company is gone). */
+  async removeCompany(companyId: string): Promise<number> {
+    const res = await this.events.current().deleteMany({ companyId });
+    await this.counters.current().deleteOne({ _id: companyId });
+    return res.deletedCount;
+  }
+
+  /** Removes every event logged before `cutoff`, in every company of the tenant (housekeeping). */
+  async pruneOlderThan(cutoff: Date): Promise<number> {
+    const res = await this.events.current().deleteMany({ at: { $lt: cutoff } });
+    return res.deletedCount;
   }
 
   private async nextSeq(companyId: string): Promise<number> {

@@ -42,6 +42,11 @@ export class CustomerEventRelay {
     return next;
   }
 
+  /** Resolves once every event of the company's room queued so far is logged and sent. */
+  idle(tenantId: string, companyId: string): Promise<void> {
+    return this.tails.get(companyRoom(tenantId, companyId)) ?? Promise.resolve();
+  }
+
   /** Never rejects: a failure to log still delivers the event live, with `seq: null`. */
   private async deliver(room: string, event: CustomerDomainEvent): Promise<void> {
     let payload: CustomerRealtimePayload;
