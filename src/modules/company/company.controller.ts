@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@ne
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { MinRole } from '@app/auth';
 import { ParseObjectIdPipe, Role } from '@app/common';
+import { Idempotent } from '@app/tenancy';
 import { ApiProblemResponses } from '../../swagger/api-problem-responses';
 import { CompanyService } from './company.service';
 import { CompanyListResponse, CompanyResponse, CreateCompanyDto, UpdateCompanyDto } from './dto/company.dto';
@@ -15,6 +16,7 @@ export class CompanyController {
 
   @Post()
   @MinRole(Role.ADMIN)
+  @Idempotent()
   @ApiOperation({ summary: 'Create a company (business unit) in the caller tenant' })
   create(@Body() dto: CreateCompanyDto): Promise<CompanyResponse> {
     return this.companies.create(dto);
