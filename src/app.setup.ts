@@ -152,7 +152,11 @@ export function configureApp(app: NestFastifyApplication, opts: { shutdownHooks?
     publicUrl,
     environment: config.NODE_ENV,
   });
-  SwaggerModule.setup(DOCS_PATH, app, document, { jsonDocumentUrl: `${DOCS_PATH}-json` });
+  SwaggerModule.setup(DOCS_PATH, app, document, {
+    jsonDocumentUrl: `${DOCS_PATH}-json`,
+    // No badge fetched from validator.swagger.io: the docs page's CSP (and an offline network) refuse it.
+    swaggerOptions: { validatorUrl: null },
+  });
   installRealtimeAdapter(app);
   // The dev launcher handles signals itself, to stop its embedded database after the app.
   if (opts.shutdownHooks !== false) app.enableShutdownHooks();
