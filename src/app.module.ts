@@ -1,11 +1,18 @@
 import { Module, RequestMethod } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from '@app/auth';
-import { appSettings, createValidationPipe, ProblemDetailsFilter, requestIdOf, type Settings } from '@app/common';
+import {
+  appSettings,
+  createValidationPipe,
+  LocationInterceptor,
+  ProblemDetailsFilter,
+  requestIdOf,
+  type Settings,
+} from '@app/common';
 import { TenancyModule } from '@app/tenancy';
 import { AuditModule } from './modules/audit';
 import { CompanyModule } from './modules/company';
@@ -64,6 +71,7 @@ type LoggedRequest = IncomingMessage & { tenantId?: string; userId?: string };
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+    { provide: APP_INTERCEPTOR, useClass: LocationInterceptor },
   ],
 })
 export class AppModule {}

@@ -1,8 +1,8 @@
 import helmet from '@fastify/helmet';
 import { BadRequestException, type INestApplication, NotFoundException } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { FastifyHttpOptions, FastifyReply, FastifyRequest } from 'fastify';
+import { SwaggerModule } from '@nestjs/swagger';
+import type { FastifyHttpOptions, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Server } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { parse as parseQuery } from 'qs';
@@ -19,10 +19,53 @@ import {
   PARSER_HEADER_LIMIT,
   requestIdOf,
   sendProblem,
+  publicUrlOf,
 } from '@app/common';
 import { installRealtimeAdapter } from './modules/realtime';
+import { createOpenApiDocument } from './swagger';
 
 export const API_PREFIX = 'api/v1';
+/** Swagger UI; the document itself is at `/docs-json`. */
+export const DOCS_PATH = 'docs';
+
+/** The API answers JSON only: its pages may load, frame and submit nothing. */
+const API_CSP = {
+  defaultSrc: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'none'"],
+  frameAncestors: ["'none'"],
+};
+
+/**
+ * Swagger UI's page: its own scripts and styles, its inline style block, data: icons, and calls to
+ * the API's public URL ("Try it out"). No `upgrade-insecure-requests`: over plain HTTP from another
+ * host it would send the page's own assets to https:// and leave it blank.
+ */
+export function docsContentSecurityPolicy(publicUrl: string): string {
+  const api = new URL(publicUrl).origin;
+  return [
+    "default-src 'self'",
+    "base-uri 'self'",
+    `connect-src 'self' ${api}`,
+    "font-src 'self' data:",
+    "form-action 'self'",
+    "frame-ancestors 'self'",
+    "img-src 'self' data:",
+    "object-src 'none'",
+    "script-src 'self'",
+    "script-src-attr 'none'",
+    "style-src 'self' 'unsafe-inline'",
+  ].join('; ');
+}
+
+/** Gives the docs page and its assets their own policy; every other answer keeps the API's. */
+function installDocsContentSecurityPolicy(fastify: FastifyInstance, policy: string): void {
+  const docs = new RegExp(`^/${DOCS_PATH}(?:[/?]|$)`, 'i');
+  fastify.addHook('onSend', (req, reply, payload, done) => {
+    if (docs.test(req.url)) reply.header('content-security-policy', policy);
+    done(null, payload);
+  });
+}
 
 /** Longest path parameter the router matches; Node's header size limit bounds the URL anyway. */
 const MAX_PARAM_LENGTH = 16 * 1024;
@@ -64,6 +107,11 @@ export function createHttpAdapter(): FastifyAdapter {
   return adapter;
 }
 
+/** Every route under /api/v1 except the health checks (probed by load balancers at fixed paths). */
+export function applyGlobalPrefix(app: INestApplication): void {
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready'] });
+}
+
 /**
  * Everything that must be set on the application object rather than in a module. Production
  * (main.ts), the dev launcher, the tests and the benchmarks all call this one function.
@@ -76,7 +124,9 @@ export function configureApp(app: NestFastifyApplication, opts: { shutdownHooks?
   installRequestDeadline(fastify, config.REQUEST_TIMEOUT_MS);
   registerJsonBodyParser(fastify, bodyLimitBytes(config.BODY_LIMIT));
   installResponseConventions(fastify);
-  void app.register(helmet);
+  const publicUrl = publicUrlOf(config);
+  void app.register(helmet, { contentSecurityPolicy: { useDefaults: false, directives: API_CSP } });
+  installDocsContentSecurityPolicy(fastify, docsContentSecurityPolicy(publicUrl));
   const origins = config.CORS_ORIGINS.split(',')
     .map((o) => o.trim())
     .filter(Boolean);
@@ -87,17 +137,16 @@ export function configureApp(app: NestFastifyApplication, opts: { shutdownHooks?
     strictPreflight: false,
     exposedHeaders: 'ETag,Retry-After,X-Request-Id,RateLimit-Limit,RateLimit-Remaining,RateLimit-Reset',
   });
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready'] });
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('tenant-crm')
-      .setDescription('Multi-tenant CRM API. Every error is application/problem+json (RFC 9457).')
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  applyGlobalPrefix(app);
+  const document = createOpenApiDocument(app, {
+    publicUrl,
+    environment: config.NODE_ENV,
+  });
+  SwaggerModule.setup(DOCS_PATH, app, document, {
+    jsonDocumentUrl: `${DOCS_PATH}-json`,
+    // No badge fetched from validator.swagger.io: the docs page's CSP (and an offline network) refuse it.
+    swaggerOptions: { validatorUrl: null },
+  });
   installRealtimeAdapter(app);
   // The dev launcher handles signals itself, to stop its embedded database after the app.
   if (opts.shutdownHooks !== false) app.enableShutdownHooks();

@@ -12,7 +12,7 @@ import {
   TenantModel,
 } from '@app/tenancy';
 import { RealtimeGateway } from '../src/modules/realtime/realtime.gateway';
-import type { CustomerRealtimePayload } from '../src/modules/realtime/realtime-payload';
+import type { RealtimePayload } from '../src/modules/realtime/realtime-payload';
 import { as, newTenant, startTestApp, TenantFixture, TestApp } from './support/test-app';
 
 // ---- a test-only module whose storage ignores the tenant ------------------------------------------
@@ -77,7 +77,7 @@ class LeakyNotesModule {}
 
 /** The bug: every customer event goes to every socket of the namespace instead of the company's room. */
 class BroadcastingGateway extends RealtimeGateway {
-  override publish(_room: string, event: string, payload: CustomerRealtimePayload): void {
+  override publish(_room: string, event: string, payload: RealtimePayload): void {
     this.server.emit(event, payload);
   }
 }

@@ -41,11 +41,11 @@ describe('Isolation check clean-up', () => {
   it('finds every collection of both tenants as it was: same names, counts and documents', async () => {
     const beforeA = await settledSnapshot(t.app, a.slug);
     const beforeB = await settledSnapshot(t.app, b.slug);
-    expect(counts(beforeA)).toMatchObject({
-      audit_events: expect.any(Number),
-      realtime_events: 2,
-      realtime_counters: 1,
-    });
+    // Real data to keep: audit entries, a realtime stream with events, its counter.
+    const real = counts(beforeA);
+    expect(real.audit_events).toBeGreaterThan(0);
+    expect(real.realtime_events).toBeGreaterThanOrEqual(2);
+    expect(real.realtime_counters).toBe(1);
 
     const res = await as(t, platformToken())
       .post('/api/v1/tenants/isolation-check')

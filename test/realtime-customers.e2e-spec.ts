@@ -36,7 +36,8 @@ describe('Realtime customer events from the REST API', () => {
     socket = await connectRealtime(t.url, a.token(Role.VIEWER));
     const ack = await request<{ ok: boolean; seq: number }>(socket, 'subscribe', { companyId: company });
     lastSeq = ack.seq;
-    received = recordEvents<Payload>(socket);
+    // Leads and companies of the room have their events too; this suite follows the customer ones.
+    received = recordEvents<Payload>(socket, (event) => event.startsWith('customer.'));
   });
   afterAll(async () => {
     closeAll([socket]);
@@ -55,7 +56,9 @@ describe('Realtime customer events from the REST API', () => {
     await waitFor(() => received.length > before);
     const [{ event, data }] = received.slice(before);
     expect(event).toBe(name);
-    expect(data).toMatchObject({ companyId: company, actor, seq: lastSeq + 1 });
+    expect(data).toMatchObject({ companyId: company, actor });
+    // Other events of the room (the lead a conversion marks converted) take their own numbers.
+    expect(data.seq).toBeGreaterThan(lastSeq);
     if (customerId) expect(data.customerId).toBe(customerId);
     expect(new Date(data.at).toISOString()).toBe(data.at);
     lastSeq = data.seq;

@@ -6,6 +6,7 @@ import { loadAppWithEnv, type TestAppSupport } from './support/app-with-env';
 import { captureLogs, type LogCapture } from './support/log-capture';
 
 const ALLOWED_ORIGIN = 'https://crm.example.test';
+const PUBLIC_URL = 'https://api.crm.example.test/crm';
 
 /**
  * Security headers, CORS from config, the body limit, error bodies without internals, and logs
@@ -25,6 +26,7 @@ describe('Hardening', () => {
       LOG_LEVEL: 'info',
       CORS_ORIGINS: `${ALLOWED_ORIGIN}, https://admin.example.test`,
       BODY_LIMIT: '4kb',
+      PUBLIC_URL,
     });
     t = await support.startTestApp();
     tenant = await support.newTenant(t, 'hard');
@@ -47,13 +49,47 @@ describe('Hardening', () => {
       'strict-transport-security': expect.stringContaining('max-age='),
       'referrer-policy': 'no-referrer',
       'cross-origin-resource-policy': 'same-origin',
-      'content-security-policy': expect.stringContaining("default-src 'self'"),
+      'content-security-policy': "default-src 'none';base-uri 'none';form-action 'none';frame-ancestors 'none'",
     });
     expect(res.headers['x-powered-by']).toBeUndefined();
     // Error answers carry them too.
     const problem = await request(server()).get('/api/v1/companies');
     expect(problem.status).toBe(401);
     expect(problem.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('gives Swagger UI a policy that works over plain HTTP from another host; the document keeps the API one', async () => {
+    const policy = (res: request.Response) =>
+      Object.fromEntries(
+        String(res.headers['content-security-policy'])
+          .split(';')
+          .map((d) => d.trim().split(/\s+/))
+          .map(([name, ...values]) => [name, values]),
+      ) as Record<string, string[]>;
+    const page = await request(server()).get('/docs').set('Host', 'crm-box.lan:3000').expect(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    const scripts = [...page.text.matchAll(/<script src="([^"]+)"/g)].map((m) => m[1]);
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const res of [
+      page,
+      ...(await Promise.all(
+        scripts.map((s) => request(server()).get(new URL(s, 'http://h/docs').pathname).expect(200)),
+      )),
+    ]) {
+      const csp = policy(res);
+      // The page's own assets over the scheme it was loaded with: no upgrade to https://.
+      expect(csp['upgrade-insecure-requests']).toBeUndefined();
+      expect(csp['script-src']).toEqual(["'self'"]);
+      expect(csp['style-src']).toEqual(["'self'", "'unsafe-inline'"]);
+      expect(csp['img-src']).toEqual(["'self'", 'data:']);
+      expect(csp['connect-src']).toEqual(["'self'", 'https://api.crm.example.test']);
+      expect(csp['object-src']).toEqual(["'none'"]);
+    }
+    // Every inline script would be blocked by script-src 'self': the page has none.
+    expect(page.text).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    const doc = await request(server()).get('/docs-json').expect(200);
+    expect(policy(doc)['default-src']).toEqual(["'none'"]);
+    expect(doc.body.servers).toEqual([expect.objectContaining({ url: PUBLIC_URL })]);
   });
 
   it('allows cross-origin calls only from the configured origins', async () => {

@@ -6,14 +6,21 @@ import { Role } from '@app/common';
 import { platformToken, randomSlug, tokenFor } from '@app/testing';
 import { AppModule } from '../../src/app.module';
 import { configureApp, createHttpAdapter } from '../../src/app.setup';
+import { ResponseChecker } from './response-check';
 
 export interface TestApp {
   app: INestApplication;
   url: string;
   /** Every route the HTTP server registered (`GET /api/v1/customers/:id`), as Fastify saw it. */
   routes: ServedRoute[];
+  /** The OpenAPI document the app serves at /docs-json. */
+  openapi: OpenApiDocument;
+  /** Holds answers to that document; `as()` applies it to every request it makes. */
+  responses: ResponseChecker;
   close(): Promise<void>;
 }
+
+export type OpenApiDocument = ConstructorParameters<typeof ResponseChecker>[0];
 
 export interface ServedRoute {
   method: string;
@@ -43,13 +50,27 @@ export async function startTestApp(
   configureApp(app);
   await app.listen(0, '127.0.0.1');
   const url = await app.getUrl();
-  return { app, url: url.replace('[::1]', '127.0.0.1'), routes, close: () => app.close() };
+  const openapi = (await request(app.getHttpServer()).get('/docs-json').expect(200)).body as OpenApiDocument;
+  return {
+    app,
+    url: url.replace('[::1]', '127.0.0.1'),
+    routes,
+    openapi,
+    responses: new ResponseChecker(openapi),
+    close: () => app.close(),
+  };
 }
 
-/** supertest with a bearer token set on every request. */
+/**
+ * supertest with a bearer token set on every request, and every answer held to the OpenAPI
+ * document: an undocumented status, media type or field fails the request's assertions.
+ */
 export function as(t: TestApp, token: string | null) {
   const server = t.app.getHttpServer();
-  const auth = (r: request.Test) => (token ? r.set('Authorization', `Bearer ${token}`) : r);
+  const auth = (r: request.Test) => {
+    const checked = r.expect((res: request.Response) => t.responses.assert(documentedAnswer(res)));
+    return token ? checked.set('Authorization', `Bearer ${token}`) : checked;
+  };
   return {
     get: (path: string) => auth(request(server).get(path)),
     post: (path: string) => auth(request(server).post(path)),
@@ -60,6 +81,12 @@ export function as(t: TestApp, token: string | null) {
 }
 
 export type Client = ReturnType<typeof as>;
+
+/** The parts of a supertest answer the document check reads. */
+function documentedAnswer(res: request.Response) {
+  const req = (res as unknown as { req: { method: string; path: string } }).req;
+  return { method: req.method, path: req.path, status: res.status, headers: res.headers, text: res.text ?? '' };
+}
 
 /** A freshly provisioned tenant with clients for each role. */
 export interface TenantFixture {

@@ -17,4 +17,5 @@ export * from './validation/transforms';
 export * from './http/request-deadline';
 export * from './http/request-size-limits';
 export * from './http/response-conventions';
+export * from './http/location';
 export * from './validation/normalise';

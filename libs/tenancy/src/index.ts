@@ -1,4 +1,5 @@
 export * from './audit-sink';
+export * from './domain-event';
 export * from './idempotency';
 export * from './isolation-probe';
 export * from './keyed-lock';
@@ -15,4 +16,6 @@ export * from './tenant-migrations';
 export * from './tenant-model';
 export * from './tenant-record';
 export * from './tenant-runner';
+export * from './versioned-record';
+export * from './versioned-repository';
 export * from './versioned-writer';

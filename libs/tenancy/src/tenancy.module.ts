@@ -9,6 +9,7 @@ import { IDEMPOTENCY_RECORD, IdempotencyRecordSchema } from './idempotency/idemp
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyStore } from './idempotency/idempotency.store';
 import { IdempotencySweep } from './idempotency/idempotency.sweep';
+import { DomainEventCatalog } from './domain-event';
 import { IsolationProbeRegistry } from './isolation-probe';
 import { TenantMaintenance } from './maintenance';
 import { PurgeHooks } from './purge-hooks';
@@ -54,6 +55,7 @@ const SHARED = [
   TenantMaintenance,
   PurgeHooks,
   TenantMigrations,
+  DomainEventCatalog,
   IdempotencyStore,
   IdempotencyInterceptor,
 ];

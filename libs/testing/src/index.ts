@@ -1,2 +1,3 @@
 export * from './tokens';
 export * from './realtime-client';
+export * from './memory-store';

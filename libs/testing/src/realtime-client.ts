@@ -85,9 +85,14 @@ export interface ReceivedEvent<T = unknown> {
 }
 
 /** Records every event the socket receives, in order. */
-export function recordEvents<T = unknown>(socket: RealtimeSocket): ReceivedEvent<T>[] {
+export function recordEvents<T = unknown>(
+  socket: RealtimeSocket,
+  only: (event: string) => boolean = () => true,
+): ReceivedEvent<T>[] {
   const received: ReceivedEvent<T>[] = [];
-  socket.onAny((event: string, data: T) => received.push({ event, data }));
+  socket.onAny((event: string, data: T) => {
+    if (only(event)) received.push({ event, data });
+  });
   return received;
 }
 

@@ -11,14 +11,14 @@ const present = (key: string) => (o: object) => (o as Record<string, unknown>)[k
  * into first and last name; sent with them, it must equal "firstName lastName".
  */
 export class CreateContactDto {
-  @ApiPropertyOptional({ example: 'John', maxLength: 100 })
+  @ApiPropertyOptional({ type: String, example: 'John', nullable: true, minLength: 1, maxLength: 100 })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @Length(1, 100)
   firstName?: string | null;
 
-  @ApiPropertyOptional({ example: 'Doe', maxLength: 100 })
+  @ApiPropertyOptional({ type: String, example: 'Doe', nullable: true, minLength: 1, maxLength: 100 })
   @IsOptional()
   @Transform(trim)
   @IsString()
@@ -26,7 +26,9 @@ export class CreateContactDto {
   lastName?: string | null;
 
   @ApiPropertyOptional({
+    type: String,
     example: 'John Doe',
+    minLength: 1,
     maxLength: 200,
     description: 'Instead of firstName/lastName: split at the last space ("Mary Ann Smith" → "Mary Ann" + "Smith")',
   })
@@ -36,21 +38,34 @@ export class CreateContactDto {
   @Length(1, 200)
   name?: string;
 
-  @ApiPropertyOptional({ example: 'john@acme.com', nullable: true, description: 'Trimmed and lower-cased' })
+  @ApiPropertyOptional({
+    type: String,
+    example: 'john@acme.com',
+    nullable: true,
+    description: 'Trimmed and lower-cased',
+    maxLength: 254,
+    format: 'email',
+  })
   @IsOptional()
   @Transform(toEmail)
   @IsEmail()
   @MaxLength(254)
   email?: string | null;
 
-  @ApiPropertyOptional({ example: '+1 555 123 4567', nullable: true, description: 'Stored as + and digits' })
+  @ApiPropertyOptional({
+    type: String,
+    example: '+1 555 123 4567',
+    nullable: true,
+    description: 'Stored as + and digits',
+    maxLength: 64,
+  })
   @IsOptional()
   @Transform(toPhone)
   @IsString()
   @Matches(PHONE_PATTERN, { message: 'phone must have 6-15 digits' })
   phone?: string | null;
 
-  @ApiPropertyOptional({ example: 'CFO', nullable: true, maxLength: 100 })
+  @ApiPropertyOptional({ type: String, example: 'CFO', nullable: true, maxLength: 100 })
   @IsOptional()
   @Transform(trim)
   @IsString()
@@ -71,42 +86,42 @@ export class CreateContactDto {
  * name. `isPrimary` is changed only through POST …/primary.
  */
 export class UpdateContactDto {
-  @ApiPropertyOptional({ nullable: true, maxLength: 100 })
+  @ApiPropertyOptional({ type: String, nullable: true, minLength: 1, maxLength: 100 })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @Length(1, 100)
   firstName?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, maxLength: 100 })
+  @ApiPropertyOptional({ type: String, nullable: true, minLength: 1, maxLength: 100 })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @Length(1, 100)
   lastName?: string | null;
 
-  @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
+  @ApiPropertyOptional({ type: String, minLength: 1, maxLength: 200, description: 'Replaces first and last name' })
   @ValidateIf(present('name'))
   @Transform(trim)
   @IsString()
   @Length(1, 200)
   name?: string;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 254, format: 'email' })
   @IsOptional()
   @Transform(toEmail)
   @IsEmail()
   @MaxLength(254)
   email?: string | null;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 64 })
   @IsOptional()
   @Transform(toPhone)
   @IsString()
   @Matches(PHONE_PATTERN, { message: 'phone must have 6-15 digits' })
   phone?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, maxLength: 100 })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 100 })
   @IsOptional()
   @Transform(trim)
   @IsString()

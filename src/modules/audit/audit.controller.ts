@@ -1,15 +1,12 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { MinRole } from '@app/auth';
 import { Role } from '@app/common';
-import { ApiProblemResponses } from '../../swagger/api-problem-responses';
 import { AuditService } from './audit.service';
 import { AuditPageResponse } from './dto/audit-event.response';
 import { ListAuditQueryDto } from './dto/list-audit-query.dto';
 
 @ApiTags('audit')
-@ApiBearerAuth()
-@ApiProblemResponses()
 @Controller('audit')
 export class AuditController {
   constructor(private readonly audit: AuditService) {}
@@ -19,6 +16,7 @@ export class AuditController {
   @ApiOperation({
     summary: 'The tenant audit log, newest first (admin); filter by entity, actor and time (limit default 50)',
   })
+  @ApiOkResponse({ type: AuditPageResponse })
   list(@Query() query: ListAuditQueryDto): Promise<AuditPageResponse> {
     return this.audit.list(query);
   }

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ClsService } from 'nestjs-cls';
 import { type FieldDiff, keysetPage, queryScope, SortSpec } from '@app/common';
 import { type AuditRecordInput, type AuditSink, InjectTenantModel, TenantContext, TenantModel } from '@app/tenancy';
-import { AuditPageResponse, toAuditEventResponse } from './dto/audit-event.response';
+import { type AuditEventResponse, AuditPageResponse, toAuditEventResponse } from './dto/audit-event.response';
 import type { AuditPageQueryDto } from './dto/audit-page-query.dto';
 import type { ListAuditQueryDto } from './dto/list-audit-query.dto';
 import { AuditEvent, AuditEventLean } from './schemas/audit-event.schema';
@@ -62,6 +62,26 @@ export class AuditService implements AuditSink {
     if (companies) filter.companyId = { $in: companies };
     const { entityType, entityId, actor, since } = query;
     return this.page(filter, query, { entityType, entityId, actor, since });
+  }
+
+  /**
+   * Events of one record with one of `actions`, newest first, at most `limit`, meeting `where` too
+   * (a timeline's position). For modules that show a record's history in their own terms.
+   */
+  async trail(
+    entityType: string,
+    entityId: string,
+    actions: readonly string[],
+    where: Record<string, unknown>,
+    limit: number,
+  ): Promise<AuditEventResponse[]> {
+    const rows = await this.events
+      .current()
+      .find({ ...where, entityType, entityId, action: { $in: [...actions] } })
+      .sort({ at: -1, _id: -1 })
+      .limit(limit)
+      .lean<AuditEventLean[]>();
+    return rows.map(toAuditEventResponse);
   }
 
   /** Removes every event of one record (a record that never was real data: the isolation probes). */

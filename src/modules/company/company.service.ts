@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { canSeeCompany, staleVersion } from '@app/common';
-import { PurgeHooks, RecordWriter, TenantContext, VersionedWriter } from '@app/tenancy';
+import { PublishesEvents, PurgeHooks, RecordWriter, TenantContext, VersionedWriter } from '@app/tenancy';
 import { CompanyDeletionChecks } from './company-deletion';
 import { CompanyError, CompanyErrorCode, companyNotFound } from './company.errors';
 import { toCompanyResponse } from './company.mapper';
@@ -17,6 +17,7 @@ export const COMPANY_ENTITY = 'company';
  * under a company, so a company id from another tenant, or outside the principal's `companies`
  * claim, is "not found" everywhere.
  */
+@PublishesEvents(Object.values(CompanyEventName))
 @Injectable()
 export class CompanyService {
   private readonly records: RecordWriter<CompanyLean, CompanyResponse>;
@@ -41,16 +42,7 @@ export class CompanyService {
       duplicate: () =>
         new CompanyError(CompanyErrorCode.EXISTS, 'A company with this name already exists in the tenant.'),
       event: (w) =>
-        new CompanyDomainEvent(
-          w.name as CompanyEventName,
-          w.tenantId,
-          w.after.id,
-          w.actor,
-          w.at,
-          w.after,
-          w.changes,
-          w.requestId,
-        ),
+        new CompanyDomainEvent(w.name as CompanyEventName, w.tenantId, w.actor, w.at, w.after, w.changes, w.requestId),
     });
   }
 

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, HttpCode, Param, Patch, Post, UseInterceptors } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { MinRole } from '@app/auth';
 import { ParseObjectIdPipe, Role, VersionETagInterceptor } from '@app/common';
 import { Idempotent } from '@app/tenancy';
@@ -10,7 +10,6 @@ import { CustomerResponse } from './dto/customer.response';
 
 /** Contacts of a customer; every route answers with the whole customer (primary flags, version). */
 @ApiTags('customers')
-@ApiBearerAuth()
 @ApiProblemResponses([409, 'Write conflict'], [422, 'Too many contacts, or Idempotency-Key reused'])
 @UseInterceptors(VersionETagInterceptor)
 @Controller('customers/:id/contacts')
@@ -21,12 +20,15 @@ export class CustomerContactsController {
   @MinRole(Role.MEMBER)
   @Idempotent()
   @ApiOperation({ summary: 'Add a contact (the first one becomes primary)' })
+  @ApiCreatedResponse({ type: CustomerResponse, description: 'The whole customer, with the new contact' })
   add(@Param('id', ParseObjectIdPipe) id: string, @Body() dto: CreateContactDto): Promise<CustomerResponse> {
     return this.contacts.add(id, dto);
   }
 
   @Patch(':contactId')
   @MinRole(Role.MEMBER)
+  @ApiOperation({ summary: 'Change some fields of a contact (null clears an optional one)' })
+  @ApiOkResponse({ type: CustomerResponse })
   update(
     @Param('id', ParseObjectIdPipe) id: string,
     @Param('contactId', ParseObjectIdPipe) contactId: string,
@@ -38,6 +40,7 @@ export class CustomerContactsController {
   @Delete(':contactId')
   @MinRole(Role.MEMBER)
   @ApiOperation({ summary: 'Remove a contact (removing the primary promotes another)' })
+  @ApiOkResponse({ type: CustomerResponse })
   remove(
     @Param('id', ParseObjectIdPipe) id: string,
     @Param('contactId', ParseObjectIdPipe) contactId: string,
@@ -50,6 +53,7 @@ export class CustomerContactsController {
   @HttpCode(200)
   @Idempotent()
   @ApiOperation({ summary: 'Make this the primary contact (clears the old one in the same write)' })
+  @ApiOkResponse({ type: CustomerResponse })
   makePrimary(
     @Param('id', ParseObjectIdPipe) id: string,
     @Param('contactId', ParseObjectIdPipe) contactId: string,

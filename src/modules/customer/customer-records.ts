@@ -29,7 +29,7 @@ export const CUSTOMER_RECORDS = Symbol('CustomerRecords');
 /** Events whose payload carries no field diff (the snapshot says it all). */
 const QUIET: readonly string[] = [CustomerEventName.CREATED, CustomerEventName.DELETED, CustomerEventName.RESTORED];
 
-function customerRecordType(
+export function customerRecordType(
   repo: CustomerRepository,
   context: TenantContext,
 ): VersionedRecordType<CustomerLean, CustomerResponse> {

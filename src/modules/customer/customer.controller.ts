@@ -11,9 +11,16 @@ import {
   Query,
   UseInterceptors,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { MinRole } from '@app/auth';
-import { CompanyScopeQueryDto, IfMatchVersion, ParseObjectIdPipe, Role, VersionETagInterceptor } from '@app/common';
+import {
+  CompanyScopeQueryDto,
+  CreatesResource,
+  IfMatchVersion,
+  ParseObjectIdPipe,
+  Role,
+  VersionETagInterceptor,
+} from '@app/common';
 import { Idempotent } from '@app/tenancy';
 import { ApiProblemResponses } from '../../swagger/api-problem-responses';
 import { AuditPageQueryDto, AuditPageResponse } from '../audit';
@@ -29,20 +36,14 @@ import {
   CustomerStatisticsResponse,
 } from './dto/customer.response';
 import { ListCustomersQueryDto, RecentCustomersQueryDto } from './dto/list-customers-query.dto';
+import { TimelineQueryDto } from './dto/timeline-query.dto';
+import { TimelinePageResponse } from './dto/timeline.response';
 import { UpdateCustomerDto } from './dto/update-customer.dto';
 import { ParseTagPipe } from './tag-param.pipe';
 
-const IF_MATCH = ApiHeader({
-  name: 'If-Match',
-  required: false,
-  description: 'The ETag ("<version>") you last saw; a stale one gets 412 and nothing is written',
-});
-
 @ApiTags('customers')
-@ApiBearerAuth()
 @ApiProblemResponses(
   [409, 'Write conflict, or the company is gone'],
-  [412, 'If-Match is stale'],
   [422, 'Too many contacts/tags, or Idempotency-Key reused'],
 )
 @UseInterceptors(VersionETagInterceptor)
@@ -57,7 +58,9 @@ export class CustomerController {
   @Post()
   @MinRole(Role.MEMBER)
   @Idempotent()
+  @CreatesResource()
   @ApiOperation({ summary: 'Create a customer under a company of your tenant' })
+  @ApiCreatedResponse({ type: CustomerResponse, description: 'The customer as stored (normalised)' })
   create(@Body() dto: CreateCustomerDto): Promise<CustomerResponse> {
     return this.customers.create(dto);
   }
@@ -66,31 +69,36 @@ export class CustomerController {
   @ApiOperation({
     summary: 'List customers: filters, prefix search (q), sort, keyset paging (limit 1..100, default 25)',
   })
+  @ApiOkResponse({ type: CustomerPageResponse })
   list(@Query() query: ListCustomersQueryDto): Promise<CustomerPageResponse> {
     return this.customers.list(query);
   }
 
   @Get('recent')
   @ApiOperation({ summary: 'Most recently updated customers first' })
+  @ApiOkResponse({ type: CustomerListResponse })
   recent(@Query() query: RecentCustomersQueryDto): Promise<CustomerListResponse> {
     return this.customers.recent(query);
   }
 
   @Get('statistics')
   @ApiOperation({ summary: 'Counts by status and source, revenue, new in the last 30 days (one company or all)' })
+  @ApiOkResponse({ type: CustomerStatisticsResponse })
   statistics(@Query() query: CompanyScopeQueryDto): Promise<CustomerStatisticsResponse> {
     return this.stats.statistics(query);
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'Read a customer' })
+  @ApiOkResponse({ type: CustomerResponse })
   get(@Param('id', ParseObjectIdPipe) id: string): Promise<CustomerResponse> {
     return this.customers.get(id);
   }
 
   @Patch(':id')
   @MinRole(Role.MEMBER)
-  @IF_MATCH
   @ApiOperation({ summary: 'Change some fields (null clears an optional one)' })
+  @ApiOkResponse({ type: CustomerResponse })
   update(
     @Param('id', ParseObjectIdPipe) id: string,
     @Body() dto: UpdateCustomerDto,
@@ -102,8 +110,8 @@ export class CustomerController {
   @Delete(':id')
   @MinRole(Role.ADMIN)
   @HttpCode(204)
-  @IF_MATCH
   @ApiOperation({ summary: 'Soft-delete (restorable until purged after the retention period)' })
+  @ApiNoContentResponse({ description: 'Deleted (hidden from reads until restored)' })
   async remove(@Param('id', ParseObjectIdPipe) id: string, @IfMatchVersion() version?: number): Promise<void> {
     await this.customers.remove(id, version);
   }
@@ -113,14 +121,15 @@ export class CustomerController {
   @HttpCode(200)
   @Idempotent()
   @ApiOperation({ summary: 'Bring back a soft-deleted customer' })
+  @ApiOkResponse({ type: CustomerResponse })
   restore(@Param('id', ParseObjectIdPipe) id: string): Promise<CustomerResponse> {
     return this.customers.restore(id);
   }
 
   @Put(':id/status')
   @MinRole(Role.MEMBER)
-  @IF_MATCH
   @ApiOperation({ summary: 'Change status; appends to statusHistory (same status: no-op)' })
+  @ApiOkResponse({ type: CustomerResponse })
   setStatus(
     @Param('id', ParseObjectIdPipe) id: string,
     @Body() dto: SetStatusDto,
@@ -131,8 +140,8 @@ export class CustomerController {
 
   @Put(':id/assignee')
   @MinRole(Role.MEMBER)
-  @IF_MATCH
   @ApiOperation({ summary: 'Assign an owner (userId) or unassign (null)' })
+  @ApiOkResponse({ type: CustomerResponse })
   assign(
     @Param('id', ParseObjectIdPipe) id: string,
     @Body() dto: AssignCustomerDto,
@@ -146,6 +155,7 @@ export class CustomerController {
   @HttpCode(200)
   @Idempotent()
   @ApiOperation({ summary: 'Add tags (normalised; existing ones are kept once)' })
+  @ApiOkResponse({ type: CustomerResponse })
   addTags(@Param('id', ParseObjectIdPipe) id: string, @Body() dto: AddTagsDto): Promise<CustomerResponse> {
     return this.customers.addTags(id, dto);
   }
@@ -153,6 +163,7 @@ export class CustomerController {
   @Delete(':id/tags/:tag')
   @MinRole(Role.MEMBER)
   @ApiOperation({ summary: 'Remove one tag (absent tag: no-op)' })
+  @ApiOkResponse({ type: CustomerResponse })
   removeTag(
     @Param('id', ParseObjectIdPipe) id: string,
     @Param('tag', ParseTagPipe) tag: string,
@@ -165,12 +176,27 @@ export class CustomerController {
   @HttpCode(200)
   @Idempotent()
   @ApiOperation({ summary: 'Record a purchase; the same reference counts once' })
+  @ApiOkResponse({ type: CustomerResponse })
   recordRevenue(@Param('id', ParseObjectIdPipe) id: string, @Body() dto: RecordRevenueDto): Promise<CustomerResponse> {
     return this.revenue.record(id, dto);
   }
 
+  @Get(':id/timeline')
+  @ApiOperation({
+    summary:
+      'Everything that happened to this customer (activities, status, assignment, revenue, conversion, ...), newest first',
+  })
+  @ApiOkResponse({ type: TimelinePageResponse })
+  timeline(
+    @Param('id', ParseObjectIdPipe) id: string,
+    @Query() query: TimelineQueryDto,
+  ): Promise<TimelinePageResponse> {
+    return this.customers.timeline(id, query);
+  }
+
   @Get(':id/history')
   @ApiOperation({ summary: 'Audit trail of this customer, newest first' })
+  @ApiOkResponse({ type: AuditPageResponse })
   history(@Param('id', ParseObjectIdPipe) id: string, @Query() page: AuditPageQueryDto): Promise<AuditPageResponse> {
     return this.customers.history(id, page);
   }

@@ -16,6 +16,8 @@ import { CustomerRepository } from './customer.repository';
 import { CustomerService } from './customer.service';
 import { customerSettings } from './customer.settings';
 import { Customer, CustomerSchema } from './schemas/customer.schema';
+import { CustomerTimelineSource } from './timeline/customer.timeline-source';
+import { TimelineService } from './timeline/timeline.service';
 
 /**
  * Customers, contacts, status, assignment, tags, revenue, search and statistics. Others use it
@@ -38,10 +40,12 @@ import { Customer, CustomerSchema } from './schemas/customer.schema';
     CustomerContactsService,
     CustomerRevenueService,
     CustomerStatisticsService,
+    TimelineService,
     // registrations: isolation probe, company-deletion check, housekeeping, data migrations
     CustomerIsolationProbe,
     CustomerCompanyCheck,
     CustomerRetentionTask,
+    CustomerTimelineSource,
     CustomerContactNamesMigration,
   ],
   exports: [CustomerService],

@@ -1,60 +1,29 @@
 import { Injectable } from '@nestjs/common';
-import { type PipelineStage, Types, type UpdateQuery } from 'mongoose';
+import { Types, type PipelineStage } from 'mongoose';
 import { type Contact, LEGACY_CONTACTS_FILTER, type LegacyContactsStore } from '../../domain/contacts';
-import { InjectTenantModel, type NewRecord, type Stamped, TenantModel, type VersionedStore } from '@app/tenancy';
+import { InjectTenantModel, TenantModel, VersionedRepository } from '@app/tenancy';
 import { Customer, CustomerLean } from './schemas/customer.schema';
 
 /**
- * Reads leave out the search tokens (up to 600 strings, about half of a document): responses
- * never show them and writes recompute them from the fields.
+ * The only code that touches the tenant's `customers` collection. Returns plain objects. Reads leave
+ * out the search tokens (up to 600 strings, about half of a document): responses never show them and
+ * writes recompute them from the fields. Point reads go by bare `_id` (see VersionedRepository):
+ * FerretDB's SQLite backend pushes down nothing else (23x faster at 20k customers than
+ * `{ _id, deletedAt }`), and on MongoDB the `_id` index answers both the same.
  */
-const WITHOUT_TOKENS = { searchTokens: 0 } as const;
-
-/** The only code that touches the tenant's `customers` collection. Returns plain objects. */
 @Injectable()
-export class CustomerRepository implements VersionedStore<CustomerLean>, LegacyContactsStore {
-  constructor(@InjectTenantModel(Customer.name) private readonly customers: TenantModel<Customer>) {}
-
-  async insert(doc: NewRecord<CustomerLean> & Stamped): Promise<CustomerLean> {
-    const created = await this.customers.current().create(doc);
-    const { searchTokens: _tokens, ...row } = created.toObject<CustomerLean>();
-    return row as unknown as CustomerLean;
-  }
-
-  /**
-   * By `_id` alone; callers decide visibility (soft deletion, companies claim) on the row: FerretDB's
-   * SQLite backend pushes down a bare `_id` filter only (23x faster at 20k customers than
-   * `{ _id, deletedAt }`), and on MongoDB the `_id` index answers both the same.
-   */
-  async findById(id: string): Promise<CustomerLean | null> {
-    if (!Types.ObjectId.isValid(id)) return null;
-    return this.customers.current().findOne({ _id: id }, WITHOUT_TOKENS).lean<CustomerLean>().exec();
-  }
-
-  /** Applies `update` only if the customer is still at `version` (and matches `guard`); null otherwise. */
-  updateIfVersion(
-    id: string,
-    version: number,
-    update: UpdateQuery<CustomerLean>,
-    guard: Record<string, unknown> = {},
-  ): Promise<CustomerLean | null> {
-    return this.customers
-      .current()
-      .findOneAndUpdate({ ...guard, _id: id, version }, update as UpdateQuery<Customer>, {
-        // No projection: FerretDB's findAndModify does not implement one.
-        returnDocument: 'after',
-      })
-      .lean<CustomerLean>()
-      .exec();
+export class CustomerRepository extends VersionedRepository<CustomerLean> implements LegacyContactsStore {
+  constructor(@InjectTenantModel(Customer.name) customers: TenantModel<CustomerLean>) {
+    super(customers, ['searchTokens']);
   }
 
   find(filter: Record<string, unknown>, sort: Record<string, 1 | -1>, limit: number): Promise<CustomerLean[]> {
-    return this.customers.current().find(filter, WITHOUT_TOKENS).sort(sort).limit(limit).lean<CustomerLean[]>().exec();
+    return this.model.current().find(filter, this.visibleFields).sort(sort).limit(limit).lean<CustomerLean[]>().exec();
   }
 
   /** Live customers of the company, counted up to `limit`. */
   countInCompany(companyId: string, limit: number): Promise<number> {
-    return this.customers.current().countDocuments({ companyId, deletedAt: null }, { limit }).exec();
+    return this.model.current().countDocuments({ companyId, deletedAt: null }, { limit }).exec();
   }
 
   /** `{ value: count }` of a field among the matched customers (one accumulator: see statistics). */
@@ -84,7 +53,7 @@ export class CustomerRepository implements VersionedStore<CustomerLean>, LegacyC
     cutoff: Date,
     limit: number,
   ): Promise<Array<Pick<CustomerLean, '_id' | 'companyId' | 'deletedAt'>>> {
-    return this.customers
+    return this.model
       .current()
       .find({ deletedAt: { $ne: null, $lte: cutoff } }, { _id: 1, companyId: 1, deletedAt: 1 })
       .sort({ deletedAt: 1 })
@@ -95,13 +64,13 @@ export class CustomerRepository implements VersionedStore<CustomerLean>, LegacyC
 
   /** Hard delete, only if still deleted at or before `cutoff` (a restore in between wins). */
   async purge(id: Types.ObjectId | string, cutoff: Date): Promise<boolean> {
-    const res = await this.customers.current().deleteOne({ _id: id, deletedAt: { $ne: null, $lte: cutoff } });
+    const res = await this.model.current().deleteOne({ _id: id, deletedAt: { $ne: null, $lte: cutoff } });
     return res.deletedCount === 1;
   }
 
   /** See LegacyContactsStore (the contact-names migration). */
   async idsWithLegacyContacts(after: string | null, limit: number): Promise<string[]> {
-    const rows = await this.customers
+    const rows = await this.model
       .current()
       .find({ ...LEGACY_CONTACTS_FILTER, ...(after ? { _id: { $gt: new Types.ObjectId(after) } } : {}) }, { _id: 1 })
       .sort({ _id: 1 })
@@ -113,17 +82,17 @@ export class CustomerRepository implements VersionedStore<CustomerLean>, LegacyC
 
   /** See LegacyContactsStore: contacts only, at `version`, without a new version. */
   async replaceContacts(id: string, version: number, contacts: Contact[]): Promise<boolean> {
-    const res = await this.customers.current().updateOne({ _id: id, version }, { $set: { contacts } }).exec();
+    const res = await this.model.current().updateOne({ _id: id, version }, { $set: { contacts } }).exec();
     return res.matchedCount === 1;
   }
 
   /** Unconditional hard delete (isolation probe clean-up). */
   async remove(id: string): Promise<boolean> {
-    const res = await this.customers.current().deleteOne({ _id: id });
+    const res = await this.model.current().deleteOne({ _id: id });
     return res.deletedCount === 1;
   }
 
   private aggregate<T>(pipeline: PipelineStage[]): Promise<T[]> {
-    return this.customers.current().aggregate<T>(pipeline).exec();
+    return this.model.current().aggregate<T>(pipeline).exec();
   }
 }

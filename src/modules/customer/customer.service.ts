@@ -13,7 +13,7 @@ import {
   queryScope,
   RECORD_SORT_FIELDS,
 } from '@app/common';
-import { PurgeHooks, TenantContext } from '@app/tenancy';
+import { PublishesEvents, PurgeHooks, TenantContext } from '@app/tenancy';
 import { initialContacts } from '../../domain/contacts';
 import { type AuditPageQueryDto, type AuditPageResponse, AuditService } from '../audit';
 import { CompanyService } from '../company';
@@ -27,9 +27,12 @@ import type { CreateCustomerDto } from './dto/create-customer.dto';
 import type { AddTagsDto, AssignCustomerDto, SetStatusDto } from './dto/customer-actions.dto';
 import type { CustomerListResponse, CustomerPageResponse, CustomerResponse } from './dto/customer.response';
 import type { ListCustomersQueryDto, RecentCustomersQueryDto } from './dto/list-customers-query.dto';
+import type { TimelineQueryDto } from './dto/timeline-query.dto';
+import type { TimelinePageResponse } from './dto/timeline.response';
 import type { UpdateCustomerDto } from './dto/update-customer.dto';
 import { CustomerEventName } from './events/customer.events';
 import type { Customer, CustomerLean } from './schemas/customer.schema';
+import { TimelineService } from './timeline/timeline.service';
 
 export interface CreateCustomerOptions {
   /**
@@ -61,6 +64,7 @@ const PATCHABLE = [
  * through `create`). Every read honours soft deletion and the principal's `companies` claim;
  * every write goes through the shared versioned writer (version-checked, audited, evented).
  */
+@PublishesEvents(Object.values(CustomerEventName))
 @Injectable()
 export class CustomerService {
   constructor(
@@ -70,6 +74,7 @@ export class CustomerService {
     private readonly audit: AuditService,
     private readonly context: TenantContext,
     private readonly purgeHooks: PurgeHooks,
+    private readonly timelines: TimelineService,
   ) {}
 
   /**
@@ -259,6 +264,12 @@ export class CustomerService {
       personalFields: CUSTOMER_PERSONAL_FIELDS,
       leaveNoTrace: opts.leaveNoTrace,
     });
+  }
+
+  /** Everything that happened to the customer (every registered timeline source), newest first. */
+  async timeline(id: string, query: TimelineQueryDto): Promise<TimelinePageResponse> {
+    const customer = await this.records.load(id);
+    return this.timelines.page({ id, companyId: customer.companyId }, query);
   }
 
   /** The customer's audit trail, newest first. */

@@ -11,3 +11,13 @@ export {
   type CustomerSnapshot,
   type FieldChange,
 } from './events/customer.events';
+export { AuditTimelineSource } from './timeline/audit-timeline.source';
+export {
+  olderThan,
+  type TimelineEntry,
+  TimelineKind,
+  type TimelinePosition,
+  type TimelineQuery,
+  type TimelineSource,
+  TimelineSourceProvider,
+} from './timeline/timeline-source';

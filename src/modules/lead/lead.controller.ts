@@ -13,9 +13,9 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { MinRole } from '@app/auth';
-import { IfMatchVersion, ParseObjectIdPipe, Role, VersionETagInterceptor } from '@app/common';
+import { CreatesResource, IfMatchVersion, ParseObjectIdPipe, Role, VersionETagInterceptor } from '@app/common';
 import { Idempotent } from '@app/tenancy';
 import { ApiProblemResponses } from '../../swagger/api-problem-responses';
 import { ConvertLeadDto, ConvertLeadQueryDto } from './dto/convert-lead.dto';
@@ -28,7 +28,6 @@ import { LeadConversionService } from './lead-conversion.service';
 import { LeadService } from './lead.service';
 
 @ApiTags('leads')
-@ApiBearerAuth()
 @ApiProblemResponses([409, 'The lead is converted (read-only), or already converted'])
 @UseInterceptors(VersionETagInterceptor)
 @Controller('leads')
@@ -41,18 +40,22 @@ export class LeadController {
   @Post()
   @MinRole(Role.MEMBER)
   @Idempotent()
+  @CreatesResource()
+  @ApiOperation({ summary: 'Create a lead under a company of your tenant' })
   @ApiCreatedResponse({ type: LeadResponse })
   create(@Body() dto: CreateLeadDto): Promise<LeadResponse> {
     return this.leads.create(dto);
   }
 
   @Get()
+  @ApiOperation({ summary: 'List leads: filters, prefix search (q), sort, keyset paging (limit 1..100, default 25)' })
   @ApiOkResponse({ type: LeadPageResponse })
   list(@Query() query: ListLeadsQueryDto): Promise<LeadPageResponse> {
     return this.leads.list(query);
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'Read a lead' })
   @ApiOkResponse({ type: LeadResponse })
   get(@Param('id', ParseObjectIdPipe) id: string): Promise<LeadResponse> {
     return this.leads.get(id);
@@ -60,7 +63,7 @@ export class LeadController {
 
   @Patch(':id')
   @MinRole(Role.MEMBER)
-  @ApiHeader({ name: 'If-Match', required: false, description: 'ETag ("<version>") of the lead read; stale → 412' })
+  @ApiOperation({ summary: 'Change some fields (null clears an optional one; contacts replaces the list)' })
   @ApiOkResponse({ type: LeadResponse })
   update(
     @Param('id', ParseObjectIdPipe) id: string,
@@ -73,6 +76,8 @@ export class LeadController {
   @Delete(':id')
   @MinRole(Role.MEMBER)
   @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a lead' })
+  @ApiNoContentResponse({ description: 'Deleted' })
   async remove(@Param('id', ParseObjectIdPipe) id: string): Promise<void> {
     await this.leads.remove(id);
   }

@@ -9,6 +9,7 @@ import { LeadController } from './lead.controller';
 import { LeadIsolationProbe } from './lead.isolation-probe';
 import { LeadRepository } from './lead.repository';
 import { LeadService } from './lead.service';
+import { LeadConversionTimelineSource } from './lead.timeline-source';
 import { Lead, LeadSchema } from './schemas/lead.schema';
 
 /** Leads and their conversion into customers through CustomerService (never its collection). */
@@ -21,9 +22,10 @@ import { Lead, LeadSchema } from './schemas/lead.schema';
     // services
     LeadService,
     LeadConversionService,
-    // registrations: isolation probe, company-deletion check, data migrations
+    // registrations: isolation probe, company-deletion check, timeline source, data migrations
     LeadIsolationProbe,
     LeadCompanyCheck,
+    LeadConversionTimelineSource,
     LeadContactNamesMigration,
   ],
   exports: [LeadService],

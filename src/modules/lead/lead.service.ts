@@ -11,7 +11,7 @@ import {
   queryScope,
   RECORD_SORT_FIELDS,
 } from '@app/common';
-import { PurgeHooks, type RecordWriter, TenantContext, VersionedWriter } from '@app/tenancy';
+import { PublishesEvents, PurgeHooks, type RecordWriter, TenantContext, VersionedWriter } from '@app/tenancy';
 import { initialContacts } from '../../domain/contacts';
 import { toMinor } from '../../domain/money';
 import { CompanyService } from '../company';
@@ -47,6 +47,7 @@ const NOT_NULLABLE = ['companyId', 'name', 'source', 'status', 'tags', 'contacts
  * companies the principal may see; converted leads are read-only. Writes go through the shared
  * versioned writer (version-checked, audited, evented).
  */
+@PublishesEvents(Object.values(LeadEventName))
 @Injectable()
 export class LeadService {
   /** Lead records as the shared writer handles them; the conversion writes through it too. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type MaintenanceTask, MaintenanceTaskProvider } from '@app/tenancy';
-import { CustomerEventLog } from './customer-event-log.service';
+import { RealtimeEventLog } from './realtime-event-log.service';
 import { REALTIME_OPTIONS, type RealtimeOptions } from './realtime.options';
 
 /**
@@ -13,7 +13,7 @@ export class RealtimeLogRetentionTask implements MaintenanceTask {
   readonly name = 'realtime-event-log';
 
   constructor(
-    private readonly log: CustomerEventLog,
+    private readonly log: RealtimeEventLog,
     @Inject(REALTIME_OPTIONS) private readonly options: RealtimeOptions,
   ) {}
 

@@ -1,32 +1,21 @@
-import type { CustomerDomainEvent, CustomerEventName, CustomerSnapshot, FieldChange } from '../customer';
+import type { DomainEvent } from '@app/tenancy';
 
-/** What a socket receives for every customer event, under the event's own name. */
-export interface CustomerRealtimePayload {
-  companyId: string;
-  customerId: string;
-  customer: CustomerSnapshot;
-  changes: Record<string, FieldChange>;
-  actor: string;
-  /** ISO-8601 time of the change. */
-  at: string;
+/**
+ * What a socket receives for an event, under the event's own name: the event's public payload
+ * (`{ companyId, customerId, customer, changes, actor, at }` for customer events) and its position in
+ * the company's stream.
+ */
+export type RealtimePayload = Record<string, unknown> & {
   /** Position in the company's stream; null only when the event could not be logged. */
   seq: number | null;
-}
+};
 
 /** An event replayed in a subscribe ack: the name it was sent under and its payload. */
 export interface MissedEvent {
-  event: CustomerEventName;
-  data: CustomerRealtimePayload;
+  event: string;
+  data: RealtimePayload;
 }
 
-export function toRealtimePayload(e: CustomerDomainEvent, seq: number | null): CustomerRealtimePayload {
-  return {
-    companyId: e.companyId,
-    customerId: e.customerId,
-    customer: e.customer,
-    changes: e.changes ?? {},
-    actor: e.actor,
-    at: new Date(e.at).toISOString(),
-    seq,
-  };
+export function toRealtimePayload(e: DomainEvent, seq: number | null): RealtimePayload {
+  return { ...e.payload(), seq };
 }

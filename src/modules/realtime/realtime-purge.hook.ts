@@ -1,29 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import { type PurgedRecord, type PurgeHook, PurgeHookProvider, TenantContext } from '@app/tenancy';
 import { COMPANY_ENTITY } from '../company';
-import { CUSTOMER_ENTITY } from '../customer';
-import { CustomerEventLog } from './customer-event-log.service';
-import { CustomerEventRelay } from './customer-event.relay';
+import { DomainEventRelay } from './domain-event.relay';
+import { RealtimeEventLog } from './realtime-event-log.service';
 
 /**
- * A customer that goes for good leaves no payload in its company's event log (they are full customer
- * snapshots); a company that goes leaves no stream at all (log and counter). Events still queued in
- * the relay are waited for first, so none is logged after the erase.
+ * A record that goes for good leaves no payload in its company's event log (a customer's events carry
+ * full snapshots of it); a company that goes leaves no stream at all (log and counter). Events still
+ * queued in the relay are waited for first, so none is logged after the erase.
  */
 @PurgeHookProvider()
 @Injectable()
 export class RealtimePurgeHook implements PurgeHook {
   constructor(
-    private readonly log: CustomerEventLog,
-    private readonly relay: CustomerEventRelay,
+    private readonly log: RealtimeEventLog,
+    private readonly relay: DomainEventRelay,
     private readonly context: TenantContext,
   ) {}
 
   async purge(record: PurgedRecord): Promise<void> {
     if (!record.companyId) return;
-    if (record.entityType !== CUSTOMER_ENTITY && record.entityType !== COMPANY_ENTITY) return;
     await this.relay.idle(this.context.tenantId, record.companyId);
-    if (record.entityType === CUSTOMER_ENTITY) await this.log.removeCustomer(record.companyId, record.entityId);
-    else await this.log.removeCompany(record.companyId);
+    if (record.entityType === COMPANY_ENTITY) await this.log.removeCompany(record.companyId);
+    else await this.log.removeMentions(record.companyId, record.entityId);
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Socket } from 'socket.io';
 import { TenantRunner } from '@app/tenancy';
-import { CustomerEventLog } from './customer-event-log.service';
+import { RealtimeEventLog } from './realtime-event-log.service';
 import { CUSTOMER_SNAPSHOT_SOURCE, CustomerSnapshotSource } from './customer-snapshot.source';
 import type { SubscribeOk, UnsubscribeOk } from './dto/realtime-ack';
 import type { SubscribeDto, UnsubscribeDto } from './dto/subscribe.dto';
@@ -17,7 +17,7 @@ export class RealtimeSubscriptionService {
   constructor(
     private readonly access: RealtimeAccess,
     private readonly runner: TenantRunner,
-    private readonly log: CustomerEventLog,
+    private readonly log: RealtimeEventLog,
     @Inject(CUSTOMER_SNAPSHOT_SOURCE) private readonly snapshots: CustomerSnapshotSource,
     @Inject(REALTIME_OPTIONS) private readonly options: RealtimeOptions,
   ) {}

@@ -15,7 +15,7 @@ import type { ErrorAck, SubscribeAck, UnsubscribeAck } from './dto/realtime-ack'
 import { SubscribeDto, UnsubscribeDto } from './dto/subscribe.dto';
 import { parseMessage } from './parse-message';
 import { toErrorBody } from './realtime-error-body';
-import type { CustomerRealtimePayload } from './realtime-payload';
+import type { RealtimePayload } from './realtime-payload';
 import { RealtimeSubscriptionService } from './realtime-subscription.service';
 import { RealtimeError, RealtimeErrorCode } from './realtime.errors';
 import { identityOf } from './socket-identity';
@@ -80,8 +80,8 @@ export class RealtimeGateway
     }
   }
 
-  /** Sends one customer event to every socket in the room, on this and (with Redis) every instance. */
-  publish(room: string, event: string, payload: CustomerRealtimePayload): void {
+  /** Sends one event to every socket in the room, on this and (with Redis) every instance. */
+  publish(room: string, event: string, payload: RealtimePayload): void {
     this.server.to(room).emit(event, payload);
   }
 

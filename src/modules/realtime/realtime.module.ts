@@ -2,8 +2,8 @@ import { Module } from '@nestjs/common';
 import { TenancyModule } from '@app/tenancy';
 import { CompanyModule } from '../company';
 import { CustomerModule, CustomerService } from '../customer';
-import { CustomerEventLog } from './customer-event-log.service';
-import { CustomerEventRelay } from './customer-event.relay';
+import { RealtimeEventLog } from './realtime-event-log.service';
+import { DomainEventRelay } from './domain-event.relay';
 import { CUSTOMER_SNAPSHOT_SOURCE, CustomerSnapshotSource } from './customer-snapshot.source';
 import { RealtimeAccess } from './realtime-access.service';
 import { RealtimeLogRetentionTask } from './realtime-log-retention.task';
@@ -38,9 +38,9 @@ const customerSnapshots = (customers: CustomerService): CustomerSnapshotSource =
     RealtimeAccess,
     RealtimeIsolationProbe,
     RealtimeSubscriptionService,
-    CustomerEventLog,
-    CustomerEventRelay,
-    // registrations: erase a purged customer's or company's stream, prune old events hourly
+    RealtimeEventLog,
+    DomainEventRelay,
+    // registrations: erase a purged record's events or a deleted company's stream, prune old events hourly
     RealtimePurgeHook,
     RealtimeLogRetentionTask,
     { provide: REALTIME_OPTIONS, useValue: DEFAULT_REALTIME_OPTIONS },

@@ -36,6 +36,17 @@ export class AppSettings {
   @Matches(/^\d+(b|kb|mb)$/i, { message: 'BODY_LIMIT must look like 100kb or 1mb' })
   BODY_LIMIT = '100kb';
 
+  /**
+   * Where clients reach the API: scheme, host, optional port and base path, no trailing slash
+   * (`https://crm.example.com`). The OpenAPI document's server entry; unset: http://localhost:PORT.
+   */
+  @IsOptional()
+  @Matches(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._~%!$&'()*+,;=:@-]+)*$/, {
+    message:
+      'PUBLIC_URL must be an http(s) URL without query, fragment or trailing slash, e.g. https://crm.example.com',
+  })
+  PUBLIC_URL?: string;
+
   /** Comma-separated allowed origins for CORS; empty disables cross-origin requests. */
   @IsString()
   @MaxLength(4000)
@@ -52,10 +63,17 @@ export class AppSettings {
   DATA_DIR = './data';
 }
 
-export const appSettings = defineSettings('app', AppSettings, { optional: ['REDIS_URL'] });
+const OPTIONAL = ['REDIS_URL', 'PUBLIC_URL'];
+
+export const appSettings = defineSettings('app', AppSettings, { optional: OPTIONAL });
 export type AppConfig = Readonly<AppSettings>;
 
 /** The platform settings outside Nest (scripts). */
 export function readAppSettings(raw: Record<string, unknown> = process.env): AppConfig {
-  return loadSettings(AppSettings, raw, ['REDIS_URL']);
+  return loadSettings(AppSettings, raw, OPTIONAL);
+}
+
+/** The URL clients reach the API at: PUBLIC_URL, else this host's port on localhost. */
+export function publicUrlOf(config: Pick<AppConfig, 'PUBLIC_URL' | 'PORT'>): string {
+  return config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
 }

@@ -1,4 +1,5 @@
 import { CallHandler, createParamDecorator, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { ApiHeader } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Observable } from 'rxjs';
 import { tap } from 'rxjs/operators';
@@ -23,9 +24,24 @@ export function parseIfMatch(header: string | string[] | undefined): number | un
   return Number(match[1]);
 }
 
+/** Documents the If-Match header on the route of the parameter that reads it. */
+const documentIfMatch: ParameterDecorator = (target, key) => {
+  if (key === undefined) return;
+  const descriptor = Object.getOwnPropertyDescriptor(target, key);
+  if (!descriptor) return;
+  ApiHeader({
+    name: 'If-Match',
+    required: false,
+    description: 'The ETag ("<version>") of the record as you read it; a stale one gets 412 and nothing is written',
+    schema: { type: 'string', pattern: IF_MATCH.source, maxLength: 100, example: '"3"' },
+  })(target, key, descriptor);
+};
+
 /** The version a client expects, from If-Match (undefined when it sent none). */
-export const IfMatchVersion = createParamDecorator((_data: unknown, ctx: ExecutionContext) =>
-  parseIfMatch(ctx.switchToHttp().getRequest<FastifyRequest>().headers['if-match']),
+export const IfMatchVersion = createParamDecorator(
+  (_data: unknown, ctx: ExecutionContext) =>
+    parseIfMatch(ctx.switchToHttp().getRequest<FastifyRequest>().headers['if-match']),
+  [documentIfMatch],
 );
 
 /** Sends `ETag: "<version>"` for every response body that carries a numeric version. */

@@ -31,7 +31,13 @@ export class SearchListQueryDto extends IntersectionType(CompanyScopeQueryDto, P
   @Length(1, 200)
   assignedTo?: string;
 
-  @ApiPropertyOptional({ type: [String], description: 'Repeatable; every tag must match', example: ['vip'] })
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'string', minLength: 1, maxLength: 50 },
+    maxItems: 10,
+    description: 'Repeatable; every tag must match',
+    example: ['vip'],
+  })
   @IsOptional()
   @Transform(toTagQuery)
   @IsArray()

@@ -10,6 +10,15 @@ export function isObjectIdString(value: unknown): value is string {
 /** Rejects anything but a 24-hex-digit id before it reaches a query: 400, not 404 or 500. */
 @Injectable()
 export class ParseObjectIdPipe implements PipeTransform<unknown, string> {
+  /** The path parameter as the OpenAPI document describes it. */
+  static readonly openApi = {
+    type: 'string',
+    pattern: OBJECT_ID.source,
+    minLength: 24,
+    maxLength: 24,
+    example: '665f1c2e8b3e4a1d2c3b4a59',
+  } as const;
+
   transform(value: unknown, meta: ArgumentMetadata): string {
     if (isObjectIdString(value)) return value;
     const name = meta.data ?? 'id';

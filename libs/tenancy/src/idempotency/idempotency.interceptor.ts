@@ -8,7 +8,7 @@ import { IdempotencyError, IdempotencyErrorCode } from './idempotency.errors';
 import { IdempotencyStore } from './idempotency.store';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
-const KEY = /^[\x21-\x7e]{1,255}$/;
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 type AuthedRequest = FastifyRequest & { userId?: string };
 
@@ -28,7 +28,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const res = ctx.switchToHttp().getResponse<FastifyReply>();
     const key = req.headers[IDEMPOTENCY_HEADER];
     if (key === undefined) return next.handle();
-    if (typeof key !== 'string' || !KEY.test(key)) {
+    if (typeof key !== 'string' || !IDEMPOTENCY_KEY_PATTERN.test(key)) {
       throw new IdempotencyError(
         IdempotencyErrorCode.INVALID_KEY,
         'Idempotency-Key must be 1-255 visible ASCII characters.',

@@ -11,8 +11,16 @@ export class AuditEventResponse {
   @ApiProperty() entityId: string;
   @ApiProperty({ nullable: true, type: String }) companyId: string | null;
   @ApiProperty({
-    description: 'Changed fields only: { field: { from, to } }',
+    type: 'object',
+    description: 'Changed fields only: { field: { from, to } }; values are whatever the field holds',
     example: { status: { from: 'active', to: 'churned' } },
+    maxProperties: 100,
+    additionalProperties: {
+      type: 'object',
+      properties: { from: {}, to: {} },
+      required: ['from', 'to'],
+      additionalProperties: false,
+    },
   })
   changes: Record<string, FieldDiff>;
   @ApiProperty({ nullable: true, type: String }) requestId: string | null;

@@ -9,10 +9,10 @@ export class ListAuditQueryDto extends AuditPageQueryDto {
   @Matches(/^[a-z][a-z_]{0,39}$/, { message: 'entityType must be a lower-case entity name like customer' })
   entityType?: string;
 
-  @ApiPropertyOptional({ description: 'Id of the record (24 hex digits for customers)' })
+  @ApiPropertyOptional({ description: 'Id of the record (24 hex digits)', pattern: '^[0-9a-f]{24}$' })
   @IsOptional()
   @IsString()
-  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'entityId must be an id' })
+  @Matches(/^[0-9a-f]{24}$/, { message: 'entityId must be a 24-character hex id' })
   entityId?: string;
 
   @ApiPropertyOptional({ description: 'User id that made the change (token `sub`)' })

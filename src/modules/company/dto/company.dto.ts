@@ -11,7 +11,7 @@ export class CreateCompanyDto {
   @Length(1, 200)
   name: string;
 
-  @ApiPropertyOptional({ maxLength: 2000, nullable: true })
+  @ApiPropertyOptional({ type: String, maxLength: 2000, nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(2000)

@@ -1,4 +1,5 @@
 import type { FieldDiff } from '@app/common';
+import { DomainEvent } from '@app/tenancy';
 import type { CompanyResponse } from '../dto/company.dto';
 
 /** The Company module's domain events, emitted after the write they describe succeeded. */
@@ -8,15 +9,31 @@ export enum CompanyEventName {
   DELETED = 'company.deleted',
 }
 
-export class CompanyDomainEvent {
+/**
+ * Companies are the tenant's own structure, managed by its admins: their events are tenant-wide
+ * (no company room; webhooks without a company filter).
+ */
+export class CompanyDomainEvent extends DomainEvent {
+  readonly companyId = null;
+
   constructor(
     readonly name: CompanyEventName,
     readonly tenantId: string,
-    readonly companyId: string,
     readonly actor: string,
     readonly at: Date,
     readonly company: CompanyResponse,
     readonly changes: Record<string, FieldDiff>,
     readonly requestId?: string,
-  ) {}
+  ) {
+    super();
+  }
+
+  payload(): Record<string, unknown> {
+    return {
+      company: this.company,
+      changes: this.changes,
+      actor: this.actor,
+      at: this.at.toISOString(),
+    };
+  }
 }

@@ -1,8 +1,9 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import type { Types } from 'mongoose';
+import { VersionedRecord } from '@app/tenancy';
 
 @Schema({ collection: 'companies', versionKey: false, strict: 'throw' })
-export class Company {
+export class Company extends VersionedRecord {
   @Prop({ required: true })
   name: string;
 
@@ -12,18 +13,6 @@ export class Company {
 
   @Prop({ default: null, type: String })
   description: string | null;
-
-  @Prop({ required: true })
-  createdBy: string;
-
-  @Prop({ required: true })
-  updatedBy: string;
-
-  @Prop({ required: true, default: 1 })
-  version: number;
-
-  @Prop({ required: true }) createdAt: Date;
-  @Prop({ required: true }) updatedAt: Date;
 }
 
 export type CompanyLean = Company & { _id: Types.ObjectId };

@@ -4,35 +4,35 @@ import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { trim } from '@app/common';
 
 export class AddressDto {
-  @ApiPropertyOptional({ nullable: true, maxLength: 200 })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 200 })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @MaxLength(200)
   street?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, maxLength: 100 })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 100 })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @MaxLength(100)
   city?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, maxLength: 100 })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 100 })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @MaxLength(100)
   region?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, maxLength: 20 })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 20 })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @MaxLength(20)
   postalCode?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, maxLength: 100, example: 'DE' })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 100, example: 'DE' })
   @IsOptional()
   @Transform(trim)
   @IsString()

@@ -29,28 +29,46 @@ export class CustomerFieldsDto {
 
   @ApiPropertyOptional({
     enum: CLIENT_SOURCES,
-    default: CustomerSource.DIRECT,
-    description: 'lead_conversion is set only by POST /leads/:id/convert',
+    description: 'Defaults to direct; lead_conversion is set only by POST /leads/:id/convert',
   })
   @IsOptional()
   @IsIn(CLIENT_SOURCES, { message: `source must be one of ${CLIENT_SOURCES.join(', ')}` })
   source?: CustomerSource;
 
-  @ApiPropertyOptional({ example: 'billing@acme.com', nullable: true, description: 'Trimmed and lower-cased' })
+  @ApiPropertyOptional({
+    type: String,
+    example: 'billing@acme.com',
+    nullable: true,
+    description: 'Trimmed and lower-cased',
+    maxLength: 254,
+    format: 'email',
+  })
   @IsOptional()
   @Transform(toEmail)
   @IsEmail()
   @MaxLength(254)
   email?: string | null;
 
-  @ApiPropertyOptional({ example: '+1 (555) 123-4567', nullable: true, description: 'Stored as + and 6-15 digits' })
+  @ApiPropertyOptional({
+    type: String,
+    example: '+1 (555) 123-4567',
+    nullable: true,
+    description: 'Stored as + and 6-15 digits',
+    maxLength: 64,
+  })
   @IsOptional()
   @Transform(toPhone)
   @IsString()
   @Matches(PHONE_PATTERN, { message: 'phone must have 6-15 digits' })
   phone?: string | null;
 
-  @ApiPropertyOptional({ example: 'acme.com', nullable: true, description: 'http(s) only; https:// is added' })
+  @ApiPropertyOptional({
+    type: String,
+    example: 'acme.com',
+    nullable: true,
+    description: 'http(s) only; https:// is added',
+    maxLength: 2048,
+  })
   @IsOptional()
   @Transform(toWebsite)
   @IsString()
@@ -58,7 +76,7 @@ export class CustomerFieldsDto {
   @MaxLength(2048)
   website?: string | null;
 
-  @ApiPropertyOptional({ example: 'Manufacturing', nullable: true, maxLength: 100 })
+  @ApiPropertyOptional({ type: String, example: 'Manufacturing', nullable: true, maxLength: 100 })
   @IsOptional()
   @Transform(trim)
   @IsString()
@@ -76,30 +94,45 @@ export class CustomerFieldsDto {
   @Type(() => AddressDto)
   address?: AddressDto | null;
 
-  @ApiPropertyOptional({ nullable: true, maxLength: 5000 })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 5000 })
   @IsOptional()
   @IsString()
   @MaxLength(5000)
   notes?: string | null;
 
-  @ApiPropertyOptional({ type: [String], example: ['vip', 'key account'], maxItems: MAX_TAGS })
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'string', minLength: 1, maxLength: 50 },
+    example: ['vip', 'key account'],
+    maxItems: MAX_TAGS,
+  })
   @IsOptional()
   @TagList(MAX_TAGS)
   tags?: string[];
 }
 
 export class CreateCustomerDto extends CustomerFieldsDto {
-  @ApiProperty({ description: 'A company of the caller tenant', example: '665f1c2e8b3e4a1d2c3b4a59' })
+  @ApiProperty({
+    description: 'A company of the caller tenant',
+    example: '665f1c2e8b3e4a1d2c3b4a59',
+    maxLength: 24,
+    pattern: '^[0-9a-f]{24}$',
+  })
   @IsString()
   @Matches(OBJECT_ID, { message: 'companyId must be a 24-character hex id' })
   companyId: string;
 
-  @ApiPropertyOptional({ enum: CustomerStatus, default: CustomerStatus.ACTIVE })
+  @ApiPropertyOptional({ enum: CustomerStatus, description: 'Defaults to active' })
   @IsOptional()
   @IsEnum(CustomerStatus)
   status?: CustomerStatus;
 
-  @ApiPropertyOptional({ nullable: true, description: 'User id (token sub) of the owner', maxLength: 200 })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'User id (token sub) of the owner',
+    maxLength: 200,
+  })
   @IsOptional()
   @IsString()
   @Length(1, 200)

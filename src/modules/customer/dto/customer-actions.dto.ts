@@ -22,7 +22,7 @@ export class SetStatusDto {
   @IsEnum(CustomerStatus)
   status: CustomerStatus;
 
-  @ApiPropertyOptional({ maxLength: 500, nullable: true, example: 'Contract not renewed' })
+  @ApiPropertyOptional({ type: String, maxLength: 500, nullable: true, example: 'Contract not renewed' })
   @IsOptional()
   @Transform(trim)
   @IsString()
@@ -31,7 +31,14 @@ export class SetStatusDto {
 }
 
 export class AssignCustomerDto {
-  @ApiProperty({ nullable: true, type: String, description: 'User id (token sub); null unassigns', example: 'user-7' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'User id (token sub); null unassigns',
+    example: 'user-7',
+    minLength: 1,
+    maxLength: 200,
+  })
   @ValidateIf((o: AssignCustomerDto) => o.userId !== null)
   @IsString()
   @Length(1, 200)
@@ -39,7 +46,13 @@ export class AssignCustomerDto {
 }
 
 export class AddTagsDto {
-  @ApiProperty({ type: [String], example: ['vip', 'renewal-2025'], minItems: 1, maxItems: MAX_TAGS })
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'string', minLength: 1, maxLength: 50 },
+    example: ['vip', 'renewal-2025'],
+    minItems: 1,
+    maxItems: MAX_TAGS,
+  })
   @ArrayMinSize(1)
   @TagList(MAX_TAGS)
   tags: string[];
@@ -55,13 +68,15 @@ export class RecordRevenueDto {
   @Max(1_000_000_000)
   amount: number;
 
-  @ApiProperty({ example: '2025-03-01T12:00:00Z' })
+  @ApiProperty({ example: '2025-03-01T12:00:00Z', format: 'date-time', maxLength: 40 })
   @IsISO8601({ strict: true })
   purchasedAt: string;
 
   @ApiPropertyOptional({
     example: 'INV-2025-0042',
     description: 'Invoice or order id: a retried call with the same reference counts once',
+    maxLength: 100,
+    pattern: '^[\\x21-\\x7e]{1,100}$',
   })
   @IsOptional()
   @IsString()

@@ -57,12 +57,28 @@ export class CustomerListResponse {
   @ApiProperty({ type: [CustomerResponse] }) data: CustomerResponse[];
 }
 
+export class StatusCountsResponse implements Record<CustomerStatus, number> {
+  @ApiProperty() active: number;
+  @ApiProperty() inactive: number;
+  @ApiProperty() churned: number;
+}
+
+export class SourceCountsResponse implements Record<CustomerSource, number> {
+  @ApiProperty() direct: number;
+  @ApiProperty() referral: number;
+  @ApiProperty() website: number;
+  @ApiProperty() partner: number;
+  @ApiProperty() event: number;
+  @ApiProperty() lead_conversion: number;
+  @ApiProperty() other: number;
+}
+
 export class CustomerStatisticsResponse {
   @ApiProperty({ nullable: true, type: String, description: 'null: the whole tenant (as the caller may see it)' })
   companyId: string | null;
   @ApiProperty() totalCustomers: number;
-  @ApiProperty({ example: { active: 3, inactive: 0, churned: 1 } }) byStatus: Record<CustomerStatus, number>;
-  @ApiProperty({ example: { direct: 2, referral: 2 } }) bySource: Record<CustomerSource, number>;
+  @ApiProperty({ type: StatusCountsResponse }) byStatus: Record<CustomerStatus, number>;
+  @ApiProperty({ type: SourceCountsResponse }) bySource: Record<CustomerSource, number>;
   @ApiProperty({ description: 'Major units' }) totalRevenue: number;
   @ApiProperty({ description: 'Major units, per customer, rounded to cents' }) averageRevenue: number;
   @ApiProperty() newLast30Days: number;

@@ -28,7 +28,12 @@ export class UpdateCustomerDto extends PartialType(OmitType(CustomerFieldsDto, [
   @IsIn(CLIENT_SOURCES, { message: `source must be one of ${CLIENT_SOURCES.join(', ')}` })
   source?: CustomerSource;
 
-  @ApiPropertyOptional({ type: [String], description: 'Replaces all tags', maxItems: MAX_TAGS })
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'string', minLength: 1, maxLength: 50 },
+    description: 'Replaces all tags',
+    maxItems: MAX_TAGS,
+  })
   @ValidateIf(present('tags'))
   @TagList(MAX_TAGS)
   tags?: string[];

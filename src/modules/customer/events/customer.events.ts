@@ -1,3 +1,5 @@
+import { DomainEvent } from '@app/tenancy';
+
 /**
  * The Customer module's domain events: past-tense facts, emitted through @nestjs/event-emitter
  * only after the write they describe has succeeded. Other modules (realtime) listen to these
@@ -30,7 +32,7 @@ export interface CustomerSnapshot {
 }
 
 /** Payload of every customer event. Tenant and company are explicit: listeners run outside requests. */
-export class CustomerDomainEvent {
+export class CustomerDomainEvent extends DomainEvent {
   constructor(
     readonly name: CustomerEventName,
     readonly tenantId: string,
@@ -43,5 +45,19 @@ export class CustomerDomainEvent {
     /** Changed fields only. Empty for created/deleted/restored. */
     readonly changes: Record<string, FieldChange>,
     readonly requestId?: string,
-  ) {}
+  ) {
+    super();
+  }
+
+  /** What sockets in the company room receive (with their stream's `seq`). */
+  payload(): Record<string, unknown> {
+    return {
+      companyId: this.companyId,
+      customerId: this.customerId,
+      customer: this.customer,
+      changes: this.changes ?? {},
+      actor: this.actor,
+      at: new Date(this.at).toISOString(),
+    };
+  }
 }

@@ -1,5 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Types } from 'mongoose';
+import { VersionedRecord } from '@app/tenancy';
 import { Contact, ContactSchema } from '../../../domain/contacts';
 import { CustomerSize, CustomerSource, CustomerStatus } from '../customer.enums';
 
@@ -27,7 +28,7 @@ export class StatusChange {
  * on every server (Decimal128 arithmetic is not something FerretDB's $sum can be trusted with).
  */
 @Schema({ collection: 'customers', versionKey: false, strict: 'throw' })
-export class Customer {
+export class Customer extends VersionedRecord {
   @Prop({ required: true })
   companyId: string;
 
@@ -90,14 +91,6 @@ export class Customer {
 
   @Prop({ type: Date, default: null })
   deletedAt: Date | null;
-
-  @Prop({ required: true }) createdBy: string;
-  @Prop({ required: true }) updatedBy: string;
-  @Prop({ required: true }) createdAt: Date;
-  @Prop({ required: true }) updatedAt: Date;
-
-  @Prop({ required: true })
-  version: number;
 }
 
 export type CustomerLean = Customer & { _id: Types.ObjectId };

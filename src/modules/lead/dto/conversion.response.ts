@@ -1,9 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { CreateCustomerDto, CustomerResponse, CustomerSource } from '../../customer';
 import { LeadResponse } from './lead.response';
 
 export class ConversionResponse {
-  @ApiProperty({ description: 'The customer created from the lead (same shape as GET /customers/:id)' })
-  customer: object;
+  @ApiProperty({ type: CustomerResponse, description: 'The customer created from the lead (as GET /customers/:id)' })
+  customer: CustomerResponse;
 
   @ApiProperty({ type: LeadResponse })
   lead: LeadResponse;
@@ -16,9 +17,17 @@ export class DuplicateCandidate {
   @ApiProperty({ enum: ['email', 'name'], isArray: true }) matchedOn: Array<'email' | 'name'>;
 }
 
+/** The create request a conversion would make: the lead's fields with the caller's overrides. */
+export class CustomerDraftResponse extends CreateCustomerDto {
+  @ApiProperty({ enum: [CustomerSource.LEAD_CONVERSION] })
+  override source: CustomerSource = CustomerSource.LEAD_CONVERSION;
+  @ApiProperty({ pattern: '^[0-9a-f]{24}$', maxLength: 24 }) leadId: string;
+}
+
 export class ConversionPreviewResponse {
-  @ApiProperty() dryRun: true;
-  @ApiProperty({ description: 'The customer that would be created' }) customer: object;
+  @ApiProperty({ enum: [true] }) dryRun: true;
+  @ApiProperty({ type: CustomerDraftResponse, description: 'The customer that would be created' })
+  customer: CustomerDraftResponse;
   @ApiProperty({ type: [DuplicateCandidate], description: 'Customers of the company with the same email or name' })
   duplicates: DuplicateCandidate[];
   @ApiProperty({ type: LeadResponse }) lead: LeadResponse;

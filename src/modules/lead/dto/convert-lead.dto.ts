@@ -28,7 +28,7 @@ export class ConvertLeadDto {
   @IsEnum(CustomerSize)
   size?: CustomerSize;
 
-  @ApiPropertyOptional({ example: 'https://initech.com' })
+  @ApiPropertyOptional({ example: 'https://initech.com', maxLength: 500 })
   @IsOptional()
   @Transform(toWebsite)
   @IsString()
@@ -36,12 +36,12 @@ export class ConvertLeadDto {
   @MaxLength(500)
   website?: string;
 
-  @ApiPropertyOptional({ enum: CustomerStatus, default: CustomerStatus.ACTIVE })
+  @ApiPropertyOptional({ enum: CustomerStatus, description: 'Defaults to active' })
   @IsOptional()
   @IsEnum(CustomerStatus)
   status?: CustomerStatus;
 
-  @ApiPropertyOptional({ example: 'user-42', nullable: true })
+  @ApiPropertyOptional({ type: String, example: 'user-42', nullable: true, minLength: 1, maxLength: 100 })
   @IsOptional()
   @IsString()
   @Length(1, 100)

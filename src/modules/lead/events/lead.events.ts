@@ -1,3 +1,5 @@
+import { DomainEvent } from '@app/tenancy';
+
 /** The Lead module's domain events, emitted after the write they describe succeeded. */
 export enum LeadEventName {
   CREATED = 'lead.created',
@@ -11,7 +13,7 @@ export interface LeadFieldChange {
   to: unknown;
 }
 
-export class LeadDomainEvent {
+export class LeadDomainEvent extends DomainEvent {
   constructor(
     readonly name: LeadEventName,
     readonly tenantId: string,
@@ -23,5 +25,18 @@ export class LeadDomainEvent {
     /** Set on lead.converted: the customer the lead became. */
     readonly customerId?: string,
     readonly requestId?: string,
-  ) {}
+  ) {
+    super();
+  }
+
+  payload(): Record<string, unknown> {
+    return {
+      companyId: this.companyId,
+      leadId: this.leadId,
+      ...(this.customerId ? { customerId: this.customerId } : {}),
+      changes: this.changes,
+      actor: this.actor,
+      at: this.at.toISOString(),
+    };
+  }
 }

@@ -1,10 +1,11 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Types } from 'mongoose';
+import { VersionedRecord } from '@app/tenancy';
 import { LeadSource, LeadStatus } from '../lead.enums';
 import { Contact, ContactSchema } from '../../../domain/contacts';
 
 @Schema({ collection: 'leads', versionKey: false, strict: 'throw' })
-export class Lead {
+export class Lead extends VersionedRecord {
   @Prop({ required: true })
   companyId: string;
 
@@ -64,18 +65,6 @@ export class Lead {
 
   @Prop({ type: Date, default: null })
   deletedAt: Date | null;
-
-  @Prop({ required: true })
-  createdBy: string;
-
-  @Prop({ required: true })
-  updatedBy: string;
-
-  @Prop({ required: true, default: 1 })
-  version: number;
-
-  @Prop({ required: true }) createdAt: Date;
-  @Prop({ required: true }) updatedAt: Date;
 }
 
 export type LeadLean = Lead & { _id: Types.ObjectId };

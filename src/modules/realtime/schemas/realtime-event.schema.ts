@@ -14,10 +14,6 @@ export class RealtimeEvent {
   @Prop({ required: true })
   seq: number;
 
-  /** Whose event it is, so that erasing a customer can remove its payloads (absent on older entries). */
-  @Prop({ type: String })
-  customerId?: string;
-
   @Prop({ required: true })
   event: string;
 

@@ -3,12 +3,22 @@ import { IsString, Matches } from 'class-validator';
 import { TENANT_SLUG } from '@app/tenancy';
 
 export class IsolationCheckDto {
-  @ApiProperty({ example: 'acme', description: 'The tenant whose data is planted and must stay private' })
+  @ApiProperty({
+    example: 'acme',
+    description: 'The tenant whose data is planted and must stay private',
+    maxLength: 39,
+    pattern: TENANT_SLUG.source,
+  })
   @IsString()
   @Matches(TENANT_SLUG)
   tenantA: string;
 
-  @ApiProperty({ example: 'globex', description: 'The tenant that tries to reach it' })
+  @ApiProperty({
+    example: 'globex',
+    description: 'The tenant that tries to reach it',
+    maxLength: 39,
+    pattern: TENANT_SLUG.source,
+  })
   @IsString()
   @Matches(TENANT_SLUG)
   tenantB: string;

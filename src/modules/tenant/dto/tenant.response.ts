@@ -20,6 +20,10 @@ export class TenantResponse {
   @ApiProperty() updatedBy: string;
 }
 
+export class TenantListResponse {
+  @ApiProperty({ type: [TenantResponse] }) data: TenantResponse[];
+}
+
 export function toTenantResponse(t: TenantRecord): TenantResponse {
   return {
     id: t._id,

@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { escapeRegex, isDuplicateKeyError } from '@app/common';
-import { InjectTenantModel, TenantContext, TenantModel } from '@app/tenancy';
-import { CustomerDomainEvent, CustomerEventName } from '../customer';
-import { CustomerRealtimePayload, MissedEvent, toRealtimePayload } from './realtime-payload';
+import { type DomainEvent, InjectTenantModel, TenantContext, TenantModel } from '@app/tenancy';
+import { MissedEvent, RealtimePayload, toRealtimePayload } from './realtime-payload';
 import { REALTIME_OPTIONS, RealtimeOptions } from './realtime.options';
 import { RealtimeCounter } from './schemas/realtime-counter.schema';
 import { RealtimeEvent } from './schemas/realtime-event.schema';
@@ -29,8 +28,8 @@ const NOT_IMPLEMENTED = 238;
  * already taken draws another. Within one instance the relay serialises a company's events anyway.
  */
 @Injectable()
-export class CustomerEventLog {
-  private readonly logger = new Logger(CustomerEventLog.name);
+export class RealtimeEventLog {
+  private readonly logger = new Logger(RealtimeEventLog.name);
   /** Tenant databases whose log indexes this process has ensured (older tenants predate them). */
   private readonly prepared = new Map<string, Promise<void>>();
 
@@ -42,7 +41,7 @@ export class CustomerEventLog {
   ) {}
 
   /** Gives the event its company's next seq, logs it, and returns the payload to broadcast. */
-  async append(event: CustomerDomainEvent): Promise<CustomerRealtimePayload> {
+  async append(event: DomainEvent & { companyId: string }): Promise<RealtimePayload> {
     await this.prepare();
     for (let attempt = 1; attempt <= MAX_ALLOCATION_ATTEMPTS; attempt++) {
       try {
@@ -50,7 +49,6 @@ export class CustomerEventLog {
         const payload = toRealtimePayload(event, seq);
         await this.events.current().create({
           companyId: event.companyId,
-          customerId: event.customerId,
           seq,
           event: event.name,
           payload: JSON.stringify(payload),
@@ -94,18 +92,14 @@ export class CustomerEventLog {
   }
 
   /**
-   * Removes a customer's events from its company's log (its payloads hold personal data). Subscribers
-   * behind them get `resync` instead of a replay with holes. Entries older than the customerId field
-   * are found by the id in their payload (an ObjectId: no regex metacharacters).
+   * Removes from a company's log every event whose payload names the record (a customer's or a
+   * lead's events carry its id): their payloads hold its personal data. Subscribers behind them get
+   * `resync` instead of a replay with holes. Ids are ObjectIds, but escaped all the same.
    */
-  async removeCustomer(companyId: string, customerId: string): Promise<number> {
-    const res = await this.events.current().deleteMany({
-      companyId,
-      $or: [
-        { customerId },
-        { customerId: { $exists: false }, payload: { $regex: `"customerId":"${escapeRegex(customerId)}"` } },
-      ],
-    });
+  async removeMentions(companyId: string, recordId: string): Promise<number> {
+    const res = await this.events
+      .current()
+      .deleteMany({ companyId, payload: { $regex: `"${escapeRegex(recordId)}"` } });
     return res.deletedCount;
   }
 
@@ -167,5 +161,5 @@ export class CustomerEventLog {
 }
 
 function toMissedEvent(row: LoggedEvent): MissedEvent {
-  return { event: row.event as CustomerEventName, data: JSON.parse(row.payload) as CustomerRealtimePayload };
+  return { event: row.event, data: JSON.parse(row.payload) as RealtimePayload };
 }

@@ -1,0 +1,78 @@
+import { DiscoveryService } from '@nestjs/core';
+import { Types } from 'mongoose';
+
+/** Kinds of entry on a customer's timeline. A module adding a kind adds it here and registers a source. */
+export enum TimelineKind {
+  ACTIVITY = 'activity',
+  STATUS_CHANGE = 'status_change',
+  ASSIGNMENT = 'assignment',
+  REVENUE = 'revenue',
+  LEAD_CONVERSION = 'lead_conversion',
+  MERGE = 'merge',
+  OPPORTUNITY_STAGE = 'opportunity_stage',
+}
+
+/** One thing that happened to a customer, as the timeline shows it. */
+export interface TimelineEntry {
+  kind: TimelineKind;
+  at: Date;
+  actor: string;
+  /** One line a person can read: "Status changed from active to churned: moved away". */
+  summary: string;
+  /** The record the entry is about, for the client to open. */
+  ref: { type: string; id: string };
+  /**
+   * Unique and stable across every source (`<source prefix>:<id>`): the tie-break between entries of
+   * the same instant, so paging never repeats or skips one.
+   */
+  key: string;
+}
+
+/** Where a page ends: entries strictly older than this, in (at, key) descending order. */
+export interface TimelinePosition {
+  at: Date;
+  key: string;
+}
+
+export interface TimelineQuery {
+  /** The customer (already checked visible to the caller). */
+  customerId: string;
+  companyId: string;
+  before?: TimelinePosition;
+  /** Only these kinds (never empty: a source with none of them is not asked). */
+  kinds: ReadonlySet<TimelineKind>;
+  limit: number;
+}
+
+/**
+ * A provider of timeline entries, declared with `@TimelineSourceProvider()` in the module that owns the
+ * data (activities, opportunities, leads, ...). It returns at most `limit` entries of the wanted kinds,
+ * newest first, strictly before `before`; the timeline merges every source into one stream.
+ */
+export interface TimelineSource {
+  readonly kinds: readonly TimelineKind[];
+  entries(query: TimelineQuery): Promise<TimelineEntry[]>;
+}
+
+export const TimelineSourceProvider = DiscoveryService.createDecorator<void>();
+
+/**
+ * How a source whose keys are `<prefix>:<ObjectId>` pages past `before`: entries older than its instant,
+ * and of that same instant those whose key sorts below it. As a query condition on (`at`, `_id`).
+ */
+export function olderThan(
+  before: TimelinePosition | undefined,
+  prefix: string,
+  atField = 'at',
+): Record<string, unknown> {
+  if (!before) return {};
+  const older = { [atField]: { $lt: before.at } };
+  const own = `${prefix}:`;
+  if (before.key.startsWith(own)) {
+    const id = before.key.slice(own.length);
+    if (!Types.ObjectId.isValid(id)) return older;
+    return { $or: [older, { [atField]: before.at, _id: { $lt: new Types.ObjectId(id) } }] };
+  }
+  // Another source's key: at the same instant, all of ours sort either below it or above it.
+  return own < before.key ? { $or: [older, { [atField]: before.at }] } : older;
+}

@@ -1,0 +1,94 @@
+import { Injectable } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import { DomainError, ErrorKind, queryScope } from '@app/common';
+import { discover } from '@app/tenancy';
+import type { TimelineEntryResponse, TimelinePageResponse } from '../dto/timeline.response';
+import {
+  type TimelineEntry,
+  TimelineKind,
+  type TimelinePosition,
+  type TimelineSource,
+  TimelineSourceProvider,
+} from './timeline-source';
+
+const DEFAULT_LIMIT = 25;
+
+/**
+ * A customer's timeline: every registered source's entries merged into one stream, newest first,
+ * keyset-paged on (at, key). Each source returns its own newest `limit` entries before the cursor, so
+ * the `limit` newest of their union are exactly the page; adding a kind is one source, not an edit here.
+ */
+@Injectable()
+export class TimelineService {
+  private sources?: TimelineSource[];
+
+  constructor(private readonly discovery: DiscoveryService) {}
+
+  async page(
+    customer: { id: string; companyId: string },
+    query: { types?: TimelineKind[]; limit?: number; cursor?: string },
+  ): Promise<TimelinePageResponse> {
+    const kinds = new Set(query.types?.length ? query.types : Object.values(TimelineKind));
+    const limit = query.limit ?? DEFAULT_LIMIT;
+    const scope = queryScope({ customer: customer.id, types: [...kinds].sort() });
+    const before = query.cursor === undefined ? undefined : decode(query.cursor, scope);
+    const asked = this.all().filter((s) => s.kinds.some((k) => kinds.has(k)));
+    const found = await Promise.all(
+      asked.map((s) =>
+        s.entries({ customerId: customer.id, companyId: customer.companyId, before, kinds, limit: limit + 1 }),
+      ),
+    );
+    const merged = found
+      .flat()
+      .filter((e) => kinds.has(e.kind) && (!before || isBefore(e, before)))
+      .sort(newestFirst);
+    const page = merged.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      data: page.map(toResponse),
+      nextCursor: merged.length > limit && last ? encode({ at: last.at, key: last.key }, scope) : null,
+    };
+  }
+
+  private all(): TimelineSource[] {
+    this.sources ??= discover<TimelineSource>(this.discovery, TimelineSourceProvider);
+    return this.sources;
+  }
+}
+
+function newestFirst(a: TimelineEntry, b: TimelineEntry): number {
+  return b.at.getTime() - a.at.getTime() || (a.key < b.key ? 1 : a.key > b.key ? -1 : 0);
+}
+
+function isBefore(e: TimelineEntry, p: TimelinePosition): boolean {
+  return e.at.getTime() < p.at.getTime() || (e.at.getTime() === p.at.getTime() && e.key < p.key);
+}
+
+function toResponse(e: TimelineEntry): TimelineEntryResponse {
+  return { kind: e.kind, at: e.at.toISOString(), actor: e.actor, summary: e.summary, ref: e.ref };
+}
+
+function encode(p: TimelinePosition, scope: string): string {
+  return Buffer.from(JSON.stringify({ a: p.at.toISOString(), k: p.key, s: scope }), 'utf8').toString('base64url');
+}
+
+function decode(cursor: string, scope: string): TimelinePosition {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    raw = null;
+  }
+  const o = (raw ?? {}) as { a?: unknown; k?: unknown; s?: unknown };
+  const at = typeof o.a === 'string' ? new Date(o.a) : new Date(NaN);
+  if (typeof o.k !== 'string' || o.k.length > 200 || Number.isNaN(at.getTime()) || o.s !== scope) {
+    throw new DomainError(
+      ErrorKind.BAD_REQUEST,
+      'request.invalid_cursor',
+      'cursor is not one this API issued for this timeline and these types.',
+      {},
+      [{ path: 'cursor', message: 'not a cursor of this timeline' }],
+    );
+  }
+  return { at, key: o.k };
+}

@@ -1,0 +1,21 @@
+import { Injectable } from '@nestjs/common';
+import { AuditService } from '../audit';
+import { AuditTimelineSource, TimelineKind, TimelineSourceProvider } from '../customer';
+import { LeadEventName } from './events/lead.events';
+import { LEAD_ENTITY } from './lead.service';
+
+/** A converted customer's timeline starts with its lead's conversion (the customer has the lead's id). */
+@TimelineSourceProvider()
+@Injectable()
+export class LeadConversionTimelineSource extends AuditTimelineSource {
+  protected readonly entityType = LEAD_ENTITY;
+  protected readonly actions = { [LeadEventName.CONVERTED]: TimelineKind.LEAD_CONVERSION };
+
+  constructor(audit: AuditService) {
+    super(audit);
+  }
+
+  protected summary(): string {
+    return 'Converted from a lead';
+  }
+}

@@ -1,0 +1,3 @@
+export * from './api-problem-responses';
+export * from './openapi-document';
+export * from './problem.dto';
