@@ -18,6 +18,7 @@ import { tenancySettings } from './tenancy.settings';
 import { TenantConnectionRegistry } from './tenant-connection.registry';
 import { TenantContext } from './tenant-context';
 import { TenantDirectory } from './tenant-directory';
+import { TenantMigrations } from './tenant-migrations';
 import { getTenantModelToken, TenantModel } from './tenant-model';
 import { TenantRunner } from './tenant-runner';
 import { VersionedWriter } from './versioned-writer';
@@ -53,6 +54,7 @@ const SHARED = [
   VersionedWriter,
   TenantMaintenance,
   PurgeHooks,
+  TenantMigrations,
   DomainEventCatalog,
   IdempotencyStore,
   IdempotencyInterceptor,

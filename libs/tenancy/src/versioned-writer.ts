@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { UpdateQuery } from 'mongoose';
 import { ClsService } from 'nestjs-cls';
-import { diffFields, type FieldDiff } from '@app/common';
+import { diffFields, type FieldDiff, isDuplicateKeyError } from '@app/common';
 import { AUDIT_SINK, type AuditSink } from './audit-sink';
 import { RecordLock } from './record-lock';
 import { TenantContext } from './tenant-context';
@@ -105,7 +105,6 @@ export interface MutateOptions {
 }
 
 const MAX_ATTEMPTS = 8;
-const DUPLICATE_KEY = 11000;
 
 /**
  * The one way a versioned record is written, for every module: load it → compute the change → update
@@ -288,7 +287,7 @@ export class RecordWriter<D extends VersionedDoc, R extends VersionedResponse> {
   }
 
   private mapped(e: unknown): unknown {
-    if ((e as { code?: unknown }).code !== DUPLICATE_KEY) return e;
+    if (!isDuplicateKeyError(e)) return e;
     return this.type.duplicate?.(e) ?? e;
   }
 }
