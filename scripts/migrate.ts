@@ -1,12 +1,19 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { parseArgs } from 'node:util';
-import { TenantConnectionRegistry, TenantDirectory, type TenantRecord } from '@app/tenancy';
+import {
+  systemPrincipal,
+  TenantConnectionRegistry,
+  TenantDirectory,
+  TenantMigrations,
+  type TenantRecord,
+  TenantRunner,
+} from '@app/tenancy';
 import { openDatabase } from './embedded-db';
 
 export interface MigrateOptions {
   /** Only these tenant slugs (default: every tenant in the registry). */
   tenants?: string[];
-  /** Re-apply even where the recorded index set is current. */
+  /** Re-apply even where the recorded index set is current, and run every data migration again. */
   force?: boolean;
   /** One line per tenant and a summary; default: stdout. */
   log?: (line: string) => void;
@@ -20,14 +27,18 @@ export interface MigrateReport {
   applied: string[];
   skipped: string[];
   failed: Array<{ slug: string; error: string }>;
+  /** Records changed per data migration id, over all tenants. */
+  migrated: Record<string, number>;
 }
 
 /**
- * Applies the current index set (every collection registered through TenancyModule.forFeature,
- * with its indexes) to each tenant database, and records the set's hash on the tenant. A tenant
- * whose recorded hash is current is skipped, so a second run does nothing and a run that stopped
- * part-way (crash, Ctrl-C) resumes with the tenants it had not reached. Creating collections and
- * indexes is idempotent, so a tenant interrupted mid-way is simply done again.
+ * Brings each tenant database up to date: applies the current index set (every collection
+ * registered through TenancyModule.forFeature, with its indexes) and records the set's hash on the
+ * tenant, gives a tenant from before incarnation ids its `uid`, then runs the data migrations
+ * (`@TenantMigrationProvider()`) the tenant has not had, recording each. A tenant that is current
+ * in all three is skipped, so a second run does nothing and a run that stopped part-way (crash,
+ * Ctrl-C) resumes with what it had not reached. Every step is idempotent, so a tenant interrupted
+ * mid-way is simply done again.
  */
 export async function migrateTenantIndexes(
   app: INestApplicationContext,
@@ -35,12 +46,22 @@ export async function migrateTenantIndexes(
 ): Promise<MigrateReport> {
   const connections = app.get(TenantConnectionRegistry);
   const directory = app.get(TenantDirectory);
+  const runner = app.get(TenantRunner);
+  const migrations = app.get(TenantMigrations).all();
   const log = opts.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const hash = connections.indexSetHash();
   const wanted = opts.tenants ? new Set(opts.tenants) : undefined;
   const tenants = (await directory.list()).filter((t) => !wanted || wanted.has(t._id));
-  const report: MigrateReport = { indexSetHash: hash, total: tenants.length, applied: [], skipped: [], failed: [] };
+  const report: MigrateReport = {
+    indexSetHash: hash,
+    total: tenants.length,
+    applied: [],
+    skipped: [],
+    failed: [],
+    migrated: Object.fromEntries(migrations.map((m) => [m.id, 0])),
+  };
   log(`index set ${hash} (${connections.modelNames().sort().join(', ')}) → ${tenants.length} tenant database(s)`);
+  if (migrations.length) log(`data migrations: ${migrations.map((m) => `${m.id} (${m.description})`).join('; ')}`);
 
   for (const [i, listed] of tenants.entries()) {
     const position = `[${i + 1}/${tenants.length}]`;
@@ -50,15 +71,31 @@ export async function migrateTenantIndexes(
     if (!tenant) {
       log(`${position} ${listed._id} gone, skipped`);
       report.skipped.push(listed._id);
-    } else if (tenant.indexSetHash === hash && !opts.force) {
+    } else if (
+      !opts.force &&
+      tenant.indexSetHash === hash &&
+      tenant.uid &&
+      migrations.every((m) => tenant.migrations?.includes(m.id))
+    ) {
       log(`${position} ${tenant._id} current, skipped`);
       report.skipped.push(tenant._id);
     } else {
       const started = Date.now();
       try {
+        await directory.ensureUid(tenant._id);
         await connections.provision(tenant.dbName);
         await directory.markIndexesApplied(tenant._id, hash);
-        log(`${position} ${tenant._id} ok (${Date.now() - started} ms)`);
+        const done: string[] = [];
+        for (const m of migrations) {
+          if (!opts.force && tenant.migrations?.includes(m.id)) continue;
+          const changed = await runner.runInTenant(tenant._id, () => m.run(), systemPrincipal(tenant._id, 'migrate'), {
+            includeSuspended: true,
+          });
+          await directory.markMigrationApplied(tenant._id, m.id);
+          report.migrated[m.id] += changed;
+          done.push(`${m.id}: ${changed}`);
+        }
+        log(`${position} ${tenant._id} ok (${Date.now() - started} ms${done.length ? `; ${done.join(', ')}` : ''})`);
         report.applied.push(tenant._id);
       } catch (e) {
         const error = (e as Error).message;
@@ -77,8 +114,9 @@ export async function migrateTenantIndexes(
 
 const USAGE = `npm run migrate -- [--tenant <slug> ...] [--force]
 
-Applies the current index set to every tenant database (or the named ones), one line per tenant.
-Tenants already at the current index set are skipped; after a crash, run it again to resume.
+Applies the current index set and the pending data migrations to every tenant database (or the
+named ones), one line per tenant. Tenants already current are skipped; after a crash, run it again
+to resume. --force re-applies everything (every step is idempotent).
 MONGODB_URI selects the server; without it, the embedded FerretDB under DATA_DIR is used.`;
 
 /** `npm run migrate`: the CLI around migrateTenantIndexes, against MONGODB_URI or the embedded FerretDB. */

@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   const port = cfg.PORT;
   await app.listen(port, cfg.HOST);
 
-  await app.get(TenantService).ensure({ slug: DEMO_TENANT, name: 'Demo tenant' }, 'bootstrap');
+  const demo = await app.get(TenantService).ensure({ slug: DEMO_TENANT, name: 'Demo tenant' }, 'bootstrap');
   const companyId = await app.get(TenantRunner).runInTenant(DEMO_TENANT, async () => {
     const companies = app.get(CompanyService);
     const existing = (await companies.list()).find((c) => c.name === DEMO_COMPANY);
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
 
   const tokens = app.get(TokenService);
   const platform = tokens.sign({ sub: 'operator', roles: [Role.PLATFORM] }, '7d');
-  const admin = tokens.sign({ sub: 'demo-admin', tid: DEMO_TENANT, roles: [Role.ADMIN] }, '7d');
+  const admin = tokens.sign({ sub: 'demo-admin', tid: DEMO_TENANT, tuid: demo.uid, roles: [Role.ADMIN] }, '7d');
   const base = `http://localhost:${port}`;
   process.stdout.write(
     [

@@ -4,7 +4,7 @@ import { readAuthSettings } from '@app/auth';
 import { Role } from '@app/common';
 
 /**
- * `npm run token -- --tenant demo --user u1 --role admin [--role member] [--company <id>] [--expires 12h]`
+ * `npm run token -- --tenant demo --user u1 --role admin [--role member] [--company <id>] [--tenant-uid <uid>] [--expires 12h]`
  * Prints a token signed with AUTH_JWT_SECRET (in development, the secret generated under DATA_DIR).
  * `--role platform` without `--tenant` gives an operator token.
  */
@@ -15,6 +15,7 @@ function main(): void {
       user: { type: 'string', default: 'dev-user' },
       role: { type: 'string', multiple: true },
       company: { type: 'string', multiple: true },
+      'tenant-uid': { type: 'string' },
       expires: { type: 'string', default: '12h' },
     },
   });
@@ -27,6 +28,8 @@ function main(): void {
   const payload: Record<string, unknown> = { sub: values.user, roles };
   if (values.tenant) payload.tid = values.tenant;
   if (values.company?.length) payload.companies = values.company;
+  // Binds the token to this incarnation of the tenant (GET /api/v1/tenants/<slug> shows its uid).
+  if (values['tenant-uid']) payload.tuid = values['tenant-uid'];
   process.stdout.write(
     `${jwt.sign(payload, { algorithm: 'HS256', issuer: config.AUTH_JWT_ISSUER, expiresIn: values.expires as unknown as number })}\n`,
   );

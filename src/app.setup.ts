@@ -2,19 +2,21 @@ import helmet from '@fastify/helmet';
 import { BadRequestException, type INestApplication, NotFoundException } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
-import type { FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
+import type { FastifyHttpOptions, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Server } from 'node:http';
 import { Logger } from 'nestjs-pino';
-import { STATUS_CODES } from 'node:http';
-import type { Socket } from 'node:net';
 import { parse as parseQuery } from 'qs';
 import {
   type AppConfig,
   appSettings,
   bodyLimitBytes,
+  answerClientError,
   classify,
   installRequestDeadline,
+  installRequestSizeLimits,
   installResponseConventions,
   registerJsonBodyParser,
+  PARSER_HEADER_LIMIT,
   requestIdOf,
   sendProblem,
   publicUrlOf,
@@ -72,11 +74,11 @@ const MAX_PARAM_LENGTH = 16 * 1024;
  * The HTTP platform: Fastify, answering as the API always has. Paths are case-insensitive and a
  * trailing slash is optional; query strings are read by qs (`tag=a&tag=b`, `tag[]=a`, `a[b]=c`);
  * the request id (`X-Request-Id` or a fresh UUID) is Fastify's own; a path that is not valid
- * percent-encoding goes through the error handler (a problem+json 400); connection timeouts and
- * the answer to a request that is not HTTP at all are Node's.
+ * percent-encoding goes through the error handler (a problem+json 400); a request Node's parser
+ * refuses (not HTTP, headers beyond PARSER_HEADER_LIMIT, too slow) gets a problem+json answer too.
  */
 export function createHttpAdapter(): FastifyAdapter {
-  const options: FastifyServerOptions = {
+  const options: FastifyHttpOptions<Server> = {
     genReqId: requestIdOf,
     routerOptions: {
       caseSensitive: false,
@@ -92,7 +94,9 @@ export function createHttpAdapter(): FastifyAdapter {
       ),
     keepAliveTimeout: 5_000,
     requestTimeout: 300_000,
-    clientErrorHandler: answerLikeNode,
+    // Room above the app's own URL and header limits, so those are answered with a problem body.
+    http: { maxHeaderSize: PARSER_HEADER_LIMIT },
+    clientErrorHandler: answerClientError,
   };
   const adapter = new FastifyAdapter(options);
   // As with Express, a route parameter never matches an empty segment (`/companies//` is a 404).
@@ -101,21 +105,6 @@ export function createHttpAdapter(): FastifyAdapter {
     done(params.includes('') ? new NotFoundException(`Cannot ${req.method} ${req.originalUrl}`) : undefined);
   });
   return adapter;
-}
-
-const CLIENT_ERROR_STATUS: Record<string, number> = {
-  HPE_HEADER_OVERFLOW: 431,
-  HPE_CHUNK_EXTENSIONS_OVERFLOW: 413,
-  ERR_HTTP_REQUEST_TIMEOUT: 408,
-};
-
-/** Node's own answer to a request it cannot parse: a bare status line, then the socket closes. */
-function answerLikeNode(err: NodeJS.ErrnoException, socket: Socket): void {
-  if (socket.writable && socket.bytesWritten === 0) {
-    const status = CLIENT_ERROR_STATUS[err.code ?? ''] ?? 400;
-    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\n\r\n`);
-  }
-  socket.destroy(err);
 }
 
 /** Every route under /api/v1 except the health checks (probed by load balancers at fixed paths). */
@@ -131,6 +120,7 @@ export function configureApp(app: NestFastifyApplication, opts: { shutdownHooks?
   const config = app.get<AppConfig>(appSettings.KEY);
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
+  installRequestSizeLimits(fastify);
   installRequestDeadline(fastify, config.REQUEST_TIMEOUT_MS);
   registerJsonBodyParser(fastify, bodyLimitBytes(config.BODY_LIMIT));
   installResponseConventions(fastify);
@@ -152,7 +142,11 @@ export function configureApp(app: NestFastifyApplication, opts: { shutdownHooks?
     publicUrl,
     environment: config.NODE_ENV,
   });
-  SwaggerModule.setup(DOCS_PATH, app, document, { jsonDocumentUrl: `${DOCS_PATH}-json` });
+  SwaggerModule.setup(DOCS_PATH, app, document, {
+    jsonDocumentUrl: `${DOCS_PATH}-json`,
+    // No badge fetched from validator.swagger.io: the docs page's CSP (and an offline network) refuse it.
+    swaggerOptions: { validatorUrl: null },
+  });
   installRealtimeAdapter(app);
   // The dev launcher handles signals itself, to stop its embedded database after the app.
   if (opts.shutdownHooks !== false) app.enableShutdownHooks();

@@ -44,6 +44,8 @@ describe('Customer contacts', () => {
     expect(first.body.contacts).toEqual([
       {
         id: expect.stringMatching(/^[0-9a-f]{24}$/),
+        firstName: 'Ann',
+        lastName: null,
         name: 'Ann',
         email: 'ann@x.io',
         phone: '+442079460000',

@@ -6,6 +6,7 @@ import {
   TenantDirectory,
   TenantRunner,
 } from '@app/tenancy';
+import { fillPath, routeTable } from './security/support/route-table';
 import { as, expectProblem, newCompany, newTenant, startTestApp, TenantFixture, TestApp } from './support/test-app';
 
 const BASE = '/api/v1/customers';
@@ -121,6 +122,35 @@ describe('Idempotency-Key', () => {
       const res = await a.member.post(BASE).set('Idempotency-Key', bad).send({ companyId, name: uniqueName() });
       expectProblem(res, 400);
     }
+  });
+
+  it('every POST of a tenant route takes the header (platform routes, which have no tenant to keep keys in, do not)', async () => {
+    const routes = routeTable(t).filter((r) => r.method === 'POST');
+    const tenantPosts = routes.filter((r) => !r.platformOnly);
+    expect(tenantPosts.length).toBeGreaterThanOrEqual(9);
+    const ignored: string[] = [];
+    for (const route of tenantPosts) {
+      // The key is checked before the body, so a route that takes the header refuses a malformed one.
+      const url = fillPath(route.path, { id: '0'.repeat(24), contactId: '0'.repeat(24) });
+      const res = await a.admin.post(url).set('Idempotency-Key', 'not a valid key').send({});
+      if (res.body.code !== 'idempotency.invalid_key') ignored.push(`${route.method} ${route.path} -> ${res.status}`);
+    }
+    expect(ignored).toEqual([]);
+    expect(
+      routes
+        .filter((r) => r.platformOnly)
+        .map((r) => r.path)
+        .sort(),
+    ).toEqual(['/api/v1/tenants', '/api/v1/tenants/isolation-check']);
+  });
+
+  it('POST /companies replays a retried create instead of answering 409 for its own name', async () => {
+    const k = key();
+    const body = { name: uniqueName() };
+    const first = await a.admin.post('/api/v1/companies').set('Idempotency-Key', k).send(body).expect(201);
+    const again = await a.admin.post('/api/v1/companies').set('Idempotency-Key', k).send(body).expect(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body).toEqual(first.body);
   });
 
   it('expires after 24 h: an expired key runs again, and the sweep removes expired records', async () => {

@@ -52,6 +52,26 @@ describe(RecordLock.name, () => {
     expect(leftover).toBe(0);
   });
 
+  it('holds a lease document while it runs, on every server (no server-specific path), and is re-entrant', async () => {
+    const lock = t.app.get(RecordLock);
+    const connections = t.app.get(TenantConnectionRegistry);
+    const context = t.app.get(TenantContext);
+    const seen = await t.app.get(TenantRunner).runInTenant(tenant.slug, () =>
+      lock.run('lease:1', async () => {
+        const leases = connections.database(context.dbName).collection('record_locks');
+        const held = await leases.find({}).toArray();
+        // The holder's own chain re-enters without waiting for itself (a conversion writing its lead).
+        const inner = await lock.run('lease:1', async () => 'inner');
+        return { held: held.map((l) => l._id), inner };
+      }),
+    );
+    expect(seen).toEqual({ held: ['lease:1'], inner: 'inner' });
+    const left = await t.app
+      .get(TenantRunner)
+      .runInTenant(tenant.slug, () => connections.database(context.dbName).collection('record_locks').countDocuments());
+    expect(left).toBe(0);
+  });
+
   it('a failing holder releases the record for the next writer', async () => {
     const lock = t.app.get(RecordLock);
     const runner = t.app.get(TenantRunner);

@@ -1,4 +1,6 @@
 import { Types } from 'mongoose';
+import { toCompanyResponse } from '../../src/modules/company/company.mapper';
+import type { CompanyLean } from '../../src/modules/company/schemas/company.schema';
 import type { Scenario } from '../support/scenario';
 
 /** The API's point read beside the same findOne through the raw driver, same database, same concurrency. */
@@ -10,6 +12,9 @@ export const companiesRead: Scenario = {
     const companyId = await s.newCompany(tenant);
     const _id = new Types.ObjectId(companyId);
     const collection = s.connections.root.getClient().db(tenant.dbName).collection('companies');
+    const route = { path: `/api/v1/companies/${companyId}`, headers: s.bearer(tenant) };
+    // Both sides read the same record: the API's body is the driver's document through the mapper.
+    await s.expectApiMatches(route, toCompanyResponse((await collection.findOne({ _id })) as unknown as CompanyLean));
 
     const comparison = await s.compare(
       'GET /companies/:id vs driver findOne',
@@ -19,7 +24,7 @@ export const companiesRead: Scenario = {
           if (!(await collection.findOne({ _id }))) throw new Error('company not found');
         }),
       },
-      { label: 'API', run: s.http([{ path: `/api/v1/companies/${companyId}`, headers: s.bearer(tenant) }]) },
+      { label: 'API', run: s.http([route]) },
       { metric: 'throughputRatio', bound: 0.7, text: '≥ 0.70' },
     );
     return {

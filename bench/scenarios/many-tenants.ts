@@ -42,6 +42,13 @@ export const manyTenants: Scenario = {
     }
     const provisioningSec = (performance.now() - started) / 1000;
 
+    // Both sides are the API reading one company per request; every spread read must find its company.
+    for (const read of [singleRead, ...reads]) {
+      const res = await fetch(`${s.url}${read.path}`, { headers: read.headers });
+      const body = (await res.json()) as { id?: string };
+      if (res.status !== 200 || !read.path.endsWith(`/${body.id}`)) throw new Error(`${read.path}: HTTP ${res.status}`);
+    }
+
     const watch = watchSockets(s.db.port);
     const comparison = await s.compare(
       `reads over ${n} tenants vs 1 tenant`,

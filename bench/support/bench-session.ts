@@ -119,6 +119,21 @@ export class BenchSession {
     return compare(name, baseline, subject, { rounds, durationSec, warmupSec, concurrency }, target);
   }
 
+  /**
+   * Fails unless the API answers `route` with 200 and exactly `expected`: the driver baseline's own
+   * document put through the module's response mapper, so both sides of a comparison read the same
+   * record (a baseline that found nothing, or something else, would be measuring other work).
+   */
+  async expectApiMatches(route: HttpRequestSpec, expected: unknown): Promise<void> {
+    const res = await fetch(`${this.url}${route.path}`, { headers: route.headers });
+    const text = await res.text();
+    if (res.status !== 200) throw new Error(`${route.path}: HTTP ${res.status} ${text}`);
+    const got = JSON.stringify(JSON.parse(text));
+    const want = JSON.stringify(expected);
+    if (got !== want)
+      throw new Error(`${route.path}: the API and the driver baseline differ:\n  API    ${got}\n  driver ${want}`);
+  }
+
   /** Fails unless every route answers 200 with the same body: both sides must do the same work. */
   async expectSameAnswers(routes: HttpRequestSpec[]): Promise<string> {
     const bodies = await Promise.all(

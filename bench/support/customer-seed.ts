@@ -99,6 +99,8 @@ function customerDoc(
     const last = pick(LAST);
     return {
       _id: new Types.ObjectId(),
+      firstName: first,
+      lastName: last,
       name: `${first} ${last}`,
       email: `${first}.${last}@${nameWord}.example`.toLowerCase(),
       phone: null,

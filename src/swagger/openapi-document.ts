@@ -33,9 +33,11 @@ const PROBLEMS: Record<number, string> = {
   409: 'Conflict with the current state of the record',
   412: 'If-Match names a version the record is no longer at; nothing was written',
   413: 'The body is larger than the configured limit',
+  414: 'The request target (path and query) is longer than 8 KiB',
   415: 'The body is not JSON (`application/json`)',
   422: 'The request is well-formed but breaks a rule (limits, or an Idempotency-Key reused with another body)',
   429: 'Rate limit reached; retry after `Retry-After` seconds',
+  431: 'The request headers are larger than 16 KiB',
   500: 'Unexpected error; quote `requestId` when reporting it',
   503: 'The database is not reachable or the request ran out of time; retry after `Retry-After` seconds',
 };
@@ -150,7 +152,7 @@ function completeOperation(
   const has = (name: string) => params.some((p) => p.in === 'header' && p.name.toLowerCase() === name);
   const body = op.requestBody as
     { content?: Record<string, { schema?: SchemaObject | ReferenceObject; example?: unknown }> } | undefined;
-  const statuses = new Set<number>([400, 429, 500, 503]);
+  const statuses = new Set<number>([400, 414, 429, 431, 500, 503]);
   if (!fact.isPublic) [401, 403].forEach((s) => statuses.add(s));
   if (!fact.isPublic && (params.some((p) => p.in === 'path' || p.in === 'query') || body)) statuses.add(404);
   if (method !== 'get' && method !== 'delete') [413, 415].forEach((s) => statuses.add(s));

@@ -62,12 +62,13 @@ export class ProblemDto {
   customerId?: string;
 
   @ApiPropertyOptional({
-    type: 'array',
-    items: { type: 'string', maxLength: 1000 },
-    maxItems: 100,
-    description: '409 on a company still in use: one reason per module that objects',
+    type: 'object',
+    additionalProperties: { type: 'integer', format: 'int32', minimum: 1, maximum: 1_000_000_000 },
+    maxProperties: 100,
+    example: { customers: 2, leads: 1 },
+    description: '409 on a company still in use: what each module still files under it, counted',
   })
-  reasons?: string[];
+  remaining?: Record<string, number>;
 
   @ApiPropertyOptional({
     type: 'integer',

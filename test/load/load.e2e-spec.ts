@@ -17,7 +17,7 @@ import { runAutocannon, type LoadPlan, type LoadTenant, type RequestKind } from 
  *
  *   LOAD_DURATION_SEC (10)  LOAD_CONNECTIONS (200)  LOAD_TENANTS (10)  LOAD_USERS_PER_TENANT (20)
  *   LOAD_RECORDS_PER_TENANT (50)  LOAD_MONGODB_URI (unset: a private FerretDB)
- *   LOAD_RESOURCE (customers once they exist; \`companies\` for the foundation alone)
+ *   LOAD_RESOURCE (customers; `companies` for the foundation alone)
  */
 const env = (name: string, fallback: number): number => {
   const raw = process.env[name];
@@ -49,8 +49,8 @@ describe('Load: realistic mix against the embedded stack', () => {
     }
     const support = await loadAppWithEnv({ MONGODB_URI: uri, LOG_LEVEL: 'silent' });
     t = await support.startTestApp();
-    const customersExist = (await (await support.newTenant(t, 'probe')).viewer.get('/api/v1/customers')).status === 200;
-    const resource = process.env.LOAD_RESOURCE === 'companies' || !customersExist ? 'companies' : 'customers';
+    // Customers unless asked otherwise; no quiet fallback to another resource.
+    const resource = process.env.LOAD_RESOURCE === 'companies' ? 'companies' : 'customers';
 
     const tenants: LoadTenant[] = [];
     for (let i = 0; i < TENANTS; i++) {

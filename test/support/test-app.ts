@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import request from 'supertest';
@@ -27,11 +27,15 @@ export interface ServedRoute {
   path: string;
 }
 
-/** The production module and setup, listening on a free port against the test database. */
+/**
+ * The production module and setup, listening on a free port against the test database. `customise`
+ * may override providers; `extraModules` are imported beside AppModule (test-only modules).
+ */
 export async function startTestApp(
   customise: (builder: TestingModuleBuilder) => TestingModuleBuilder = (b) => b,
+  extraModules: Type[] = [],
 ): Promise<TestApp> {
-  const moduleRef = await customise(Test.createTestingModule({ imports: [AppModule] })).compile();
+  const moduleRef = await customise(Test.createTestingModule({ imports: [AppModule, ...extraModules] })).compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), {
     bodyParser: false,
     bufferLogs: true,

@@ -5,8 +5,19 @@ import { DomainError, ErrorKind, Principal, Role } from '@app/common';
 export interface TokenClaims {
   sub: string;
   tid?: string;
+  /** Optional: the `uid` of the tenant incarnation the token was issued for (see TenantRecord.uid). */
+  tuid?: string;
   roles: Role[];
   companies?: string[];
+}
+
+/** A token whose signature, issuer and expiry were checked, and what it says. */
+export interface VerifiedToken {
+  principal: Principal;
+  /** `iat`: when it was issued, in epoch seconds. */
+  issuedAt?: number;
+  /** `tuid`: the tenant incarnation it was issued for, when the issuer says. */
+  tenantUid?: string;
 }
 
 const ROLES = new Set<string>(Object.values(Role));
@@ -24,8 +35,8 @@ export class TokenService {
     return this.jwt.sign({ ...claims }, { expiresIn: expiresIn as number });
   }
 
-  /** A verified principal, or an UNAUTHORIZED error saying what is wrong with the token. */
-  verify(token: string): Principal {
+  /** The verified token, or an UNAUTHORIZED error saying what is wrong with it. */
+  verify(token: string): VerifiedToken {
     let payload: Record<string, unknown>;
     try {
       payload = this.jwt.verify<Record<string, unknown>>(token);
@@ -34,7 +45,14 @@ export class TokenService {
       if (name === 'TokenExpiredError') throw unauthenticated('The token has expired.', 'auth.token_expired');
       throw unauthenticated('The token is not valid.');
     }
-    return principalFromClaims(payload);
+    const { iat, tuid } = payload;
+    if (iat !== undefined && (typeof iat !== 'number' || !Number.isFinite(iat))) {
+      throw unauthenticated('The token iat claim is malformed.');
+    }
+    if (tuid !== undefined && (typeof tuid !== 'string' || tuid.length === 0 || tuid.length > 100)) {
+      throw unauthenticated('The token tuid claim is malformed.');
+    }
+    return { principal: principalFromClaims(payload), issuedAt: iat, tenantUid: tuid };
   }
 }
 

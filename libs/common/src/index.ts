@@ -1,6 +1,7 @@
 export * from './config';
 export * from './errors/common-errors';
 export * from './errors/domain-error';
+export * from './errors/duplicate-key';
 export * from './errors/http-status';
 export * from './http/json-body.parser';
 export * from './http/problem';
@@ -14,6 +15,7 @@ export * from './listing';
 export * from './http/etag';
 export * from './validation/transforms';
 export * from './http/request-deadline';
+export * from './http/request-size-limits';
 export * from './http/response-conventions';
 export * from './http/location';
 export * from './validation/normalise';

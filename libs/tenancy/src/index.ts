@@ -15,6 +15,7 @@ export * from './tenancy.settings';
 export * from './tenant-connection.registry';
 export * from './tenant-context';
 export * from './tenant-directory';
+export * from './tenant-migrations';
 export * from './tenant-model';
 export * from './tenant-record';
 export * from './tenant-runner';

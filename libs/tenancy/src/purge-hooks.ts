@@ -7,6 +7,16 @@ export interface PurgedRecord {
   entityType: string;
   entityId: string;
   companyId: string | null;
+  /**
+   * Fields of the record that hold personal data (`email`, `contacts`, ...): copies of them elsewhere
+   * (audit entries) are redacted.
+   */
+  personalFields?: readonly string[];
+  /**
+   * Remove every trace of the record, its audit trail included: for records that never were real
+   * data (the isolation check's probes). Otherwise the trail stays, redacted.
+   */
+  leaveNoTrace?: boolean;
 }
 
 /**

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { Model, Schema } from 'mongoose';
-import { DomainError, ErrorKind } from '@app/common';
+import { DomainError, ErrorKind, isDuplicateKeyError } from '@app/common';
 import { KeyedLock } from './keyed-lock';
 import { TenantConnectionRegistry } from './tenant-connection.registry';
 import { TenantContext } from './tenant-context';
@@ -72,7 +72,7 @@ export class RecordLock {
         await model.create({ _id: key, token, expiresAt: new Date(Date.now() + LEASE_MS) });
         break;
       } catch (e) {
-        if ((e as { code?: number }).code !== 11000) throw e;
+        if (!isDuplicateKeyError(e)) throw e;
         const held = await model.findById(key).lean<LockRecord>();
         if (held && held.expiresAt.getTime() < Date.now()) {
           this.logger.warn({ key }, 'taking over an expired record lease');

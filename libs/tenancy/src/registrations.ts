@@ -15,6 +15,9 @@ export const MaintenanceTaskProvider = DiscoveryService.createDecorator<void>();
 /** Erases a module's data about a record that is being removed for good (see PurgeHook). */
 export const PurgeHookProvider = DiscoveryService.createDecorator<void>();
 
+/** A one-off data change run in every tenant by `npm run migrate` (see TenantMigration). */
+export const TenantMigrationProvider = DiscoveryService.createDecorator<void>();
+
 /** The instances of every provider carrying `decorator`, in module registration order. */
 export function discover<T>(discovery: DiscoveryService, decorator: { KEY: string }): T[] {
   return discovery

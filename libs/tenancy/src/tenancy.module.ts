@@ -22,6 +22,7 @@ import { tenancySettings } from './tenancy.settings';
 import { TenantConnectionRegistry } from './tenant-connection.registry';
 import { TenantContext } from './tenant-context';
 import { TenantDirectory } from './tenant-directory';
+import { TenantMigrations } from './tenant-migrations';
 import { getTenantModelToken, TenantModel } from './tenant-model';
 import { TenantRunner } from './tenant-runner';
 import { TenantSets } from './tenant-sets';
@@ -59,6 +60,7 @@ const SHARED = [
   VersionedWriter,
   TenantMaintenance,
   PurgeHooks,
+  TenantMigrations,
   DomainEventCatalog,
   IdempotencyStore,
   IdempotencyInterceptor,

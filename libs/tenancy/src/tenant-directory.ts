@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { Model, Schema } from 'mongoose';
-import type { Settings } from '@app/common';
+import { escapeRegex, type Settings } from '@app/common';
 import { TenantConnectionRegistry } from './tenant-connection.registry';
 import { TenantRecord, TenantStatus } from './tenant-record';
 import { tenancySettings } from './tenancy.settings';
@@ -11,6 +12,8 @@ const TenantRecordSchema = new Schema<TenantRecord>(
     name: { type: String, required: true },
     dbName: { type: String, required: true },
     status: { type: String, enum: Object.values(TenantStatus), required: true },
+    uid: { type: String },
+    migrations: { type: [String], default: undefined },
     createdAt: { type: Date, required: true },
     createdBy: { type: String, required: true },
     updatedAt: { type: Date, required: true },
@@ -22,6 +25,8 @@ const TenantRecordSchema = new Schema<TenantRecord>(
 );
 
 TenantRecordSchema.index({ updatedAt: 1 });
+// Two tenants can never share a database, even if TENANT_DB_PREFIX changed between their creation.
+TenantRecordSchema.index({ dbName: 1 }, { unique: true });
 
 /** A removed tenant, kept for a while so that other instances' syncs learn of the removal. */
 interface TenantRemoval {
@@ -103,6 +108,11 @@ export class TenantDirectory implements OnApplicationBootstrap, OnModuleDestroy 
 
   dbNameFor(slug: string): string {
     return `${this.prefix}${slug}`;
+  }
+
+  /** The control database holding the registry: no tenant may have it. */
+  get registryDatabase(): string {
+    return this.registryDb;
   }
 
   /** The tenant behind a token's `tid`, from the cache while it is fresh. */
@@ -197,6 +207,29 @@ export class TenantDirectory implements OnApplicationBootstrap, OnModuleDestroy 
     this.invalidate(record._id);
   }
 
+  /** The tenant whose database is `dbName`, compared without case (MongoDB's own rule), if any. */
+  async findByDbName(dbName: string): Promise<TenantRecord | null> {
+    return this.model()
+      .findOne({ dbName: { $regex: `^${escapeRegex(dbName)}$`, $options: 'i' } })
+      .lean<TenantRecord>()
+      .exec();
+  }
+
+  /** When a tenant of this slug was last removed, if within the removal retention. */
+  async removedAt(slug: string): Promise<Date | null> {
+    const row = await this.removals().findById(slug).lean<TenantRemoval>().exec();
+    return row?.removedAt ?? null;
+  }
+
+  /** Gives a tenant created before incarnation ids existed its `uid`; the one it has otherwise. */
+  async ensureUid(slug: string): Promise<string | null> {
+    await this.model()
+      .updateOne({ _id: slug, uid: { $exists: false } }, { $set: { uid: randomUUID(), updatedAt: new Date() } })
+      .exec();
+    this.invalidate(slug);
+    return (await this.get(slug))?.uid ?? null;
+  }
+
   async list(): Promise<TenantRecord[]> {
     return this.model().find().sort({ _id: 1 }).lean<TenantRecord[]>().exec();
   }
@@ -226,6 +259,14 @@ export class TenantDirectory implements OnApplicationBootstrap, OnModuleDestroy 
   async markIndexesApplied(slug: string, hash: string): Promise<boolean> {
     const res = await this.model()
       .updateOne({ _id: slug }, { $set: { indexSetHash: hash, indexesAppliedAt: new Date() } })
+      .exec();
+    return res.matchedCount === 1;
+  }
+
+  /** Records that a data migration is done in the tenant database; false if the tenant is gone. */
+  async markMigrationApplied(slug: string, id: string): Promise<boolean> {
+    const res = await this.model()
+      .updateOne({ _id: slug }, { $addToSet: { migrations: id } })
       .exec();
     return res.matchedCount === 1;
   }

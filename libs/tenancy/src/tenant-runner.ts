@@ -23,9 +23,18 @@ export class TenantRunner {
     private readonly context: TenantContext,
   ) {}
 
-  async runInTenant<T>(tenantId: string, fn: () => Promise<T>, principal?: Principal): Promise<T> {
+  /**
+   * `fn` in the tenant's context. Only for an active tenant, unless `includeSuspended` (migrations:
+   * a suspended tenant's data must be brought up to date too).
+   */
+  async runInTenant<T>(
+    tenantId: string,
+    fn: () => Promise<T>,
+    principal?: Principal,
+    opts: { includeSuspended?: boolean } = {},
+  ): Promise<T> {
     const tenant = await this.directory.resolve(tenantId);
-    if (!tenant || tenant.status !== TenantStatus.ACTIVE) {
+    if (!tenant || (tenant.status !== TenantStatus.ACTIVE && !opts.includeSuspended)) {
       throw new DomainError(ErrorKind.NOT_FOUND, 'tenant.not_found', `Tenant ${tenantId} is not active.`);
     }
     const requestId = this.cls.isActive() ? this.cls.getId() : undefined;

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { Types, type UpdateQuery } from 'mongoose';
 import { ClsService } from 'nestjs-cls';
-import { diffFields, type FieldDiff } from '@app/common';
+import { diffFields, type FieldDiff, isDuplicateKeyError } from '@app/common';
 import { AUDIT_SINK, type AuditSink } from './audit-sink';
 import { DomainEvent } from './domain-event';
 import { Failpoints } from './failpoints';
@@ -110,7 +110,6 @@ export interface MutateOptions {
 }
 
 const MAX_ATTEMPTS = 8;
-const DUPLICATE_KEY = 11000;
 
 /** Failpoints of the writer (see Failpoints): where a test can make a write stop as if the process died. */
 export enum WriterFailpoint {
@@ -122,8 +121,8 @@ export enum WriterFailpoint {
 
 /** Store errors that prove the write did not land (anything else may have landed: recovery decides). */
 function refusedByStore(e: unknown): boolean {
-  const err = e as { code?: unknown; name?: unknown };
-  return err.code === DUPLICATE_KEY || ['ValidationError', 'StrictModeError', 'CastError'].includes(String(err.name));
+  const err = e as { name?: unknown };
+  return isDuplicateKeyError(e) || ['ValidationError', 'StrictModeError', 'CastError'].includes(String(err.name));
 }
 
 /**
@@ -393,7 +392,7 @@ export class RecordWriter<D extends VersionedDoc, R extends VersionedResponse> {
   }
 
   private mapped(e: unknown): unknown {
-    if ((e as { code?: unknown }).code !== DUPLICATE_KEY) return e;
+    if (!isDuplicateKeyError(e)) return e;
     return this.type.duplicate?.(e) ?? e;
   }
 }

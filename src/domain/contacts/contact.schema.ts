@@ -6,8 +6,19 @@ import type { Types } from 'mongoose';
 export class Contact {
   _id: Types.ObjectId;
 
-  @Prop({ required: true })
-  name: string;
+  @Prop({ type: String, default: null })
+  firstName: string | null;
+
+  @Prop({ type: String, default: null })
+  lastName: string | null;
+
+  /**
+   * The display name, always derived from firstName and lastName when the contact is written
+   * ("First Last"). Contacts stored before first and last names existed hold only this (see
+   * storedNames in contact-names.ts, and the contact-names migration).
+   */
+  @Prop({ type: String, default: null })
+  name: string | null;
 
   @Prop({ type: String, default: null })
   email: string | null;

@@ -1,3 +1,5 @@
+export * from './contact-names';
+export * from './contact-names.migration';
 export * from './contact-rules';
 export * from './contact.dto';
 export * from './contact.response';

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { AUDIT_SINK, TenancyModule } from '@app/tenancy';
+import { AuditPurgeHook } from './audit-purge.hook';
 import { AuditController } from './audit.controller';
 import { AuditService } from './audit.service';
 import { AuditEvent, AuditEventSchema } from './schemas/audit-event.schema';
@@ -12,7 +13,7 @@ import { AuditEvent, AuditEventSchema } from './schemas/audit-event.schema';
 @Module({
   imports: [TenancyModule.forFeature([{ name: AuditEvent.name, schema: AuditEventSchema }])],
   controllers: [AuditController],
-  providers: [AuditService, { provide: AUDIT_SINK, useExisting: AuditService }],
+  providers: [AuditService, AuditPurgeHook, { provide: AUDIT_SINK, useExisting: AuditService }],
   exports: [AuditService, AUDIT_SINK],
 })
 export class AuditModule {}

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ClsService } from 'nestjs-cls';
-import { keysetPage, queryScope, SortSpec } from '@app/common';
+import { type FieldDiff, keysetPage, queryScope, SortSpec } from '@app/common';
 import { type AuditRecordInput, type AuditSink, InjectTenantModel, TenantContext, TenantModel } from '@app/tenancy';
 import { type AuditEventResponse, AuditPageResponse, toAuditEventResponse } from './dto/audit-event.response';
 import type { AuditPageQueryDto } from './dto/audit-page-query.dto';
@@ -84,10 +84,27 @@ export class AuditService implements AuditSink {
     return rows.map(toAuditEventResponse);
   }
 
-  /** Removes every event of one record (the isolation probe's clean-up). */
+  /** Removes every event of one record (a record that never was real data: the isolation probes). */
   async removeFor(entityType: string, entityId: string): Promise<number> {
     const res = await this.events.current().deleteMany({ entityType, entityId });
     return res.deletedCount;
+  }
+
+  /**
+   * Replaces the values of `fields` in every event of one record with REDACTED (a null stays null:
+   * that a field was empty says nothing personal). Idempotent; returns how many events changed.
+   */
+  async redact(entityType: string, entityId: string, fields: readonly string[]): Promise<number> {
+    const model = this.events.current();
+    const rows = await model.find({ entityType, entityId }, { changes: 1 }).lean<AuditEventLean[]>().exec();
+    let changed = 0;
+    for (const row of rows) {
+      const changes = redacted(row.changes ?? {}, fields);
+      if (!changes) continue;
+      await model.updateOne({ _id: row._id }, { $set: { changes } }).exec();
+      changed++;
+    }
+    return changed;
   }
 
   private async page(
@@ -105,4 +122,24 @@ export class AuditService implements AuditSink {
     });
     return { data: data.map(toAuditEventResponse), nextCursor };
   }
+}
+
+/** What a redacted value reads as in the audit trail. */
+export const REDACTED = '[redacted]';
+
+/** `changes` with the values of `fields` redacted, or null when there was nothing left to redact. */
+function redacted(changes: Record<string, FieldDiff>, fields: readonly string[]): Record<string, FieldDiff> | null {
+  let touched = false;
+  const out: Record<string, FieldDiff> = {};
+  for (const [field, diff] of Object.entries(changes)) {
+    if (!fields.includes(field)) {
+      out[field] = diff;
+      continue;
+    }
+    const hide = (v: unknown) => (v === null || v === undefined || v === REDACTED ? v : REDACTED);
+    const next = { from: hide(diff.from), to: hide(diff.to) };
+    if (next.from !== diff.from || next.to !== diff.to) touched = true;
+    out[field] = next;
+  }
+  return touched ? out : null;
 }

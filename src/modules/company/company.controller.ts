@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@ne
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { MinRole } from '@app/auth';
 import { CreatesResource, ParseObjectIdPipe, Role } from '@app/common';
+import { Idempotent } from '@app/tenancy';
 import { ApiProblemResponses } from '../../swagger/api-problem-responses';
 import { CompanyService } from './company.service';
 import { CompanyListResponse, CompanyResponse, CreateCompanyDto, UpdateCompanyDto } from './dto/company.dto';
@@ -14,6 +15,7 @@ export class CompanyController {
 
   @Post()
   @MinRole(Role.ADMIN)
+  @Idempotent()
   @CreatesResource()
   @ApiOperation({ summary: 'Create a company (business unit) in the caller tenant' })
   @ApiCreatedResponse({ type: CompanyResponse })

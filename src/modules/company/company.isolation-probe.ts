@@ -32,6 +32,6 @@ export class CompanyIsolationProbe implements IsolationProbe<CompanyResponse> {
   }
 
   cleanup(c: CompanyResponse): Promise<void> {
-    return this.companies.remove(c.id);
+    return this.companies.remove(c.id, { leaveNoTrace: true });
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { canSeeCompany, staleVersion } from '@app/common';
-import { PublishesEvents, RecordWriter, TenantContext, VersionedWriter } from '@app/tenancy';
+import { PublishesEvents, PurgeHooks, RecordWriter, TenantContext, VersionedWriter } from '@app/tenancy';
 import { CompanyDeletionChecks } from './company-deletion';
 import { CompanyError, CompanyErrorCode, companyNotFound } from './company.errors';
 import { toCompanyResponse } from './company.mapper';
@@ -10,6 +10,7 @@ import { CompanyDomainEvent, CompanyEventName } from './events/company.events';
 import type { Company, CompanyLean } from './schemas/company.schema';
 
 const MAX_COMPANIES_LISTED = 1000;
+export const COMPANY_ENTITY = 'company';
 
 /**
  * Companies of the current tenant. Other modules call `assertVisible` before they file anything
@@ -25,10 +26,11 @@ export class CompanyService {
     private readonly repo: CompanyRepository,
     private readonly deletionChecks: CompanyDeletionChecks,
     private readonly context: TenantContext,
+    private readonly purgeHooks: PurgeHooks,
     writer: VersionedWriter,
   ) {
     this.records = writer.for({
-      entityType: 'company',
+      entityType: COMPANY_ENTITY,
       store: repo,
       toResponse: toCompanyResponse,
       companyOf: (c) => c.id,
@@ -75,13 +77,28 @@ export class CompanyService {
     });
   }
 
-  /** Deletes a company no module still files data under (else 409 naming what is left). */
-  async remove(id: string): Promise<void> {
+  /**
+   * Deletes a company no module still files data under (else 409 naming what is left), then lets
+   * every module erase what it still keeps about it (its realtime stream). `leaveNoTrace` also removes
+   * its audit trail: for companies that never were real data (the isolation check's probes).
+   */
+  async remove(id: string, opts: { leaveNoTrace?: boolean } = {}): Promise<void> {
     await this.records.remove(id, CompanyEventName.DELETED, {
       check: async () => {
-        const reasons = await this.deletionChecks.reasons(id);
-        if (reasons.length) throw new CompanyError(CompanyErrorCode.IN_USE, reasons.join(' '), { reasons });
+        const left = await this.deletionChecks.usages(id);
+        if (!left.length) return;
+        throw new CompanyError(
+          CompanyErrorCode.IN_USE,
+          `Company ${id} still has ${left.map((u) => u.label).join(' and ')}; delete or convert them first.`,
+          { remaining: Object.fromEntries(left.map((u) => [u.key, u.count])) },
+        );
       },
+    });
+    await this.purgeHooks.run({
+      entityType: COMPANY_ENTITY,
+      entityId: id,
+      companyId: id,
+      leaveNoTrace: opts.leaveNoTrace,
     });
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { canonical } from '@app/common';
 import {
+  changedContact,
   CreateContactDto,
   isPrimary,
   UpdateContactDto,
@@ -12,8 +13,6 @@ import { Types } from 'mongoose';
 import { contactIndex, CUSTOMER_RECORDS, type CustomerRecords } from './customer-records';
 import type { CustomerResponse } from './dto/customer.response';
 import { CustomerEventName } from './events/customer.events';
-
-const EDITABLE = ['name', 'email', 'phone', 'title'] as const;
 
 /**
  * A customer's contacts. Each write replaces the contacts array computed by contact-rules
@@ -35,8 +34,7 @@ export class CustomerContactsService {
   update(customerId: string, contactId: string, dto: UpdateContactDto): Promise<CustomerResponse> {
     return this.records.mutate(customerId, CustomerEventName.CONTACTS_CHANGED, (c) => {
       const i = contactIndex(c, contactId);
-      const next = { ...c.contacts[i] };
-      for (const key of EDITABLE) if (dto[key] !== undefined) Object.assign(next, { [key]: dto[key] });
+      const next = changedContact(c.contacts[i], dto);
       if (canonical(next) === canonical(c.contacts[i])) return null;
       return { set: { contacts: c.contacts.map((p, j) => (j === i ? next : p)) } };
     });

@@ -11,6 +11,17 @@ import type { Customer, CustomerLean } from './schemas/customer.schema';
 
 export const CUSTOMER_ENTITY = 'customer';
 
+/** Fields of a customer that hold personal data: redacted in its audit trail when it is purged. */
+export const CUSTOMER_PERSONAL_FIELDS: readonly string[] = [
+  'name',
+  'email',
+  'phone',
+  'website',
+  'address',
+  'notes',
+  'contacts',
+];
+
 /** Customers as the shared versioned writer handles them (load, change, version check, audit, event). */
 export type CustomerRecords = RecordWriter<CustomerLean, CustomerResponse>;
 export const CUSTOMER_RECORDS = Symbol('CustomerRecords');

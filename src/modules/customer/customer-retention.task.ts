@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Settings } from '@app/common';
 import { AUDIT_SINK, type AuditSink, type MaintenanceTask, MaintenanceTaskProvider, PurgeHooks } from '@app/tenancy';
-import { CUSTOMER_ENTITY } from './customer-records';
+import { CUSTOMER_ENTITY, CUSTOMER_PERSONAL_FIELDS } from './customer-records';
 import { CustomerRepository } from './customer.repository';
 import { customerSettings } from './customer.settings';
 
@@ -36,7 +36,12 @@ export class CustomerRetentionTask implements MaintenanceTask {
         if (!(await this.repo.purge(c._id, cutoff))) continue;
         purged++;
         const entityId = c._id.toHexString();
-        await this.hooks.run({ entityType: CUSTOMER_ENTITY, entityId, companyId: c.companyId });
+        await this.hooks.run({
+          entityType: CUSTOMER_ENTITY,
+          entityId,
+          companyId: c.companyId,
+          personalFields: CUSTOMER_PERSONAL_FIELDS,
+        });
         await this.audit.record({
           action: 'customer.purged',
           entityType: CUSTOMER_ENTITY,

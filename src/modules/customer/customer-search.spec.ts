@@ -50,6 +50,8 @@ describe('customer search', () => {
         contacts: [
           {
             _id: new Types.ObjectId(),
+            firstName: 'Jane',
+            lastName: 'Roe',
             name: 'Jane Roe',
             email: 'jane@x.io',
             phone: null,

@@ -1,4 +1,5 @@
 import { ListFilters, listFilter, searchTokens, websiteText } from '@app/common';
+import { contactSearchTexts } from '../../domain/contacts';
 import type { Customer } from './schemas/customer.schema';
 
 /** The list filter: the shared one, plus customers' own `source`. Null matches nothing. */
@@ -14,14 +15,7 @@ type Searchable = Pick<Customer, 'name' | 'email' | 'phone' | 'website' | 'tags'
 /** The stored search tokens of a customer, from the fields the search covers. */
 export function customerSearchTokens(c: Searchable): string[] {
   return searchTokens({
-    texts: [
-      c.name,
-      c.email,
-      websiteText(c.website),
-      ...c.tags,
-      ...c.contacts.map((p) => p.name),
-      ...c.contacts.map((p) => p.email),
-    ],
+    texts: [c.name, c.email, websiteText(c.website), ...c.tags, ...c.contacts.flatMap(contactSearchTexts)],
     phones: [c.phone, ...c.contacts.map((p) => p.phone)],
   });
 }

@@ -14,6 +14,11 @@ export enum CustomerSource {
   OTHER = 'other',
 }
 
+/** Sources a client may set: `lead_conversion` is provenance only conversion records. */
+export const CLIENT_SOURCES: readonly CustomerSource[] = Object.values(CustomerSource).filter(
+  (s) => s !== CustomerSource.LEAD_CONVERSION,
+);
+
 /** Head-count bands, as CRM forms usually offer them. */
 export enum CustomerSize {
   MICRO = '1-10',

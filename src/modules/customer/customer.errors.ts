@@ -8,6 +8,7 @@ export enum CustomerErrorCode {
   WRITE_CONFLICT = 'customer.write_conflict',
   TOO_MANY_TAGS = 'customer.too_many_tags',
   LEAD_CUSTOMER_DELETED = 'customer.lead_customer_deleted',
+  SOURCE_FIXED = 'customer.source_fixed',
 }
 
 const KIND: Record<CustomerErrorCode, ErrorKind> = {
@@ -18,6 +19,7 @@ const KIND: Record<CustomerErrorCode, ErrorKind> = {
   [CustomerErrorCode.WRITE_CONFLICT]: ErrorKind.CONFLICT,
   [CustomerErrorCode.TOO_MANY_TAGS]: ErrorKind.UNPROCESSABLE,
   [CustomerErrorCode.LEAD_CUSTOMER_DELETED]: ErrorKind.CONFLICT,
+  [CustomerErrorCode.SOURCE_FIXED]: ErrorKind.CONFLICT,
 };
 
 export class CustomerError extends codedError<CustomerErrorCode>(KIND) {}

@@ -1,14 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { expectHidden, IsolationCheck, IsolationProbe, IsolationProbeProvider } from '@app/tenancy';
-import { AuditService } from '../audit';
 import { CompanyService } from '../company';
 import { CustomerContactsService } from './customer-contacts.service';
 import { CustomerRevenueService } from './customer-revenue.service';
 import { CustomerStatisticsService } from './customer-statistics.service';
-import { CUSTOMER_ENTITY } from './customer-records';
 import { CustomerStatus } from './customer.enums';
-import { CustomerRepository } from './customer.repository';
 import { CustomerService } from './customer.service';
 import type { CustomerResponse } from './dto/customer.response';
 
@@ -29,26 +26,27 @@ export class CustomerIsolationProbe implements IsolationProbe<Fixture> {
     private readonly contacts: CustomerContactsService,
     private readonly revenue: CustomerRevenueService,
     private readonly stats: CustomerStatisticsService,
-    private readonly repo: CustomerRepository,
     private readonly companies: CompanyService,
-    private readonly audit: AuditService,
   ) {}
 
   async plant(): Promise<Fixture> {
     const token = `isoprobe${randomBytes(6).toString('hex')}`;
     const company = await this.companies.create({ name: `isolation-probe-${token}` });
+    let customer: CustomerResponse | undefined;
     try {
-      let customer = await this.customers.create({
+      customer = await this.customers.create({
         companyId: company.id,
         name: `Probe ${token}`,
         email: `${token}@probe.example`,
         tags: [token],
-        contacts: [{ name: `Contact ${token}` }],
+        contacts: [{ firstName: 'Contact', lastName: token }],
       });
       customer = await this.revenue.record(customer.id, { amount: 10, purchasedAt: new Date().toISOString() });
       return { companyId: company.id, token, customer };
     } catch (e) {
-      await this.companies.remove(company.id);
+      // Half-planted: clean up what exists, then report the failure.
+      if (customer) await this.customers.erase(customer.id, { leaveNoTrace: true });
+      await this.companies.remove(company.id, { leaveNoTrace: true });
       throw e;
     }
   }
@@ -91,9 +89,9 @@ export class CustomerIsolationProbe implements IsolationProbe<Fixture> {
     ];
   }
 
+  /** Through the same erase path as a purge, leaving no trace (audit, realtime log, counters). */
   async cleanup(f: Fixture): Promise<void> {
-    await this.repo.remove(f.customer.id);
-    await this.audit.removeFor(CUSTOMER_ENTITY, f.customer.id);
-    await this.companies.remove(f.companyId);
+    await this.customers.erase(f.customer.id, { leaveNoTrace: true });
+    await this.companies.remove(f.companyId, { leaveNoTrace: true });
   }
 }

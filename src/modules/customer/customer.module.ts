@@ -3,6 +3,7 @@ import { ConfigModule } from '@nestjs/config';
 import { TenancyModule } from '@app/tenancy';
 import { CompanyModule } from '../company';
 import { CustomerCompanyCheck } from './customer-company.check';
+import { CustomerContactNamesMigration } from './customer-contact-names.migration';
 import { CustomerContactsController } from './customer-contacts.controller';
 import { CustomerContactsService } from './customer-contacts.service';
 import { customerRecordsProvider } from './customer-records';
@@ -40,11 +41,12 @@ import { TimelineService } from './timeline/timeline.service';
     CustomerRevenueService,
     CustomerStatisticsService,
     TimelineService,
-    // registrations: isolation probe, company-deletion check, housekeeping
+    // registrations: isolation probe, company-deletion check, housekeeping, data migrations
     CustomerIsolationProbe,
     CustomerCompanyCheck,
     CustomerRetentionTask,
     CustomerTimelineSource,
+    CustomerContactNamesMigration,
   ],
   exports: [CustomerService],
 })

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { PipelineStage, Types } from 'mongoose';
+import { Types, type PipelineStage } from 'mongoose';
+import { type Contact, LEGACY_CONTACTS_FILTER, type LegacyContactsStore } from '../../domain/contacts';
 import { InjectTenantModel, TenantModel, VersionedRepository } from '@app/tenancy';
 import { Customer, CustomerLean } from './schemas/customer.schema';
 
@@ -11,7 +12,7 @@ import { Customer, CustomerLean } from './schemas/customer.schema';
  * `{ _id, deletedAt }`), and on MongoDB the `_id` index answers both the same.
  */
 @Injectable()
-export class CustomerRepository extends VersionedRepository<CustomerLean> {
+export class CustomerRepository extends VersionedRepository<CustomerLean> implements LegacyContactsStore {
   constructor(@InjectTenantModel(Customer.name) customers: TenantModel<CustomerLean>) {
     super(customers, ['searchTokens']);
   }
@@ -20,9 +21,9 @@ export class CustomerRepository extends VersionedRepository<CustomerLean> {
     return this.model.current().find(filter, this.visibleFields).sort(sort).limit(limit).lean<CustomerLean[]>().exec();
   }
 
-  async existsInCompany(companyId: string): Promise<boolean> {
-    const row = await this.model.current().findOne({ companyId, deletedAt: null }, { _id: 1 }).lean().exec();
-    return row !== null;
+  /** Live customers of the company, counted up to `limit`. */
+  countInCompany(companyId: string, limit: number): Promise<number> {
+    return this.model.current().countDocuments({ companyId, deletedAt: null }, { limit }).exec();
   }
 
   /** `{ value: count }` of a field among the matched customers (one accumulator: see statistics). */
@@ -65,6 +66,24 @@ export class CustomerRepository extends VersionedRepository<CustomerLean> {
   async purge(id: Types.ObjectId | string, cutoff: Date): Promise<boolean> {
     const res = await this.model.current().deleteOne({ _id: id, deletedAt: { $ne: null, $lte: cutoff } });
     return res.deletedCount === 1;
+  }
+
+  /** See LegacyContactsStore (the contact-names migration). */
+  async idsWithLegacyContacts(after: string | null, limit: number): Promise<string[]> {
+    const rows = await this.model
+      .current()
+      .find({ ...LEGACY_CONTACTS_FILTER, ...(after ? { _id: { $gt: new Types.ObjectId(after) } } : {}) }, { _id: 1 })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean<Array<{ _id: Types.ObjectId }>>()
+      .exec();
+    return rows.map((r) => r._id.toHexString());
+  }
+
+  /** See LegacyContactsStore: contacts only, at `version`, without a new version. */
+  async replaceContacts(id: string, version: number, contacts: Contact[]): Promise<boolean> {
+    const res = await this.model.current().updateOne({ _id: id, version }, { $set: { contacts } }).exec();
+    return res.matchedCount === 1;
   }
 
   /** Unconditional hard delete (isolation probe clean-up). */

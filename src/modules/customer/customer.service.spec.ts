@@ -2,6 +2,7 @@ import { Types } from 'mongoose';
 import { DomainError, ErrorKind } from '@app/common';
 import { MemoryVersionedStore, specWriter } from '@app/testing/memory-store';
 import type { AuditService } from '../audit';
+import type { PurgeHooks } from '@app/tenancy';
 import type { CompanyService } from '../company';
 import { customerRecordType } from './customer-records';
 import { CustomerStatus, MAX_TAGS } from './customer.enums';
@@ -28,7 +29,15 @@ describe(CustomerService.name, () => {
         if (id !== COMPANY) throw new DomainError(ErrorKind.NOT_FOUND, 'company.not_found', 'no');
       },
     } as unknown as CompanyService;
-    sut = new CustomerService(repo, records, companies, {} as AuditService, context, {} as TimelineService);
+    sut = new CustomerService(
+      repo,
+      records,
+      companies,
+      {} as AuditService,
+      context,
+      {} as PurgeHooks,
+      {} as TimelineService,
+    );
   });
 
   const create = (extra: object = {}) => sut.create({ companyId: COMPANY, name: 'Acme', ...extra });

@@ -5,6 +5,7 @@ import {
   DEFAULT_RECORD_SORT,
   DomainError,
   ErrorKind,
+  isDuplicateKeyError,
   keysetPage,
   normaliseTag,
   normaliseTags,
@@ -12,11 +13,11 @@ import {
   queryScope,
   RECORD_SORT_FIELDS,
 } from '@app/common';
-import { PublishesEvents, TenantContext } from '@app/tenancy';
+import { PublishesEvents, PurgeHooks, TenantContext } from '@app/tenancy';
 import { initialContacts } from '../../domain/contacts';
 import { type AuditPageQueryDto, type AuditPageResponse, AuditService } from '../audit';
 import { CompanyService } from '../company';
-import { CUSTOMER_ENTITY, CUSTOMER_RECORDS, type CustomerRecords } from './customer-records';
+import { CUSTOMER_ENTITY, CUSTOMER_PERSONAL_FIELDS, CUSTOMER_RECORDS, type CustomerRecords } from './customer-records';
 import { customerListFilter, customerSearchTokens } from './customer-search';
 import { CustomerSource, CustomerStatus, MAX_STATUS_HISTORY, MAX_TAGS } from './customer.enums';
 import { CustomerError, CustomerErrorCode } from './customer.errors';
@@ -72,6 +73,7 @@ export class CustomerService {
     private readonly companies: CompanyService,
     private readonly audit: AuditService,
     private readonly context: TenantContext,
+    private readonly purgeHooks: PurgeHooks,
     private readonly timelines: TimelineService,
   ) {}
 
@@ -119,7 +121,7 @@ export class CustomerService {
     try {
       return await this.records.create(doc, CustomerEventName.CREATED);
     } catch (e) {
-      if (opts.leadId && (e as { code?: number }).code === 11000) return this.existingForLead(opts.leadId);
+      if (opts.leadId && isDuplicateKeyError(e)) return this.existingForLead(opts.leadId);
       throw e;
     }
   }
@@ -165,6 +167,12 @@ export class CustomerService {
       id,
       CustomerEventName.UPDATED,
       (current) => {
+        if (current.leadId && next.source !== undefined && next.source !== current.source) {
+          throw new CustomerError(
+            CustomerErrorCode.SOURCE_FIXED,
+            'A customer converted from a lead keeps source lead_conversion: statistics by source count conversions.',
+          );
+        }
         const set: Partial<CustomerLean> = {};
         for (const [key, value] of Object.entries(next)) {
           if (canonical(current[key as keyof Customer]) !== canonical(value)) Object.assign(set, { [key]: value });
@@ -239,6 +247,23 @@ export class CustomerService {
     return this.records.mutate(id, CustomerEventName.UPDATED, (c) =>
       c.tags.includes(gone) ? { set: { tags: c.tags.filter((t) => t !== gone) } } : null,
     );
+  }
+
+  /**
+   * Removes a customer for good, whatever its state, and lets every module erase what it keeps about
+   * it (purge hooks: realtime payloads, audit trail). For records that never were real data (the
+   * isolation check's probes): `leaveNoTrace` removes the audit trail too.
+   */
+  async erase(id: string, opts: { leaveNoTrace?: boolean } = {}): Promise<void> {
+    const current = await this.records.load(id, { includeDeleted: true });
+    await this.repo.remove(id);
+    await this.purgeHooks.run({
+      entityType: CUSTOMER_ENTITY,
+      entityId: id,
+      companyId: current.companyId,
+      personalFields: CUSTOMER_PERSONAL_FIELDS,
+      leaveNoTrace: opts.leaveNoTrace,
+    });
   }
 
   /** Everything that happened to the customer (every registered timeline source), newest first. */

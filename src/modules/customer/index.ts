@@ -1,4 +1,5 @@
 export { CustomerModule } from './customer.module';
+export { CUSTOMER_ENTITY } from './customer-records';
 export { CustomerService, type CreateCustomerOptions } from './customer.service';
 export { CustomerSize, CustomerSource, CustomerStatus } from './customer.enums';
 export { CreateCustomerDto } from './dto/create-customer.dto';

@@ -6,7 +6,12 @@ import { ApiKeyController } from './api-keys/api-key.controller';
 import { ApiKeyService } from './api-keys/api-key.service';
 import { CLOCK, systemClock } from './clock';
 import { IntegrationIsolationProbe } from './integration.isolation-probe';
-import { IntegrationCompanyCheck, WebhookDeliveryPurge, WebhookMaintenanceTask } from './integration.registrations';
+import {
+  ApiKeyCompanyCheck,
+  WebhookCompanyCheck,
+  WebhookDeliveryPurge,
+  WebhookMaintenanceTask,
+} from './integration.registrations';
 import { integrationSettings } from './integration.settings';
 import { DeliveryRepository } from './webhooks/delivery/delivery.repository';
 import { WebhookDeliveryWorker } from './webhooks/delivery/delivery.worker';
@@ -53,7 +58,8 @@ import { WebhookService } from './webhooks/webhook.service';
     { provide: CLOCK, useValue: systemClock },
     // registrations: isolation probe, company-deletion check, purge hook, housekeeping
     IntegrationIsolationProbe,
-    IntegrationCompanyCheck,
+    WebhookCompanyCheck,
+    ApiKeyCompanyCheck,
     WebhookDeliveryPurge,
     WebhookMaintenanceTask,
   ],

@@ -9,7 +9,7 @@ import {
   TenantContext,
   TenantSets,
 } from '@app/tenancy';
-import { type CompanyDeletionCheck, CompanyDeletionCheckProvider } from '../company';
+import { type CompanyDeletionCheck, CompanyDeletionCheckProvider, type CompanyUsage, usage } from '../company';
 import { ApiKeyService } from './api-keys/api-key.service';
 import { integrationSettings } from './integration.settings';
 import { DeliveryRepository } from './webhooks/delivery/delivery.repository';
@@ -19,22 +19,27 @@ import { WEBHOOK_TENANTS, WebhookService } from './webhooks/webhook.service';
 
 const DAY_MS = 86_400_000;
 
-/** A company may not be deleted while webhooks are filtered to it or API keys are limited to it. */
+/** A company may not be deleted while webhooks are filtered to it: they would filter to nothing. */
 @CompanyDeletionCheckProvider()
 @Injectable()
-export class IntegrationCompanyCheck implements CompanyDeletionCheck {
-  constructor(
-    private readonly webhooks: WebhookService,
-    private readonly keys: ApiKeyService,
-  ) {}
+export class WebhookCompanyCheck implements CompanyDeletionCheck {
+  constructor(private readonly webhooks: WebhookService) {}
 
-  async companyInUse(companyId: string): Promise<string | null> {
-    const [webhooks, keys] = await Promise.all([this.webhooks.filteredTo(companyId), this.keys.limitedTo(companyId)]);
-    const parts = [
-      webhooks ? `${webhooks} webhook(s) are filtered to it` : null,
-      keys ? `${keys} API key(s) are limited to it` : null,
-    ].filter(Boolean);
-    return parts.length ? `The company is still in use: ${parts.join(', ')}.` : null;
+  async companyInUse(companyId: string): Promise<CompanyUsage | null> {
+    const n = await this.webhooks.filteredTo(companyId);
+    return n ? usage('webhooks', n, 'webhook filtered to it', 'webhooks filtered to it') : null;
+  }
+}
+
+/** Nor while API keys are limited to it: they would see nothing, or, recreated under that id, too much. */
+@CompanyDeletionCheckProvider()
+@Injectable()
+export class ApiKeyCompanyCheck implements CompanyDeletionCheck {
+  constructor(private readonly keys: ApiKeyService) {}
+
+  async companyInUse(companyId: string): Promise<CompanyUsage | null> {
+    const n = await this.keys.limitedTo(companyId);
+    return n ? usage('apiKeys', n, 'API key limited to it', 'API keys limited to it') : null;
   }
 }
 

@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { type CompanyDeletionCheck, CompanyDeletionCheckProvider } from '../company';
+import {
+  type CompanyDeletionCheck,
+  CompanyDeletionCheckProvider,
+  type CompanyUsage,
+  usage,
+  USAGE_COUNT_LIMIT,
+} from '../company';
 import { LeadRepository } from './lead.repository';
 
 /**
@@ -11,9 +17,8 @@ import { LeadRepository } from './lead.repository';
 export class LeadCompanyCheck implements CompanyDeletionCheck {
   constructor(private readonly repo: LeadRepository) {}
 
-  async companyInUse(companyId: string): Promise<string | null> {
-    return (await this.repo.openInCompany(companyId))
-      ? `Company ${companyId} still has open leads; convert or delete them first.`
-      : null;
+  async companyInUse(companyId: string): Promise<CompanyUsage | null> {
+    const open = await this.repo.countOpenInCompany(companyId, USAGE_COUNT_LIMIT);
+    return open ? usage('leads', open, 'open lead') : null;
   }
 }

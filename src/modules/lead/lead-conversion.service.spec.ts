@@ -1,7 +1,6 @@
 import { Types } from 'mongoose';
-import type { RecordLock } from '@app/tenancy';
+import type { PurgeHooks, RecordLock } from '@app/tenancy';
 import { MemoryVersionedStore, specWriter } from '@app/testing/memory-store';
-import type { AuditService } from '../audit';
 import type { CompanyService } from '../company';
 import type { CreateCustomerDto, CustomerResponse, CustomerService } from '../customer';
 import { LeadConversionService } from './lead-conversion.service';
@@ -52,7 +51,7 @@ describe(LeadConversionService.name, () => {
     emitted = names;
     const lock = { run: <T>(_key: string, fn: () => Promise<T>) => fn() } as unknown as RecordLock;
     const companies = { assertVisible: async () => undefined } as unknown as CompanyService;
-    leads = new LeadService(leadStore as unknown as LeadRepository, companies, {} as AuditService, context, writer);
+    leads = new LeadService(leadStore as unknown as LeadRepository, companies, context, {} as PurgeHooks, writer);
     sut = new LeadConversionService(leads, customers as unknown as CustomerService, context, lock);
   });
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { RecordLock, TenantContext } from '@app/tenancy';
+import { contactCopy } from '../../domain/contacts';
 import {
   type CreateCustomerDto,
   type CustomerResponse,
@@ -115,13 +116,7 @@ export class LeadConversionService {
       tags: lead.tags,
       status: dto.status ?? CustomerStatus.ACTIVE,
       assignedTo: dto.assignedTo === undefined ? lead.assignedTo : dto.assignedTo,
-      contacts: lead.contacts.map((c) => ({
-        name: c.name,
-        email: c.email,
-        phone: c.phone,
-        title: c.title,
-        isPrimary: c.isPrimary,
-      })),
+      contacts: lead.contacts.map(contactCopy),
     };
   }
 }

@@ -1,4 +1,5 @@
 import { searchTokens, websiteText } from '@app/common';
+import { contactSearchTexts } from '../../domain/contacts';
 import type { Lead } from './schemas/lead.schema';
 
 type Searchable = Pick<Lead, 'name' | 'companyName' | 'email' | 'website' | 'tags' | 'phone' | 'contacts'>;
@@ -12,7 +13,7 @@ export function leadSearchTokens(lead: Searchable): string[] {
       lead.email,
       websiteText(lead.website),
       ...lead.tags,
-      ...lead.contacts.flatMap((c) => [c.name, c.email]),
+      ...lead.contacts.flatMap(contactSearchTexts),
     ],
     phones: [lead.phone, ...lead.contacts.map((c) => c.phone)],
   });

@@ -27,13 +27,18 @@ export class LeadIsolationProbe implements IsolationProbe<LeadFixture> {
   async plant(): Promise<LeadFixture> {
     const marker = `probe${randomBytes(5).toString('hex')}`;
     const company = await this.companies.create({ name: `isolation-probe-${marker}` });
-    const lead = await this.leads.create({
-      companyId: company.id,
-      name: `Lead ${marker}`,
-      email: `${marker}@probe.example`,
-      contacts: [{ name: `Contact ${marker}` }],
-    });
-    return { companyId: company.id, lead, marker };
+    try {
+      const lead = await this.leads.create({
+        companyId: company.id,
+        name: `Lead ${marker}`,
+        email: `${marker}@probe.example`,
+        contacts: [{ firstName: 'Contact', lastName: marker }],
+      });
+      return { companyId: company.id, lead, marker };
+    } catch (e) {
+      await this.companies.remove(company.id, { leaveNoTrace: true });
+      throw e;
+    }
   }
 
   attack({ companyId, lead, marker }: LeadFixture): Promise<IsolationCheck[]> {
@@ -59,8 +64,9 @@ export class LeadIsolationProbe implements IsolationProbe<LeadFixture> {
     ];
   }
 
+  /** Through the same erase path as a purge, leaving no trace. */
   async cleanup({ companyId, lead }: LeadFixture): Promise<void> {
-    await this.leads.purge(lead.id);
-    await this.companies.remove(companyId);
+    await this.leads.erase(lead.id, { leaveNoTrace: true });
+    await this.companies.remove(companyId, { leaveNoTrace: true });
   }
 }

@@ -3,6 +3,7 @@ import { TenancyModule } from '@app/tenancy';
 import { CompanyModule } from '../company';
 import { CustomerModule } from '../customer';
 import { LeadCompanyCheck } from './lead-company.check';
+import { LeadContactNamesMigration } from './lead-contact-names.migration';
 import { LeadConversionService } from './lead-conversion.service';
 import { LeadController } from './lead.controller';
 import { LeadIsolationProbe } from './lead.isolation-probe';
@@ -21,10 +22,11 @@ import { Lead, LeadSchema } from './schemas/lead.schema';
     // services
     LeadService,
     LeadConversionService,
-    // registrations: isolation probe, company-deletion check, timeline source
+    // registrations: isolation probe, company-deletion check, timeline source, data migrations
     LeadIsolationProbe,
     LeadCompanyCheck,
     LeadConversionTimelineSource,
+    LeadContactNamesMigration,
   ],
   exports: [LeadService],
 })

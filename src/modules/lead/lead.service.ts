@@ -11,10 +11,9 @@ import {
   queryScope,
   RECORD_SORT_FIELDS,
 } from '@app/common';
-import { PublishesEvents, type RecordWriter, TenantContext, VersionedWriter } from '@app/tenancy';
+import { PublishesEvents, PurgeHooks, type RecordWriter, TenantContext, VersionedWriter } from '@app/tenancy';
 import { initialContacts } from '../../domain/contacts';
 import { toMinor } from '../../domain/money';
-import { AuditService } from '../audit';
 import { CompanyService } from '../company';
 import type { CreateLeadDto } from './dto/create-lead.dto';
 import type { LeadPageResponse, LeadResponse } from './dto/lead.response';
@@ -29,6 +28,16 @@ import { LeadSource, LeadStatus } from './lead.enums';
 import type { Lead, LeadLean } from './schemas/lead.schema';
 
 export const LEAD_ENTITY = 'lead';
+/** Fields of a lead that hold personal data: redacted in its audit trail when it is erased. */
+const LEAD_PERSONAL_FIELDS: readonly string[] = [
+  'name',
+  'companyName',
+  'email',
+  'phone',
+  'website',
+  'notes',
+  'contacts',
+];
 const DEFAULT_LIMIT = 25;
 /** Fields that may be omitted in a PATCH but never set to null. */
 const NOT_NULLABLE = ['companyId', 'name', 'source', 'status', 'tags', 'contacts'] as const;
@@ -47,8 +56,8 @@ export class LeadService {
   constructor(
     private readonly repo: LeadRepository,
     private readonly companies: CompanyService,
-    private readonly audit: AuditService,
     private readonly context: TenantContext,
+    private readonly purgeHooks: PurgeHooks,
     writer: VersionedWriter,
   ) {
     this.records = writer.for({
@@ -186,10 +195,21 @@ export class LeadService {
     return this.records.load(id);
   }
 
-  /** Removes a lead for good, with its audit trail (isolation probe clean-up only). */
-  async purge(id: string): Promise<void> {
+  /**
+   * Removes a lead for good, whatever its state, and lets every module erase what it keeps about it
+   * (purge hooks); `leaveNoTrace` removes its audit trail too (the isolation check's probes).
+   */
+  async erase(id: string, opts: { leaveNoTrace?: boolean } = {}): Promise<void> {
+    const current = await this.repo.findById(id);
+    if (!current) throw leadNotFound(id);
     await this.repo.remove(id);
-    await this.audit.removeFor(LEAD_ENTITY, id);
+    await this.purgeHooks.run({
+      entityType: LEAD_ENTITY,
+      entityId: id,
+      companyId: current.companyId,
+      personalFields: LEAD_PERSONAL_FIELDS,
+      leaveNoTrace: opts.leaveNoTrace,
+    });
   }
 
   assertWritable(lead: LeadLean): void {

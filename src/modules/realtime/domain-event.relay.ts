@@ -53,6 +53,11 @@ export class DomainEventRelay implements OnModuleInit, OnModuleDestroy {
     return next;
   }
 
+  /** Resolves once every event of the company's room queued so far is logged and sent. */
+  idle(tenantId: string, companyId: string): Promise<void> {
+    return this.tails.get(companyRoom(tenantId, companyId)) ?? Promise.resolve();
+  }
+
   /** Never rejects: a failure to log still delivers the event live, with `seq: null`. */
   private async deliver(room: string, event: DomainEvent & { companyId: string }): Promise<void> {
     let payload: RealtimePayload;

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { escapeRegex, isDuplicateKeyError } from '@app/common';
 import { type DomainEvent, InjectTenantModel, TenantContext, TenantModel } from '@app/tenancy';
 import { MissedEvent, RealtimePayload, toRealtimePayload } from './realtime-payload';
 import { REALTIME_OPTIONS, RealtimeOptions } from './realtime.options';
@@ -15,7 +16,6 @@ export interface StreamPosition {
 type LoggedEvent = Pick<RealtimeEvent, 'seq' | 'event' | 'payload'>;
 
 const MAX_ALLOCATION_ATTEMPTS = 20;
-const DUPLICATE_KEY = 11000;
 const NOT_IMPLEMENTED = 238;
 
 /**
@@ -62,7 +62,7 @@ export class RealtimeEventLog {
         }
         return payload;
       } catch (e) {
-        if (!isDuplicateKey(e)) throw e;
+        if (!isDuplicateKeyError(e)) throw e;
       }
     }
     throw new Error(`No free seq for company ${event.companyId} after ${MAX_ALLOCATION_ATTEMPTS} attempts`);
@@ -89,6 +89,31 @@ export class RealtimeEventLog {
     const contiguous = rows.every((r, i) => r.seq === sinceSeq + 1 + i) && sinceSeq + rows.length === seq;
     if (rows.length > limit || !contiguous) return { seq, resync: true };
     return { seq, missed: rows.map(toMissedEvent) };
+  }
+
+  /**
+   * Removes from a company's log every event whose payload names the record (a customer's or a
+   * lead's events carry its id): their payloads hold its personal data. Subscribers behind them get
+   * `resync` instead of a replay with holes. Ids are ObjectIds, but escaped all the same.
+   */
+  async removeMentions(companyId: string, recordId: string): Promise<number> {
+    const res = await this.events
+      .current()
+      .deleteMany({ companyId, payload: { $regex: `"${escapeRegex(recordId)}"` } });
+    return res.deletedCount;
+  }
+
+  /** Removes a company's whole stream: its log and its counter (the company is gone). */
+  async removeCompany(companyId: string): Promise<number> {
+    const res = await this.events.current().deleteMany({ companyId });
+    await this.counters.current().deleteOne({ _id: companyId });
+    return res.deletedCount;
+  }
+
+  /** Removes every event logged before `cutoff`, in every company of the tenant (housekeeping). */
+  async pruneOlderThan(cutoff: Date): Promise<number> {
+    const res = await this.events.current().deleteMany({ at: { $lt: cutoff } });
+    return res.deletedCount;
   }
 
   private async nextSeq(companyId: string): Promise<number> {
@@ -137,8 +162,4 @@ export class RealtimeEventLog {
 
 function toMissedEvent(row: LoggedEvent): MissedEvent {
   return { event: row.event, data: JSON.parse(row.payload) as RealtimePayload };
-}
-
-function isDuplicateKey(e: unknown): boolean {
-  return (e as { code?: number }).code === DUPLICATE_KEY;
 }

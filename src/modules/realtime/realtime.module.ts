@@ -6,6 +6,8 @@ import { RealtimeEventLog } from './realtime-event-log.service';
 import { DomainEventRelay } from './domain-event.relay';
 import { CUSTOMER_SNAPSHOT_SOURCE, CustomerSnapshotSource } from './customer-snapshot.source';
 import { RealtimeAccess } from './realtime-access.service';
+import { RealtimeLogRetentionTask } from './realtime-log-retention.task';
+import { RealtimePurgeHook } from './realtime-purge.hook';
 import { RealtimeSubscriptionService } from './realtime-subscription.service';
 import { RealtimeGateway } from './realtime.gateway';
 import { RealtimeIsolationProbe } from './realtime.isolation-probe';
@@ -38,6 +40,9 @@ const customerSnapshots = (customers: CustomerService): CustomerSnapshotSource =
     RealtimeSubscriptionService,
     RealtimeEventLog,
     DomainEventRelay,
+    // registrations: erase a purged record's events or a deleted company's stream, prune old events hourly
+    RealtimePurgeHook,
+    RealtimeLogRetentionTask,
     { provide: REALTIME_OPTIONS, useValue: DEFAULT_REALTIME_OPTIONS },
     { provide: CUSTOMER_SNAPSHOT_SOURCE, inject: [CustomerService], useFactory: customerSnapshots },
   ],

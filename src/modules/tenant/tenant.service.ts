@@ -1,5 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { TenantConnectionRegistry, TenantContext, TenantDirectory, TenantRecord, TenantStatus } from '@app/tenancy';
+import { randomUUID } from 'node:crypto';
+import { isDuplicateKeyError } from '@app/common';
+import {
+  RESERVED_DATABASES,
+  TenantConnectionRegistry,
+  TenantContext,
+  TenantDirectory,
+  TenantMigrations,
+  TenantRecord,
+  TenantStatus,
+} from '@app/tenancy';
 import { CreateTenantDto } from './dto/create-tenant.dto';
 import { UpdateTenantDto } from './dto/update-tenant.dto';
 import { TenantError, TenantErrorCode } from './tenant.errors';
@@ -13,18 +23,25 @@ export class TenantService {
     private readonly directory: TenantDirectory,
     private readonly connections: TenantConnectionRegistry,
     private readonly context: TenantContext,
+    private readonly migrations: TenantMigrations,
   ) {}
 
   async create(dto: CreateTenantDto, actor = this.context.actor): Promise<TenantRecord> {
     if (await this.directory.get(dto.slug)) {
       throw new TenantError(TenantErrorCode.EXISTS, `Tenant ${dto.slug} already exists.`);
     }
+    const dbName = this.directory.dbNameFor(dto.slug);
+    await this.assertDatabaseFree(dto.slug, dbName);
+    await this.afterRemovalSecond(dto.slug);
     const now = new Date();
     const record: TenantRecord = {
       _id: dto.slug,
       name: dto.name,
-      dbName: this.directory.dbNameFor(dto.slug),
+      dbName,
       status: TenantStatus.ACTIVE,
+      uid: randomUUID(),
+      // A new database holds no data of an older shape: every data migration counts as done.
+      migrations: this.migrations.ids(),
       createdAt: now,
       createdBy: actor,
       updatedAt: now,
@@ -36,7 +53,8 @@ export class TenantService {
     try {
       await this.directory.create(record);
     } catch (e) {
-      if ((e as { code?: number }).code === 11000) {
+      if (isDuplicateKeyError(e)) {
+        // The slug, or (on a race) the database name, was taken meanwhile.
         throw new TenantError(TenantErrorCode.EXISTS, `Tenant ${dto.slug} already exists.`);
       }
       throw e;
@@ -50,6 +68,7 @@ export class TenantService {
     const existing = await this.directory.get(dto.slug);
     if (!existing) return this.create(dto, actor);
     await this.connections.provision(existing.dbName);
+    if (!existing.uid) existing.uid = (await this.directory.ensureUid(existing._id)) ?? undefined;
     return existing;
   }
 
@@ -80,5 +99,39 @@ export class TenantService {
     await this.connections.drop(record.dbName);
     await this.directory.remove(slug);
     this.logger.log({ tenant: slug }, 'tenant deleted');
+  }
+
+  /**
+   * A tenant's database must be its own: not the registry, not one of MongoDB's, not another
+   * tenant's (possible when TENANT_DB_PREFIX changed after that one was created). Compared without
+   * case, as MongoDB refuses names that differ only in case.
+   */
+  private async assertDatabaseFree(slug: string, dbName: string): Promise<void> {
+    const lower = dbName.toLowerCase();
+    const taken =
+      lower === this.directory.registryDatabase.toLowerCase()
+        ? 'the tenant registry'
+        : RESERVED_DATABASES.includes(lower)
+          ? 'a MongoDB system database'
+          : await this.directory.findByDbName(dbName).then((t) => (t ? `tenant ${t._id}` : null));
+    if (taken) {
+      throw new TenantError(
+        TenantErrorCode.DATABASE_TAKEN,
+        `Tenant ${slug} would use database ${dbName}, which belongs to ${taken}; choose another slug.`,
+      );
+    }
+  }
+
+  /**
+   * Tokens are refused when issued before their tenant was created (`iat`, whole seconds). A slug
+   * created again within the second its predecessor was removed would let that second's tokens of
+   * the old tenant in, so creation waits for the next second.
+   */
+  private async afterRemovalSecond(slug: string): Promise<void> {
+    const removedAt = await this.directory.removedAt(slug);
+    if (!removedAt) return;
+    const nextSecond = (Math.floor(removedAt.getTime() / 1000) + 1) * 1000;
+    const wait = nextSecond - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   }
 }

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, FieldError } from '../errors/domain-error';
+import { isDuplicateKeyError } from '../errors/duplicate-key';
 import { statusOf, titleOf } from '../errors/http-status';
 import { PROBLEM_CONTENT_TYPE, ProblemDetails, problemType } from './problem';
 import { requestIdOf } from './request-id';
@@ -12,6 +13,8 @@ export interface Classified {
   errors?: FieldError[];
   extra?: Record<string, unknown>;
   headers?: Record<string, string>;
+  /** The problem's `instance`; default: the request's URL. */
+  instance?: string;
 }
 
 const DB_UNAVAILABLE = new Set([
@@ -70,7 +73,7 @@ export function sendProblem(req: FastifyRequest, res: FastifyReply, c: Classifie
     title: titleOf(c.status),
     status: c.status,
     detail: c.detail,
-    instance: req.originalUrl,
+    instance: c.instance ?? req.originalUrl,
     requestId: requestIdOf(req.raw),
     code: c.code,
     ...(c.extra ?? {}),
@@ -99,7 +102,7 @@ export function classify(exception: unknown): Classified {
     if (e.name === 'ValidationError') {
       return { status: 400, code: 'request.invalid_value', detail: 'A value in the request is not valid.' };
     }
-    if (e.code === 11000) {
+    if (isDuplicateKeyError(e)) {
       return { status: 409, code: 'conflict.duplicate', detail: 'A record with the same unique value already exists.' };
     }
     if ((e.name && DB_UNAVAILABLE.has(e.name)) || (typeof e.code === 'string' && NETWORK_ERROR_CODES.has(e.code))) {

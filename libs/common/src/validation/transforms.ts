@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsString, Length } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsString, Length } from 'class-validator';
 import { normaliseEmail, normalisePhone, normaliseTags, normaliseWebsite } from './normalise';
 
 export const OBJECT_ID = /^[0-9a-f]{24}$/;
@@ -36,3 +36,16 @@ export const TagList = (max: number): PropertyDecorator =>
     Length(1, 50, { each: true }),
     Transform(toTags),
   );
+
+const TRUE_WORDS = new Set(['true', '1', 'yes', 'on']);
+const FALSE_WORDS = new Set(['false', '0', 'no', 'off']);
+
+/** `true/1/yes/on` and `false/0/no/off` (any case) from a query string as a boolean; anything else is left to be refused. */
+export const toQueryBoolean = ({ value }: In): unknown => {
+  if (typeof value !== 'string') return value;
+  const word = value.trim().toLowerCase();
+  return TRUE_WORDS.has(word) ? true : FALSE_WORDS.has(word) ? false : value;
+};
+
+/** A boolean query parameter, in the usual spellings (`?dryRun=true`, `=1`, `=yes`, `=on`; `false/0/no/off`). */
+export const QueryBoolean = (): PropertyDecorator => applyDecorators(Transform(toQueryBoolean), IsBoolean());

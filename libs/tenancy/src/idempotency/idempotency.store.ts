@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { Model } from 'mongoose';
+import { isDuplicateKeyError } from '@app/common';
 import { InjectTenantModel, TenantModel } from '../tenant-model';
 import { IdempotencyError, IdempotencyErrorCode } from './idempotency.errors';
 import { IDEMPOTENCY_RECORD, IdempotencyRecord, IdempotencyState } from './idempotency-record.schema';
@@ -136,7 +137,7 @@ export class IdempotencyStore {
       });
       return true;
     } catch (e) {
-      if ((e as { code?: number }).code === 11000) return false;
+      if (isDuplicateKeyError(e)) return false;
       throw e;
     }
   }

@@ -5,6 +5,7 @@ import {
   IsArray,
   IsEmail,
   IsEnum,
+  IsIn,
   IsOptional,
   IsString,
   IsUrl,
@@ -15,7 +16,7 @@ import {
 } from 'class-validator';
 import { OBJECT_ID, PHONE_PATTERN, TagList, toEmail, toPhone, toWebsite, trim } from '@app/common';
 import { CreateContactDto, MAX_CONTACTS } from '../../../domain/contacts';
-import { CustomerSize, CustomerSource, CustomerStatus, MAX_TAGS } from '../customer.enums';
+import { CLIENT_SOURCES, CustomerSize, CustomerSource, CustomerStatus, MAX_TAGS } from '../customer.enums';
 import { AddressDto } from './address.dto';
 
 /** Fields a client may set on create and (all but companyId/status/assignee/contacts) on PATCH. */
@@ -26,9 +27,12 @@ export class CustomerFieldsDto {
   @Length(1, 200)
   name: string;
 
-  @ApiPropertyOptional({ enum: CustomerSource, description: 'Defaults to direct' })
+  @ApiPropertyOptional({
+    enum: CLIENT_SOURCES,
+    description: 'Defaults to direct; lead_conversion is set only by POST /leads/:id/convert',
+  })
   @IsOptional()
-  @IsEnum(CustomerSource)
+  @IsIn(CLIENT_SOURCES, { message: `source must be one of ${CLIENT_SOURCES.join(', ')}` })
   source?: CustomerSource;
 
   @ApiPropertyOptional({

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEnum, IsString, Length, ValidateIf } from 'class-validator';
-import { CustomerSource, MAX_TAGS } from '../customer.enums';
+import { IsIn, IsString, Length, ValidateIf } from 'class-validator';
+import { CLIENT_SOURCES, CustomerSource, MAX_TAGS } from '../customer.enums';
 import { CustomerFieldsDto } from './create-customer.dto';
 import { TagList, trim } from '@app/common';
 
@@ -20,9 +20,12 @@ export class UpdateCustomerDto extends PartialType(OmitType(CustomerFieldsDto, [
   @Length(1, 200)
   name?: string;
 
-  @ApiPropertyOptional({ enum: CustomerSource })
+  @ApiPropertyOptional({
+    enum: CLIENT_SOURCES,
+    description: 'lead_conversion is set only by conversion; a converted customer keeps it',
+  })
   @ValidateIf(present('source'))
-  @IsEnum(CustomerSource)
+  @IsIn(CLIENT_SOURCES, { message: `source must be one of ${CLIENT_SOURCES.join(', ')}` })
   source?: CustomerSource;
 
   @ApiPropertyOptional({

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsEnum, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
-import { toWebsite, trim } from '@app/common';
+import { IsEnum, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { QueryBoolean, toWebsite, trim } from '@app/common';
 import { CustomerSize, CustomerStatus } from '../../customer';
 
 /** Customer fields the lead does not carry, or overrides of those it does. */
@@ -55,9 +55,11 @@ export class ConvertLeadDto {
 }
 
 export class ConvertLeadQueryDto {
-  @ApiPropertyOptional({ description: 'true: show what would be created and possible duplicates, write nothing' })
+  @ApiPropertyOptional({
+    type: Boolean,
+    description: 'true (or 1, yes, on): show what would be created and possible duplicates, write nothing',
+  })
   @IsOptional()
-  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
-  @IsBoolean()
+  @QueryBoolean()
   dryRun?: boolean;
 }

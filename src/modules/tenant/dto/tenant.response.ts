@@ -6,6 +6,14 @@ export class TenantResponse {
   @ApiProperty() name: string;
   @ApiProperty({ enum: TenantStatus }) status: TenantStatus;
   @ApiProperty({ example: 'crm_t_acme' }) dbName: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      'Immutable id of this incarnation of the tenant (a new one if the slug is deleted and created again); ' +
+      'identity providers may put it in tokens as the `tuid` claim',
+  })
+  uid: string | null;
   @ApiProperty() createdAt: string;
   @ApiProperty() createdBy: string;
   @ApiProperty() updatedAt: string;
@@ -22,6 +30,7 @@ export function toTenantResponse(t: TenantRecord): TenantResponse {
     name: t.name,
     status: t.status,
     dbName: t.dbName,
+    uid: t.uid ?? null,
     createdAt: t.createdAt.toISOString(),
     createdBy: t.createdBy,
     updatedAt: t.updatedAt.toISOString(),

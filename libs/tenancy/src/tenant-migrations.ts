@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import { discover, TenantMigrationProvider } from './registrations';
+
+/**
+ * A one-off change to the data of every tenant database (a new field filled in, a shape rewritten),
+ * declared by the module that owns the data with `@TenantMigrationProvider()` and run by
+ * `npm run migrate` in each tenant's context. The tenant record remembers which ids are done, and a
+ * migration must be idempotent anyway: a run interrupted half-way runs it again. Reads must keep
+ * working on data not migrated yet, since instances serve while the migration runs.
+ */
+export interface TenantMigration {
+  /** Stable and unique, ordered by date: `2026-12-contact-names-customers`. */
+  readonly id: string;
+  /** One line for the migration log. */
+  readonly description: string;
+  /** Changes what still needs it in the current tenant; returns how many records it changed. */
+  run(): Promise<number>;
+}
+
+/** Every migration the application declares, in id order. */
+@Injectable()
+export class TenantMigrations {
+  private migrations?: TenantMigration[];
+
+  constructor(private readonly discovery: DiscoveryService) {}
+
+  all(): readonly TenantMigration[] {
+    this.migrations ??= discover<TenantMigration>(this.discovery, TenantMigrationProvider).sort((a, b) =>
+      a.id.localeCompare(b.id),
+    );
+    const ids = this.migrations.map((m) => m.id);
+    const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+    if (twice) throw new Error(`Tenant migration ${twice} is declared twice`);
+    return this.migrations;
+  }
+
+  ids(): string[] {
+    return this.all().map((m) => m.id);
+  }
+}
