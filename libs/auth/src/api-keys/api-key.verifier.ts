@@ -9,6 +9,8 @@ import type { ApiKeyRecord } from './api-key.schema';
 interface CacheEntry {
   record: ApiKeyRecord | null;
   readAt: number;
+  /** The tenant incarnation it was read in: a tenant deleted and created again has none of the old keys. */
+  incarnation: string;
 }
 
 /** Keys remembered per process; beyond it the oldest are forgotten (a flood of bad keys cannot grow memory). */
@@ -50,7 +52,8 @@ export class ApiKeyVerifier {
     if (tenant.status !== TenantStatus.ACTIVE) {
       throw new DomainError(ErrorKind.FORBIDDEN, 'tenant.suspended', 'This tenant is suspended.');
     }
-    const record = await this.lookup(tenant.dbName, hashApiKey(key), now);
+    const incarnation = tenant.uid ?? String(tenant.createdAt.getTime());
+    const record = await this.lookup(tenant.dbName, incarnation, hashApiKey(key), now);
     if (!record) throw invalidKey();
     if (record.expiresAt && record.expiresAt.getTime() <= now) throw invalidKey('The API key has expired.');
     return {
@@ -70,16 +73,16 @@ export class ApiKeyVerifier {
     this.cache.delete(cacheKey(dbName, hash));
   }
 
-  private async lookup(dbName: string, hash: string, now: number): Promise<ApiKeyRecord | null> {
+  private async lookup(dbName: string, incarnation: string, hash: string, now: number): Promise<ApiKeyRecord | null> {
     const k = cacheKey(dbName, hash);
     const hit = this.cache.get(k);
-    if (hit && now - hit.readAt < this.ttlMs) return hit.record;
+    if (hit && hit.incarnation === incarnation && now - hit.readAt < this.ttlMs) return hit.record;
     const readAt = Date.now();
     const record = await this.keys.findByHash(dbName, hash);
     if (this.ttlMs > 0) {
       this.cache.delete(k);
       if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value as string);
-      this.cache.set(k, { record, readAt });
+      this.cache.set(k, { record, readAt, incarnation });
     }
     return record;
   }

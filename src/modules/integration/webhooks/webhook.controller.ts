@@ -96,6 +96,7 @@ export class WebhookController {
 
   @Post(':id/rotate-secret')
   @HttpCode(200)
+  @Idempotent({ notStored: ['secret'] })
   @ApiHeader(IF_MATCH)
   @ApiOperation({ summary: 'New signing secret (in this response only); the old one signs alongside for 24 h' })
   @ApiOkResponse({ type: WebhookWithSecretResponse })
@@ -127,6 +128,7 @@ export class WebhookController {
 
   @Post(':id/deliveries/:deliveryId/retry')
   @HttpCode(200)
+  @Idempotent()
   @ApiOperation({ summary: 'Attempt a delivery again now, with a fresh retry window' })
   @ApiOkResponse({ type: WebhookDeliveryResponse })
   retry(
