@@ -43,7 +43,10 @@ export class IntegrationIsolationProbe implements IsolationProbe<IntegrationFixt
       { checkUrl: false },
     );
     const apiKey = await this.keys.create({ name: 'isolation probe', roles: [Role.VIEWER] });
-    if (!apiKey.key) throw new Error('the API key was not returned');
+    if (!apiKey.key) {
+      await this.webhooks.remove(webhook.id, undefined, { leaveNoTrace: true });
+      throw new Error('the API key was not returned');
+    }
     return { webhook, apiKey: { ...apiKey, key: apiKey.key } };
   }
 
@@ -80,8 +83,8 @@ export class IntegrationIsolationProbe implements IsolationProbe<IntegrationFixt
   }
 
   async cleanup({ webhook, apiKey }: IntegrationFixture): Promise<void> {
-    await this.webhooks.remove(webhook.id);
-    await this.keys.revoke(apiKey.id);
+    await this.webhooks.remove(webhook.id, undefined, { leaveNoTrace: true });
+    await this.keys.revoke(apiKey.id, { leaveNoTrace: true });
   }
 
   /** A's key with B's slug in place of A's must not authenticate (for B or anyone). */

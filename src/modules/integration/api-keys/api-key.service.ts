@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { apiKeyPrincipalId, ApiKeyRecord, ApiKeyRepository, ApiKeyVerifier, newApiKey } from '@app/auth';
 import { canSeeCompany, decodeCursor, pageOf, type Principal, queryScope, type SortSpec } from '@app/common';
-import { PublishesEvents, type RecordWriter, TenantContext, VersionedWriter } from '@app/tenancy';
+import { PublishesEvents, PurgeHooks, type RecordWriter, TenantContext, VersionedWriter } from '@app/tenancy';
 import { CompanyService } from '../../company';
 import { companyScope } from '../company-scope';
 import { ApiKeyDomainEvent, ApiKeyEventName } from '../events/integration.events';
@@ -58,6 +58,7 @@ export class ApiKeyService {
     private readonly verifier: ApiKeyVerifier,
     private readonly companies: CompanyService,
     private readonly context: TenantContext,
+    private readonly purgeHooks: PurgeHooks,
     writer: VersionedWriter,
   ) {
     this.records = writer.for({
@@ -121,10 +122,13 @@ export class ApiKeyService {
   }
 
   /** Revokes a key: it stops authenticating here at once, everywhere within the tenant cache TTL. */
-  async revoke(id: string): Promise<void> {
+  async revoke(id: string, opts: { leaveNoTrace?: boolean } = {}): Promise<void> {
     const current = await this.records.load(id);
     await this.records.remove(id, ApiKeyEventName.REVOKED);
     this.verifier.forget(this.context.dbName, current.hash);
+    if (opts.leaveNoTrace) {
+      await this.purgeHooks.run({ entityType: API_KEY_ENTITY, entityId: id, companyId: null, leaveNoTrace: true });
+    }
   }
 
   /** Keys limited to a company (company deletion check). */

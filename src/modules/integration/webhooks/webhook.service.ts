@@ -4,6 +4,7 @@ import { canSeeCompany, decodeCursor, pageOf, type Principal, queryScope, type S
 import {
   DomainEventCatalog,
   PublishesEvents,
+  PurgeHooks,
   type RecordWriter,
   TenantContext,
   TenantSets,
@@ -71,6 +72,7 @@ export class WebhookService {
     private readonly urls: WebhookUrlGuard,
     private readonly endpoints: WebhookEndpoints,
     private readonly tenantSets: TenantSets,
+    private readonly purgeHooks: PurgeHooks,
     @Inject(CLOCK) private readonly clock: Clock,
     writer: VersionedWriter,
   ) {
@@ -180,10 +182,14 @@ export class WebhookService {
     return updated;
   }
 
-  async remove(id: string, expectedVersion?: number): Promise<void> {
+  /** Deletes an endpoint and its delivery log; `leaveNoTrace` (isolation probes) erases its audit trail too. */
+  async remove(id: string, expectedVersion?: number, opts: { leaveNoTrace?: boolean } = {}): Promise<void> {
     await this.records.remove(id, WebhookEventName.DELETED, { expectedVersion });
     this.endpoints.invalidate();
     await this.deliveries.deleteForWebhook(id);
+    if (opts.leaveNoTrace) {
+      await this.purgeHooks.run({ entityType: WEBHOOK_ENTITY, entityId: id, companyId: null, leaveNoTrace: true });
+    }
     if ((await this.repo.count()) === 0) await this.tenantSets.remove(WEBHOOK_TENANTS, this.context.tenantId);
   }
 
