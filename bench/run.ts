@@ -48,6 +48,10 @@ function setBenchEnv(): void {
   delete process.env.REDIS_URL;
   // FerretDB scans collections, so a read can take longer than production allows.
   process.env.REQUEST_TIMEOUT_MS = '600000';
+  // The webhook scenario's receiver listens on 127.0.0.1 over plain HTTP; the scenario drives the
+  // delivery rounds itself, so no background loop competes with what it measures.
+  process.env.WEBHOOK_ALLOW_PRIVATE = 'true';
+  process.env.WEBHOOK_POLL_INTERVAL_MS = '0';
 }
 
 interface ChildSummary {

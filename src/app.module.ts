@@ -18,6 +18,7 @@ import { AuditModule } from './modules/audit';
 import { CompanyModule } from './modules/company';
 import { CustomerModule } from './modules/customer';
 import { HealthModule } from './modules/health';
+import { IntegrationModule } from './modules/integration';
 import { LeadModule } from './modules/lead';
 import { RateLimitModule } from './modules/rate-limit';
 import { RealtimeModule } from './modules/realtime';
@@ -67,6 +68,7 @@ type LoggedRequest = IncomingMessage & { tenantId?: string; userId?: string };
     CustomerModule,
     RealtimeModule,
     LeadModule,
+    IntegrationModule,
   ],
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -16,6 +16,7 @@ describe('Isolation check', () => {
   it('passes every check and leaves no probe data behind', async () => {
     const before = (await a.admin.get('/api/v1/companies').expect(200)).body.data;
     const res = await run({ tenantA: a.slug, tenantB: b.slug }).expect(200);
+    expect(res.body.checks.filter((c: { passed: boolean }) => !c.passed)).toEqual([]);
     expect(res.body.success).toBe(true);
     const names = res.body.checks.map((c: { name: string }) => c.name);
     expect(names).toEqual(

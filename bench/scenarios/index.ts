@@ -6,6 +6,7 @@ import { customersSearch } from './customers-search';
 import { manyTenants } from './many-tenants';
 import { realtimeFanout } from './realtime-fanout';
 import { tenancyCost } from './tenancy-cost';
+import { webhookDelivery } from './webhook-delivery';
 
 /** Every scenario, in the order a full run takes them. */
 export const SCENARIOS: Scenario[] = [
@@ -16,4 +17,5 @@ export const SCENARIOS: Scenario[] = [
   customersList,
   customersSearch,
   realtimeFanout,
+  webhookDelivery,
 ];

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AppModule } from '../../src/app.module';
+import { BenchOutboxConsumer } from './bench-outbox.consumer';
 import { FixedTenant } from './fixed-tenant';
 import { FixedTenantController } from './fixed-tenant.controller';
 
@@ -7,6 +8,6 @@ import { FixedTenantController } from './fixed-tenant.controller';
 @Module({
   imports: [AppModule],
   controllers: [FixedTenantController],
-  providers: [FixedTenant],
+  providers: [FixedTenant, BenchOutboxConsumer],
 })
 export class BenchAppModule {}

@@ -116,7 +116,8 @@ describe('Cross-tenant attack suite (generated from the route table)', () => {
     }
     const report = findings.map((f) => `${f.leak ? 'LEAK' : 'MISMATCH'} ${f.attack}: ${f.status} ${f.reason}`);
     expect(report).toEqual([]);
-  });
+    // Hundreds of requests, growing with the route table; the whole suite shares two cores with others.
+  }, 180_000);
 
   it("leaves tenant A's data byte-for-byte unchanged", async () => {
     const after = await settledSnapshot(t.app, a.slug);
@@ -206,6 +207,12 @@ describe('Cross-tenant attack suite (generated from the route table)', () => {
     if (fixtures.has('POST', '/leads') && (wants('leads') || !known(route))) {
       data.lead = await fixtures.lead(b.admin, data.company, 'b-fresh');
     }
+    if (fixtures.has('POST', '/webhooks') && (wants('webhooks') || !known(route))) {
+      Object.assign(data, await fixtures.webhook(b.admin, 'b-fresh'));
+    }
+    if (fixtures.has('POST', '/api-keys') && (route.family === 'api-keys' || !known(route))) {
+      data.apiKey = await fixtures.apiKey(b.admin, 'b-fresh');
+    }
     return data;
   }
 
@@ -233,7 +240,15 @@ describe('Cross-tenant attack suite (generated from the route table)', () => {
     ].filter((part) => part.length >= 8);
     const text = sent.reduce((acc, part) => acc.split(part).join(''), res.text ?? '');
     if (text.toLowerCase().includes(marker)) return f("the response carries tenant A's data", true);
-    const ids = [aData.company, aData.customer, aData.contact, aData.lead].filter((x): x is string => !!x);
+    const ids = [
+      aData.company,
+      aData.customer,
+      aData.contact,
+      aData.lead,
+      aData.webhook,
+      aData.delivery,
+      aData.apiKey,
+    ].filter((x): x is string => !!x);
     const echoed = ids.find((id) => text.includes(id));
     if (echoed) return f(`the response names tenant A's record ${echoed}, which the request did not`, true);
     if (res.status >= 500) return f('server error', false);
@@ -266,8 +281,11 @@ function paramValue(route: ApiRoute, param: string, data: TenantData): string {
     customers: data.customer,
     leads: data.lead,
     tenants: data.slug,
+    webhooks: data.webhook,
+    'api-keys': data.apiKey,
   };
   const direct: Record<string, string | undefined> = {
+    deliveryId: data.delivery,
     slug: data.slug,
     contactId: data.contact,
     tag: data.tag,
@@ -288,11 +306,11 @@ function strings(value: unknown): string[] {
 }
 
 function mentionsCompany(body: Record<string, unknown> | undefined): boolean {
-  return body !== undefined && 'companyId' in body;
+  return body !== undefined && ['companyId', 'companyIds', 'companies'].some((k) => k in body);
 }
 
 function known(route: ApiRoute): boolean {
-  return ['companies', 'customers', 'leads', 'tenants', 'audit'].includes(route.family);
+  return ['companies', 'customers', 'leads', 'tenants', 'audit', 'webhooks', 'api-keys'].includes(route.family);
 }
 
 function rank(role: Role): number {

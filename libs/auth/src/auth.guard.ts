@@ -5,7 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import { DomainError, ErrorKind, hasTenantRole, Role } from '@app/common';
 import { TenantContext } from '@app/tenancy';
 import { MIN_ROLE_KEY, PLATFORM_KEY, PUBLIC_KEY } from './auth.decorators';
-import { Authenticator, bearerToken } from './authenticator';
+import { Authenticator, requestCredential } from './authenticator';
 
 interface Caller {
   tenantId?: string;
@@ -15,8 +15,8 @@ interface Caller {
 type AuthedRequest = FastifyRequest & Caller & { raw: IncomingMessage & Caller };
 
 /**
- * The one gate of the HTTP API: verifies the token, resolves the tenant, checks the role, and
- * only then enters the tenant context. Handlers never run for an unknown or suspended tenant.
+ * The one gate of the HTTP API: verifies the credential (JWT or API key), resolves the tenant, checks
+ * the role, and only then enters the tenant context. Handlers never run for an unknown or suspended tenant.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -32,7 +32,7 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
 
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
-    const { principal, tenant } = await this.authenticator.authenticate(bearerToken(req.headers.authorization));
+    const { principal, tenant } = await this.authenticator.authenticate(requestCredential(req.headers));
     req.userId = principal.userId;
     req.tenantId = tenant?.id;
     // The access log (pino-http) sees only the Node request under Fastify's.

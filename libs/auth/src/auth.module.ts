@@ -4,14 +4,20 @@ import { ConfigModule } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import type { Settings } from '@app/common';
+import { TenancyModule } from '@app/tenancy';
+import { API_KEY_MODEL, ApiKeyRepository, ApiKeySchema, ApiKeyVerifier } from './api-keys';
 import { AuthGuard } from './auth.guard';
 import { authSettings } from './auth.settings';
 import { Authenticator } from './authenticator';
 import { TokenService } from './token.service';
 
+/** API keys live in each tenant's `api_keys` collection; the Integration module manages them. */
+const apiKeyModel = TenancyModule.forFeature([{ name: API_KEY_MODEL, schema: ApiKeySchema }]);
+
 @Global()
 @Module({
   imports: [
+    apiKeyModel,
     JwtModule.registerAsync({
       imports: [ConfigModule.forFeature(authSettings)],
       inject: [authSettings.KEY],
@@ -24,7 +30,13 @@ import { TokenService } from './token.service';
       }),
     }),
   ],
-  providers: [TokenService, Authenticator, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [TokenService, Authenticator],
+  providers: [
+    TokenService,
+    Authenticator,
+    ApiKeyRepository,
+    ApiKeyVerifier,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
+  exports: [TokenService, Authenticator, ApiKeyRepository, ApiKeyVerifier],
 })
 export class AuthModule {}

@@ -1,28 +1,29 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, ErrorKind, Principal, Role, TENANT_ROLES } from '@app/common';
-import { TenantDirectory, TenantRecord, TenantRef, TenantStatus } from '@app/tenancy';
+import { DomainError, ErrorKind, Role, TENANT_ROLES } from '@app/common';
+import { TenantDirectory, TenantRecord, TenantStatus } from '@app/tenancy';
+import { ApiKeyVerifier, looksLikeApiKey } from './api-keys';
+import type { Authenticated } from './authenticated';
 import { TokenService } from './token.service';
 
-export interface Authenticated {
-  principal: Principal;
-  /** Set for tenant principals; undefined for platform operators. */
-  tenant?: TenantRef;
-}
+export type { Authenticated } from './authenticated';
 
 /**
- * Token → principal → tenant, for every transport (HTTP guard, websocket handshake). A tenant
- * token is accepted only while its tenant exists and is active, and only for the incarnation of
- * the tenant it was issued for: a tenant deleted and created again under the same slug is a new
- * tenant, and the old one's unexpired tokens must not open it.
+ * Credential → principal → tenant, for every transport (HTTP guard, websocket handshake). The
+ * credential is a JWT or an API key (`crm_…`). A tenant credential is accepted only while its tenant
+ * exists and is active, and only for the incarnation of the tenant it was issued for: a tenant
+ * deleted and created again under the same slug is a new tenant, and the old one's unexpired tokens
+ * must not open it (its API keys went with its database).
  */
 @Injectable()
 export class Authenticator {
   constructor(
     private readonly tokens: TokenService,
     private readonly directory: TenantDirectory,
+    private readonly apiKeys: ApiKeyVerifier,
   ) {}
 
   async authenticate(token: string): Promise<Authenticated> {
+    if (looksLikeApiKey(token)) return this.apiKeys.verify(token);
     const { principal, issuedAt, tenantUid } = this.tokens.verify(token);
     if (principal.tenantId === undefined) {
       if (!principal.roles.includes(Role.PLATFORM)) {
@@ -79,12 +80,32 @@ function assertSameIncarnation(
   }
 }
 
+/**
+ * The credential of an HTTP request: `Authorization: Bearer <JWT or API key>`, or an API key in
+ * `X-API-Key`. Both at once is refused rather than guessing which one counts.
+ */
+export function requestCredential(headers: { authorization?: unknown; 'x-api-key'?: unknown }): string {
+  const apiKey = headers['x-api-key'];
+  if (apiKey === undefined) return bearerToken(headers.authorization);
+  if (headers.authorization !== undefined) {
+    throw new DomainError(
+      ErrorKind.UNAUTHORIZED,
+      'auth.ambiguous_credentials',
+      'Send either an Authorization header or an X-API-Key header, not both.',
+    );
+  }
+  if (typeof apiKey !== 'string' || !looksLikeApiKey(apiKey.trim())) {
+    throw new DomainError(ErrorKind.UNAUTHORIZED, 'auth.invalid_api_key', 'The API key is not valid.');
+  }
+  return apiKey.trim();
+}
+
 export function bearerToken(header: unknown): string {
   if (typeof header !== 'string' || header.length === 0) {
     throw new DomainError(
       ErrorKind.UNAUTHORIZED,
       'auth.missing_token',
-      'Send a bearer token in the Authorization header.',
+      'Send a bearer token in the Authorization header (or an API key in X-API-Key).',
     );
   }
   const match = /^Bearer\s+([A-Za-z0-9._~+/=-]+)$/i.exec(header.trim());

@@ -4,3 +4,5 @@ export * from './auth.module';
 export * from './authenticator';
 export * from './token.service';
 export * from './auth.settings';
+export * from './api-keys';
+export * from './authenticated';

@@ -10,6 +10,10 @@ import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyStore } from './idempotency/idempotency.store';
 import { IdempotencySweep } from './idempotency/idempotency.sweep';
 import { DomainEventCatalog } from './domain-event';
+import { Failpoints } from './failpoints';
+import { ExpiredLeaseSweep } from './expired-lease.sweep';
+import { LeaseClaims } from './lease-claims';
+import { Outbox, OUTBOX_MODEL, OutboxEntrySchema, OutboxRecoveryTask } from './outbox';
 import { IsolationProbeRegistry } from './isolation-probe';
 import { TenantMaintenance } from './maintenance';
 import { PurgeHooks } from './purge-hooks';
@@ -21,6 +25,7 @@ import { TenantDirectory } from './tenant-directory';
 import { TenantMigrations } from './tenant-migrations';
 import { getTenantModelToken, TenantModel } from './tenant-model';
 import { TenantRunner } from './tenant-runner';
+import { TenantSets } from './tenant-sets';
 import { VersionedWriter } from './versioned-writer';
 
 export interface TenantModelDefinition {
@@ -42,8 +47,9 @@ function tenantModelProvider(m: TenantModelDefinition): Provider {
   };
 }
 
-/** Tenant collections of the platform itself: Idempotency-Key records. */
+/** Tenant collections of the platform itself: Idempotency-Key records and the event outbox. */
 const idempotencyModel = tenantModelProvider({ name: IDEMPOTENCY_RECORD, schema: IdempotencyRecordSchema });
+const outboxModel = tenantModelProvider({ name: OUTBOX_MODEL, schema: OutboxEntrySchema });
 
 const SHARED = [
   TenantConnectionRegistry,
@@ -58,6 +64,10 @@ const SHARED = [
   DomainEventCatalog,
   IdempotencyStore,
   IdempotencyInterceptor,
+  Outbox,
+  Failpoints,
+  LeaseClaims,
+  TenantSets,
 ];
 
 @Global()
@@ -99,7 +109,7 @@ export class TenancyModule {
           },
         }),
       ],
-      providers: [...SHARED, idempotencyModel, IdempotencySweep],
+      providers: [...SHARED, idempotencyModel, outboxModel, IdempotencySweep, OutboxRecoveryTask, ExpiredLeaseSweep],
       exports: [...SHARED, tenantContextFeature, DiscoveryModule, ...settingsFeatures],
     };
   }

@@ -43,6 +43,16 @@ export class TenancySettings {
   @Min(0)
   @Max(604_800_000)
   MAINTENANCE_INTERVAL_MS = 3_600_000;
+
+  /**
+   * How old an outbox entry must be before any instance settles it (its writer is presumed dead; a
+   * live writer holds the record's lock, so settling early is safe, only wasteful).
+   */
+  @EnvInt()
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  OUTBOX_RECOVER_AFTER_MS = 15_000;
 }
 
 export const tenancySettings = defineSettings('tenancy', TenancySettings, {

@@ -1,10 +1,11 @@
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { ClsService } from 'nestjs-cls';
 import type { AuditRecordInput, AuditSink } from './audit-sink';
+import { Failpoints } from './failpoints';
 import type { RecordLock } from './record-lock';
 import type { TenantContext } from './tenant-context';
 import { type Stamped, VersionedWriter } from './versioned-writer';
-import { MemoryVersionedStore } from '@app/testing/memory-store';
+import { MemoryVersionedStore, noDurableConsumers } from '@app/testing/memory-store';
 
 interface Doc extends Stamped {
   _id: string;
@@ -42,7 +43,10 @@ describe(VersionedWriter.name, () => {
     const lock = { run: <T>(_key: string, fn: () => Promise<T>) => fn() } as unknown as RecordLock;
     const context = { actor: 'u1', tenantId: 'acme' } as TenantContext;
     const cls = { isActive: () => false } as unknown as ClsService;
-    const sut = new VersionedWriter(lock, events, sink, context, cls).for<Doc, Res>({
+    const sut = new VersionedWriter(lock, events, sink, context, cls, noDurableConsumers(), new Failpoints()).for<
+      Doc,
+      Res
+    >({
       entityType: 'thing',
       store,
       toResponse: (d) => ({ id: d._id, name: d.name, count: d.count, version: d.version }),

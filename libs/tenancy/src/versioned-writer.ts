@@ -1,9 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import type { UpdateQuery } from 'mongoose';
+import { Types, type UpdateQuery } from 'mongoose';
 import { ClsService } from 'nestjs-cls';
 import { diffFields, type FieldDiff, isDuplicateKeyError } from '@app/common';
 import { AUDIT_SINK, type AuditSink } from './audit-sink';
+import { DomainEvent } from './domain-event';
+import { Failpoints } from './failpoints';
+import { Outbox, type OutboxTicket } from './outbox';
 import { RecordLock } from './record-lock';
 import { TenantContext } from './tenant-context';
 
@@ -44,6 +47,8 @@ export interface RecordChange<D> {
 /** The storage a versioned record needs: a repository implements it over its tenant model. */
 export interface VersionedStore<D> {
   findById(id: string): Promise<D | null>;
+  /** The id of a record created without one (default: a new ObjectId, as the server would make). */
+  newId?(): unknown;
   insert(doc: NewRecord<D> & Stamped): Promise<D>;
   /** Applies `update` only if the record is still at `version` (and matches `guard`): the record after, or null. */
   updateIfVersion(
@@ -106,12 +111,31 @@ export interface MutateOptions {
 
 const MAX_ATTEMPTS = 8;
 
+/** Failpoints of the writer (see Failpoints): where a test can make a write stop as if the process died. */
+export enum WriterFailpoint {
+  /** The outbox entry is written; the record is not. */
+  BEFORE_RECORD_WRITE = 'writer.before-record-write',
+  /** The record write landed; nothing after it (audit, outbox hand-off, event) has run. */
+  AFTER_RECORD_WRITE = 'writer.after-record-write',
+}
+
+/** Store errors that prove the write did not land (anything else may have landed: recovery decides). */
+function refusedByStore(e: unknown): boolean {
+  const err = e as { name?: unknown };
+  return isDuplicateKeyError(e) || ['ValidationError', 'StrictModeError', 'CastError'].includes(String(err.name));
+}
+
 /**
  * The one way a versioned record is written, for every module: load it → compute the change → update
  * conditionally on the version read → retry on a lost race (or 412 for a stale If-Match) → audit →
  * domain event. Writes to one record are serialised by RecordLock (FerretDB has no atomic conditional
  * update); the version condition keeps them safe on any server. A change that computes to nothing
  * writes, audits and emits nothing.
+ *
+ * Every write is announced durably too: before the record write, the event it will announce (computed
+ * from the loaded record and the change) goes into the tenant's outbox under the version the write
+ * produces, so an event whose write landed reaches durable consumers (webhooks) even if the process
+ * dies right after the write (see Outbox for why this is sound without transactions).
  */
 @Injectable()
 export class VersionedWriter {
@@ -121,10 +145,13 @@ export class VersionedWriter {
     @Inject(AUDIT_SINK) readonly audit: AuditSink,
     readonly context: TenantContext,
     readonly cls: ClsService,
+    readonly outbox: Outbox,
+    readonly failpoints: Failpoints,
   ) {}
 
   /** The writer of one record type. */
   for<D extends VersionedDoc, R extends VersionedResponse>(type: VersionedRecordType<D, R>): RecordWriter<D, R> {
+    this.outbox.registerRecordType(type.entityType, async (id) => (await type.store.findById(id))?.version ?? null);
     return new RecordWriter(this, type);
   }
 }
@@ -156,15 +183,28 @@ export class RecordWriter<D extends VersionedDoc, R extends VersionedResponse> {
     const at = new Date();
     const actor = this.w.context.actor;
     const own = typeof fields === 'function' ? fields(at, actor) : fields;
-    const doc = { ...own, createdAt: at, updatedAt: at, createdBy: actor, updatedBy: actor, version: 1 };
+    // The id is known before the insert, so the outbox entry can name the record it announces.
+    const doc = {
+      ...own,
+      _id: own._id ?? this.type.store.newId?.() ?? new Types.ObjectId(),
+      createdAt: at,
+      updatedAt: at,
+      createdBy: actor,
+      updatedBy: actor,
+      version: 1,
+    };
+    const ticket = await this.prepare(event, null, () => this.type.toResponse(doc as unknown as D), at, 1, false);
     let created: D;
     try {
+      this.w.failpoints.check(WriterFailpoint.BEFORE_RECORD_WRITE);
       created = await this.type.store.insert(doc);
     } catch (e) {
+      if (refusedByStore(e)) await this.w.outbox.abandon(ticket);
       throw this.mapped(e);
     }
+    this.w.failpoints.check(WriterFailpoint.AFTER_RECORD_WRITE);
     const response = this.type.toResponse(created);
-    await this.publish(event, null, response, at);
+    await this.publish(event, null, response, at, undefined, ticket);
     return response;
   }
 
@@ -190,25 +230,44 @@ export class RecordWriter<D extends VersionedDoc, R extends VersionedResponse> {
         const current = await this.load(id, opts);
         this.assertVersion(current, opts.expectedVersion);
         await opts.check?.(current);
-        if (await deleteIfVersion.call(this.type.store, id, current.version)) {
-          const before = this.type.toResponse(current);
-          await this.publish(event, before, before, new Date(), {});
+        const before = this.type.toResponse(current);
+        const at = new Date();
+        // Once the record is gone its version can no longer vouch for its pending entries.
+        await this.w.outbox.confirmUpTo(this.type.entityType, id, current.version);
+        const ticket = await this.prepare(event, before, () => before, at, current.version + 1, true, {});
+        let removed: boolean;
+        try {
+          this.w.failpoints.check(WriterFailpoint.BEFORE_RECORD_WRITE);
+          removed = await deleteIfVersion.call(this.type.store, id, current.version);
+        } catch (e) {
+          if (refusedByStore(e)) await this.w.outbox.abandon(ticket);
+          throw e;
+        }
+        if (removed) {
+          this.w.failpoints.check(WriterFailpoint.AFTER_RECORD_WRITE);
+          await this.publish(event, before, before, at, {}, ticket);
           return before;
         }
+        await this.w.outbox.abandon(ticket);
         await this.backOff(id, attempt);
       }
     });
   }
 
-  /** Audits a write, then emits its domain event. `before` is null for a created record. */
+  /**
+   * Audits a write, hands its event to the outbox, then emits it. `before` is null for a created
+   * record. `ticket` is what `prepare` gave the write; a module calling this for a write of its own
+   * (without one) gets its event recorded after the fact.
+   */
   async publish(
     name: string,
     before: R | null,
     after: R,
     at: Date,
     changes?: Record<string, FieldDiff>,
+    ticket?: OutboxTicket | null,
   ): Promise<void> {
-    const diff = changes ?? diffFields({ ...(before ?? {}) }, { ...after }, this.type.notAudited);
+    const diff = changes ?? this.diff(before, after);
     await this.w.audit.record({
       action: name,
       entityType: this.type.entityType,
@@ -217,22 +276,65 @@ export class RecordWriter<D extends VersionedDoc, R extends VersionedResponse> {
       changes: diff,
       at,
     });
-    const payload = this.type.event({
-      name,
-      before,
-      after,
-      changes: diff,
-      at,
-      actor: this.w.context.actor,
-      tenantId: this.w.context.tenantId,
-      requestId: this.w.cls.isActive() ? this.w.cls.getId() : undefined,
-    });
+    const payload = this.eventOf(name, before, after, at, diff);
+    if (payload instanceof DomainEvent && ticket !== null) {
+      try {
+        await (ticket ? this.w.outbox.committed(ticket, payload) : this.w.outbox.appendCommitted(payload));
+      } catch (err) {
+        // The entry (if any) is in the outbox already; recovery takes it from there.
+        this.logger.error({ err, event: name, id: after.id }, 'outbox hand-off failed');
+      }
+    }
     try {
       this.w.events.emit(name, payload);
     } catch (err) {
       // A failing listener must not turn a successful write into an error response.
       this.logger.error({ err, event: name, id: after.id }, 'domain event listener failed');
     }
+  }
+
+  /**
+   * Writes the outbox entry of a write about to happen: null when no durable consumer wants it,
+   * undefined when the record after the write could not be predicted (then the event is recorded
+   * after the write, which a crash right after it would lose: a bug in the module's mapper to fix).
+   */
+  private async prepare(
+    name: string,
+    before: R | null,
+    predict: () => R,
+    at: Date,
+    version: number,
+    removal: boolean,
+    changes?: Record<string, FieldDiff>,
+  ): Promise<OutboxTicket | null | undefined> {
+    let event: object;
+    let after: R;
+    try {
+      after = predict();
+      event = this.eventOf(name, before, after, at, changes ?? this.diff(before, after));
+    } catch (err) {
+      this.logger.error({ err, event: name }, 'could not predict the record after the write; event not write-ahead');
+      return undefined;
+    }
+    if (!(event instanceof DomainEvent)) return null;
+    return this.w.outbox.prepare({ entityType: this.type.entityType, entityId: after.id, version, removal, event });
+  }
+
+  private diff(before: R | null, after: R): Record<string, FieldDiff> {
+    return diffFields({ ...(before ?? {}) }, { ...after }, this.type.notAudited);
+  }
+
+  private eventOf(name: string, before: R | null, after: R, at: Date, changes: Record<string, FieldDiff>): object {
+    return this.type.event({
+      name,
+      before,
+      after,
+      changes,
+      at,
+      actor: this.w.context.actor,
+      tenantId: this.w.context.tenantId,
+      requestId: this.w.cls.isActive() ? this.w.cls.getId() : undefined,
+    });
   }
 
   private async mutateLocked(
@@ -247,22 +349,25 @@ export class RecordWriter<D extends VersionedDoc, R extends VersionedResponse> {
       const at = new Date();
       const update = change(current, at);
       if (!update) return this.type.toResponse(current);
+      const query = this.toQuery(current, update, at);
+      const before = this.type.toResponse(current);
+      const predicted = () => this.type.toResponse(predictAfter(current, query));
+      const ticket = await this.prepare(event, before, predicted, at, current.version + 1, false, update.changes);
       let after: D | null;
       try {
-        after = await this.type.store.updateIfVersion(
-          id,
-          current.version,
-          this.toQuery(current, update, at),
-          update.guard,
-        );
+        this.w.failpoints.check(WriterFailpoint.BEFORE_RECORD_WRITE);
+        after = await this.type.store.updateIfVersion(id, current.version, query, update.guard);
       } catch (e) {
+        if (refusedByStore(e)) await this.w.outbox.abandon(ticket);
         throw this.mapped(e);
       }
       if (after) {
+        this.w.failpoints.check(WriterFailpoint.AFTER_RECORD_WRITE);
         const response = this.type.toResponse(after);
-        await this.publish(event, this.type.toResponse(current), response, at, update.changes);
+        await this.publish(event, before, response, at, update.changes, ticket);
         return response;
       }
+      await this.w.outbox.abandon(ticket);
       await this.backOff(id, attempt);
     }
   }
@@ -290,4 +395,29 @@ export class RecordWriter<D extends VersionedDoc, R extends VersionedResponse> {
     if (!isDuplicateKeyError(e)) return e;
     return this.type.duplicate?.(e) ?? e;
   }
+}
+
+/**
+ * The record as the update will leave it, computed the way MongoDB applies `$set`, `$inc`, `$min`
+ * and `$max` to top-level fields (the only ones the writer produces). The update is conditional on
+ * the version `current` was read at, so this is exactly what lands, unless the store adds defaults
+ * of its own (the outbox corrects its entry from the stored record then).
+ */
+export function predictAfter<D extends VersionedDoc>(current: D, query: UpdateQuery<D>): D {
+  const next = { ...current } as Record<string, unknown>;
+  const q = query as Record<string, Record<string, unknown> | undefined>;
+  for (const [k, v] of Object.entries(q.$set ?? {})) next[k] = v;
+  for (const [k, v] of Object.entries(q.$inc ?? {})) next[k] = ((next[k] as number | undefined) ?? 0) + (v as number);
+  for (const [k, v] of Object.entries(q.$min ?? {})) if (next[k] === undefined || compare(v, next[k]) < 0) next[k] = v;
+  for (const [k, v] of Object.entries(q.$max ?? {})) if (next[k] === undefined || compare(v, next[k]) > 0) next[k] = v;
+  return next as D;
+}
+
+/** BSON order for what `$min`/`$max` compare here: null below numbers below dates. */
+function compare(a: unknown, b: unknown): number {
+  const rank = (x: unknown) => (x === null ? 0 : typeof x === 'number' ? 1 : x instanceof Date ? 2 : 3);
+  if (rank(a) !== rank(b)) return rank(a) - rank(b);
+  if (a instanceof Date && b instanceof Date) return a.getTime() - b.getTime();
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return 0;
 }

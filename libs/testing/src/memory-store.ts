@@ -5,7 +5,9 @@ import { Role } from '@app/common';
 import {
   type AuditRecordInput,
   type AuditSink,
+  Failpoints,
   type NewRecord,
+  type Outbox,
   type RecordLock,
   type Stamped,
   type TenantContext,
@@ -27,7 +29,11 @@ export class MemoryVersionedStore<D extends Row> implements VersionedStore<D> {
   failNextInsert?: unknown;
 
   /** `newId` makes the `_id` of a record inserted without one (an ObjectId, as the server would). */
-  constructor(private readonly newId: () => unknown = () => new Types.ObjectId()) {}
+  constructor(private readonly makeId: () => unknown = () => new Types.ObjectId()) {}
+
+  newId(): unknown {
+    return this.makeId();
+  }
 
   async findById(id: string): Promise<D | null> {
     const row = this.rows.get(id);
@@ -38,7 +44,7 @@ export class MemoryVersionedStore<D extends Row> implements VersionedStore<D> {
     const failure = this.failNextInsert;
     this.failNextInsert = undefined;
     if (failure) throw failure;
-    const _id = doc._id ?? this.newId();
+    const _id = doc._id ?? this.makeId();
     const id = String(_id);
     if (this.rows.has(id)) throw Object.assign(new Error(`E11000 duplicate key ${id}`), { code: 11000 });
     const row = { ...doc, _id } as unknown as D;
@@ -122,5 +128,23 @@ export function specWriter(actor = 'u1', roles: Role[] = [Role.MEMBER]): SpecWri
   const sink: AuditSink = { record: async (input) => void audited.push(input) };
   const lock = { run: <T>(_key: string, fn: () => Promise<T>) => fn() } as unknown as RecordLock;
   const cls = { isActive: () => false } as unknown as ClsService;
-  return { writer: new VersionedWriter(lock, events, sink, context, cls), context, emitted, audited };
+  return {
+    writer: new VersionedWriter(lock, events, sink, context, cls, noDurableConsumers(), new Failpoints()),
+    context,
+    emitted,
+    audited,
+  };
+}
+
+/** The outbox of an application without durable consumers (no webhooks): it records nothing. */
+export function noDurableConsumers(): Outbox {
+  const nothing = async () => undefined;
+  return {
+    registerRecordType: () => undefined,
+    prepare: async () => null,
+    committed: nothing,
+    abandon: nothing,
+    confirmUpTo: nothing,
+    appendCommitted: nothing,
+  } as unknown as Outbox;
 }

@@ -33,14 +33,14 @@ export function socketAuthMiddleware(authenticator: Authenticator, logger: Logge
 
 export async function authenticateHandshake(authenticator: Authenticator, auth: unknown): Promise<SocketIdentity> {
   const token = tokenOf(auth);
-  const { principal, tenant } = await authenticator.authenticate(token);
+  const { principal, tenant, expiresAt } = await authenticator.authenticate(token);
   if (!tenant) {
     throw new RealtimeError(
       RealtimeErrorCode.TENANT_REQUIRED,
       'Realtime needs a tenant token; platform tokens cannot subscribe to companies.',
     );
   }
-  return { tenantId: tenant.id, principal, expiresAt: tokenExpiry(token) };
+  return { tenantId: tenant.id, principal, expiresAt: expiresAt ?? tokenExpiry(token) };
 }
 
 function tokenOf(auth: unknown): string {
@@ -48,7 +48,7 @@ function tokenOf(auth: unknown): string {
   if (typeof raw !== 'string' || raw.trim().length === 0) {
     throw new RealtimeError(
       RealtimeErrorCode.MISSING_TOKEN,
-      'Send the bearer token in the handshake: io(url, { auth: { token } }).',
+      'Send the bearer token (or an API key) in the handshake: io(url, { auth: { token } }).',
     );
   }
   // Accept the token with or without the HTTP scheme, as clients often reuse the header value.

@@ -12,7 +12,16 @@ export interface TenantData {
   contact?: string;
   tag?: string;
   lead?: string;
+  webhook?: string;
+  /** A delivery of `webhook` (its test ping, to an address that refuses connections). */
+  delivery?: string;
+  apiKey?: string;
 }
+
+/** A webhook target that refuses connections at once, on this machine: nothing is ever received. */
+export const DEAD_WEBHOOK_URL = 'http://127.0.0.1:9/hook';
+/** Subscribed to an event none of the suites causes, so planting a webhook plants no deliveries. */
+export const QUIET_WEBHOOK_EVENTS = ['webhook.disabled'];
 
 interface Created {
   id: string;
@@ -39,7 +48,26 @@ export class ApiFixtures {
     const data: TenantData = { slug, company };
     if (this.has('POST', '/customers')) Object.assign(data, await this.customer(client, company, marker));
     if (this.has('POST', '/leads')) data.lead = await this.lead(client, company, marker);
+    if (this.has('POST', '/webhooks')) Object.assign(data, await this.webhook(client, marker));
+    if (this.has('POST', '/api-keys')) data.apiKey = await this.apiKey(client, marker);
     return data;
+  }
+
+  /** A webhook (plus its failed test ping as a delivery), never reachable and subscribed to nothing that happens. */
+  async webhook(client: Client, marker: string): Promise<{ webhook: string; delivery?: string }> {
+    const res = await client
+      .post('/api/v1/webhooks')
+      .send({ url: DEAD_WEBHOOK_URL, events: QUIET_WEBHOOK_EVENTS, description: `${marker} webhook ${unique()}` });
+    const webhook = expectCreated(res, 'POST /webhooks').id;
+    if (!this.has('POST', '/webhooks/:id/test')) return { webhook };
+    const ping = await client.post(`/api/v1/webhooks/${webhook}/test`).send({});
+    if (ping.status !== 200) throw new Error(`POST /webhooks/:id/test answered ${ping.status}`);
+    return { webhook, delivery: (ping.body as { id: string }).id };
+  }
+
+  async apiKey(client: Client, marker: string): Promise<string> {
+    const res = await client.post('/api/v1/api-keys').send({ name: `${marker} key ${unique()}`, roles: ['viewer'] });
+    return expectCreated(res, 'POST /api-keys').id;
   }
 
   async company(client: Client, marker: string): Promise<string> {

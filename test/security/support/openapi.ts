@@ -5,6 +5,7 @@ export interface JsonSchema {
   $ref?: string;
   type?: string;
   format?: string;
+  pattern?: string;
   enum?: unknown[];
   example?: unknown;
   properties?: Record<string, JsonSchema>;

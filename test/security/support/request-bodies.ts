@@ -41,6 +41,17 @@ export const VALID_BODIES: Record<string, BodyFactory> = {
   'POST /leads': (c) => ({ companyId: c.companyId, name: `Lead ${c.unique}`, email: `l-${c.unique}@example.test` }),
   'PATCH /leads/:id': (c) => ({ name: `Renamed ${c.unique}` }),
   'POST /leads/:id/convert': () => ({}),
+  'POST /webhooks': (c) => ({
+    url: 'http://127.0.0.1:9/hook',
+    events: ['webhook.disabled'],
+    companyIds: [c.companyId],
+    description: `Webhook ${c.unique}`,
+  }),
+  'PATCH /webhooks/:id': (c) => ({ description: `Renamed ${c.unique}` }),
+  'POST /webhooks/:id/rotate-secret': () => ({}),
+  'POST /webhooks/:id/test': () => ({}),
+  'POST /webhooks/:id/deliveries/:deliveryId/retry': () => ({}),
+  'POST /api-keys': (c) => ({ name: `Key ${c.unique}`, roles: ['viewer'], companies: [c.companyId] }),
 };
 
 export function routeKey(route: Pick<ApiRoute, 'method' | 'path'>): string {

@@ -1,4 +1,5 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { from, Observable, of } from 'rxjs';
@@ -6,6 +7,7 @@ import { catchError, mergeMap } from 'rxjs/operators';
 import { canonical } from '@app/common';
 import { IdempotencyError, IdempotencyErrorCode } from './idempotency.errors';
 import { IdempotencyStore } from './idempotency.store';
+import { IDEMPOTENCY_NOT_STORED } from './idempotency-metadata';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
@@ -20,7 +22,10 @@ type AuthedRequest = FastifyRequest & { userId?: string };
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  constructor(private readonly store: IdempotencyStore) {}
+  constructor(
+    private readonly store: IdempotencyStore,
+    private readonly reflector: Reflector,
+  ) {}
 
   async intercept(ctx: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     if (ctx.getType() !== 'http') return next.handle();
@@ -48,7 +53,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     return next.handle().pipe(
       // Nest sets the route's status before interceptors run, so statusCode is final here.
-      mergeMap((body) => from(this.store.complete(started.id, res.statusCode, body).then(() => body))),
+      mergeMap((body) =>
+        from(this.store.complete(started.id, res.statusCode, this.storable(ctx, body)).then(() => body)),
+      ),
       catchError((err: unknown) =>
         from(
           this.store.abandon(started.id).then(() => {
@@ -57,5 +64,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
         ),
       ),
     );
+  }
+
+  private storable(ctx: ExecutionContext, body: unknown): unknown {
+    const secret = this.reflector.get<readonly string[] | undefined>(IDEMPOTENCY_NOT_STORED, ctx.getHandler()) ?? [];
+    if (!secret.length || typeof body !== 'object' || body === null) return body;
+    const kept: Record<string, unknown> = { ...(body as Record<string, unknown>) };
+    for (const field of secret) delete kept[field];
+    return kept;
   }
 }

@@ -1,11 +1,21 @@
-import { applyDecorators, UseInterceptors } from '@nestjs/common';
+import { applyDecorators, SetMetadata, UseInterceptors } from '@nestjs/common';
 import { ApiHeader, ApiResponse } from '@nestjs/swagger';
 import { IDEMPOTENCY_KEY_PATTERN } from './idempotency.interceptor';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
+import { IDEMPOTENCY_NOT_STORED } from './idempotency-metadata';
+
+export interface IdempotentOptions {
+  /**
+   * Response fields that must never be written to the database (a secret shown once): a replay
+   * answers without them.
+   */
+  notStored?: readonly string[];
+}
 
 /** Marks a POST route as accepting `Idempotency-Key` (and documents it). */
-export function Idempotent(): MethodDecorator {
+export function Idempotent(opts: IdempotentOptions = {}): MethodDecorator {
   return applyDecorators(
+    SetMetadata(IDEMPOTENCY_NOT_STORED, opts.notStored ?? []),
     UseInterceptors(IdempotencyInterceptor),
     ApiHeader({
       name: 'Idempotency-Key',

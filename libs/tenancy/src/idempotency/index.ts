@@ -4,3 +4,4 @@ export * from './idempotency.interceptor';
 export * from './idempotency.store';
 export * from './idempotency.sweep';
 export * from './idempotent.decorator';
+export * from './idempotency-metadata';
