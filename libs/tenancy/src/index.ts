@@ -8,6 +8,7 @@ export * from './lease-claims';
 export * from './maintenance';
 export * from './outbox';
 export * from './purge-hooks';
+export * from './query-deadline';
 export * from './record-lock';
 export * from './registrations';
 export * from './tenancy.module';
