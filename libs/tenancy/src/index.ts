@@ -11,6 +11,7 @@ export * from './purge-hooks';
 export * from './query-deadline';
 export * from './record-lock';
 export * from './registrations';
+export * from './server-profile';
 export * from './tenancy.module';
 export * from './tenancy.settings';
 export * from './tenant-connection.registry';
