@@ -3,6 +3,7 @@ import { companiesRead } from './companies-read';
 import { customersList } from './customers-list';
 import { customersRead } from './customers-read';
 import { customersSearch } from './customers-search';
+import { embeddedScale } from './embedded-scale';
 import { manyTenants } from './many-tenants';
 import { realtimeFanout } from './realtime-fanout';
 import { tenancyCost } from './tenancy-cost';
@@ -18,4 +19,5 @@ export const SCENARIOS: Scenario[] = [
   customersSearch,
   realtimeFanout,
   webhookDelivery,
+  embeddedScale,
 ];

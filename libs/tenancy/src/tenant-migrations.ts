@@ -16,6 +16,11 @@ export interface TenantMigration {
   readonly description: string;
   /** Changes what still needs it in the current tenant; returns how many records it changed. */
   run(): Promise<number>;
+  /**
+   * `npm run migrate -- --verify`: checks what the migration maintains (derived data such as counters)
+   * against the records and repairs it; one line per problem found (and repaired).
+   */
+  verify?(): Promise<string[]>;
 }
 
 /** Every migration the application declares, in id order. */

@@ -1,6 +1,7 @@
 import type { Provider } from '@nestjs/common';
 import { canSeeCompany, staleVersion } from '@app/common';
 import { type RecordWriter, TenantContext, type VersionedRecordType, VersionedWriter } from '@app/tenancy';
+import { CustomerCounters } from './counters/customer-counters';
 import { customerSearchTokens, SEARCHABLE_FIELDS } from './customer-search';
 import { contactNotFound, CustomerError, CustomerErrorCode, customerNotFound } from './customer.errors';
 import { toCustomerResponse } from './customer.mapper';
@@ -32,6 +33,7 @@ const QUIET: readonly string[] = [CustomerEventName.CREATED, CustomerEventName.D
 export function customerRecordType(
   repo: CustomerRepository,
   context: TenantContext,
+  counters: CustomerCounters,
 ): VersionedRecordType<CustomerLean, CustomerResponse> {
   return {
     entityType: CUSTOMER_ENTITY,
@@ -51,6 +53,8 @@ export function customerRecordType(
       if (SEARCHABLE_FIELDS.some((f) => f in set)) derived.searchTokens = customerSearchTokens(next);
       return derived;
     },
+    // Every write that landed moves the company's counters (statistics), whoever made it.
+    afterWrite: (before, after) => counters.record(before, after),
     event: (w) =>
       new CustomerDomainEvent(
         w.name as CustomerEventName,
@@ -68,9 +72,13 @@ export function customerRecordType(
 
 export const customerRecordsProvider: Provider = {
   provide: CUSTOMER_RECORDS,
-  inject: [VersionedWriter, CustomerRepository, TenantContext],
-  useFactory: (writer: VersionedWriter, repo: CustomerRepository, context: TenantContext): CustomerRecords =>
-    writer.for(customerRecordType(repo, context)),
+  inject: [VersionedWriter, CustomerRepository, TenantContext, CustomerCounters],
+  useFactory: (
+    writer: VersionedWriter,
+    repo: CustomerRepository,
+    context: TenantContext,
+    counters: CustomerCounters,
+  ): CustomerRecords => writer.for(customerRecordType(repo, context, counters)),
 };
 
 /** The index of a contact of the customer, or contact.not_found. */

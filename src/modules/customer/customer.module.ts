@@ -2,6 +2,10 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TenancyModule } from '@app/tenancy';
 import { CompanyModule } from '../company';
+import { CustomerCounterRepository } from './counters/customer-counter.repository';
+import { CUSTOMER_COUNTER_MODEL, CustomerCounterSchema } from './counters/customer-counter.schema';
+import { CustomerCounters } from './counters/customer-counters';
+import { CustomerCountersMigration } from './counters/customer-counters.migration';
 import { CustomerCompanyCheck } from './customer-company.check';
 import { CustomerContactNamesMigration } from './customer-contact-names.migration';
 import { CustomerContactsController } from './customer-contacts.controller';
@@ -26,7 +30,10 @@ import { TimelineService } from './timeline/timeline.service';
  */
 @Module({
   imports: [
-    TenancyModule.forFeature([{ name: Customer.name, schema: CustomerSchema }]),
+    TenancyModule.forFeature([
+      { name: Customer.name, schema: CustomerSchema },
+      { name: CUSTOMER_COUNTER_MODEL, schema: CustomerCounterSchema },
+    ]),
     ConfigModule.forFeature(customerSettings),
     CompanyModule,
   ],
@@ -34,6 +41,8 @@ import { TimelineService } from './timeline/timeline.service';
   providers: [
     // storage and writes
     CustomerRepository,
+    CustomerCounterRepository,
+    CustomerCounters,
     customerRecordsProvider,
     // services
     CustomerService,
@@ -47,6 +56,7 @@ import { TimelineService } from './timeline/timeline.service';
     CustomerRetentionTask,
     CustomerTimelineSource,
     CustomerContactNamesMigration,
+    CustomerCountersMigration,
   ],
   exports: [CustomerService],
 })

@@ -86,6 +86,12 @@ export class CustomerRepository extends VersionedRepository<CustomerLean> implem
     return res.matchedCount === 1;
   }
 
+  /** Every customer, deleted ones included, with the fields the counters count (their recount). */
+  allCounted(): AsyncIterable<CustomerLean> {
+    const fields = { companyId: 1, status: 1, source: 1, totalRevenueMinor: 1, createdAt: 1, deletedAt: 1 };
+    return this.model.current().find({}, fields).lean<CustomerLean>().cursor();
+  }
+
   /** Unconditional hard delete (isolation probe clean-up). */
   async remove(id: string): Promise<boolean> {
     const res = await this.model.current().deleteOne({ _id: id });

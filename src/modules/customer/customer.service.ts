@@ -17,6 +17,7 @@ import { PublishesEvents, PurgeHooks, TenantContext } from '@app/tenancy';
 import { initialContacts } from '../../domain/contacts';
 import { type AuditPageQueryDto, type AuditPageResponse, AuditService } from '../audit';
 import { CompanyService } from '../company';
+import { CustomerCounters } from './counters/customer-counters';
 import { CUSTOMER_ENTITY, CUSTOMER_PERSONAL_FIELDS, CUSTOMER_RECORDS, type CustomerRecords } from './customer-records';
 import { customerListFilter, customerSearchTokens } from './customer-search';
 import { CustomerSource, CustomerStatus, MAX_STATUS_HISTORY, MAX_TAGS } from './customer.enums';
@@ -75,6 +76,7 @@ export class CustomerService {
     private readonly context: TenantContext,
     private readonly purgeHooks: PurgeHooks,
     private readonly timelines: TimelineService,
+    private readonly counters: CustomerCounters,
   ) {}
 
   /**
@@ -256,7 +258,7 @@ export class CustomerService {
    */
   async erase(id: string, opts: { leaveNoTrace?: boolean } = {}): Promise<void> {
     const current = await this.records.load(id, { includeDeleted: true });
-    await this.repo.remove(id);
+    if (await this.repo.remove(id)) await this.counters.record(current, null);
     await this.purgeHooks.run({
       entityType: CUSTOMER_ENTITY,
       entityId: id,
