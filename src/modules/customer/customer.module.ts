@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TenancyModule } from '@app/tenancy';
 import { CompanyModule } from '../company';
+import { CustomerActivityRollups } from './customer-activity-rollups.service';
 import { CustomerCompanyCheck } from './customer-company.check';
 import { CustomerContactNamesMigration } from './customer-contact-names.migration';
 import { CustomerContactsController } from './customer-contacts.controller';
@@ -40,6 +41,7 @@ import { TimelineService } from './timeline/timeline.service';
     CustomerContactsService,
     CustomerRevenueService,
     CustomerStatisticsService,
+    CustomerActivityRollups,
     TimelineService,
     // registrations: isolation probe, company-deletion check, housekeeping, data migrations
     CustomerIsolationProbe,
@@ -48,6 +50,6 @@ import { TimelineService } from './timeline/timeline.service';
     CustomerTimelineSource,
     CustomerContactNamesMigration,
   ],
-  exports: [CustomerService],
+  exports: [CustomerService, CustomerActivityRollups],
 })
 export class CustomerModule {}

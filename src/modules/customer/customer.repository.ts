@@ -86,6 +86,11 @@ export class CustomerRepository extends VersionedRepository<CustomerLean> implem
     return res.matchedCount === 1;
   }
 
+  /** The activity rollups, without a new version (see CustomerActivityRollups). */
+  async setActivityRollup(id: string, rollup: { lastActivityAt: Date | null; openTasks: number }): Promise<void> {
+    await this.model.current().updateOne({ _id: id }, { $set: rollup }).exec();
+  }
+
   /** Unconditional hard delete (isolation probe clean-up). */
   async remove(id: string): Promise<boolean> {
     const res = await this.model.current().deleteOne({ _id: id });

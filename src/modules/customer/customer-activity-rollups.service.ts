@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import { RecordLock } from '@app/tenancy';
+import { CUSTOMER_ENTITY } from './customer-records';
+import { CustomerRepository } from './customer.repository';
+
+/** What a customer's activities add up to. */
+export interface CustomerActivityRollup {
+  lastActivityAt: Date | null;
+  openTasks: number;
+}
+
+/**
+ * Keeps `lastActivityAt` and `openTasks` on the customer. The Activity module hands a recount (from
+ * the activities themselves) after each of its writes; it runs under the customer's record lock, the
+ * one every customer write takes, so recounts never interleave: the last one to run started after the
+ * last activity write landed and stores the true numbers (increments could drift on a lost race or a
+ * crash between the two writes). The rollup is derived data, like search tokens: it gets no version,
+ * audit entry or event of its own (the activity's event says what happened), so an activity logged on
+ * a customer never turns a client's If-Match on that customer stale.
+ */
+@Injectable()
+export class CustomerActivityRollups {
+  constructor(
+    private readonly repo: CustomerRepository,
+    private readonly lock: RecordLock,
+  ) {}
+
+  refresh(customerId: string, recount: () => Promise<CustomerActivityRollup>): Promise<void> {
+    return this.lock.run(`${CUSTOMER_ENTITY}:${customerId}`, async () => {
+      await this.repo.setActivityRollup(customerId, await recount());
+    });
+  }
+}
