@@ -18,6 +18,7 @@ interface Activity {
   target: { type: string; id: string };
   customerId: string | null;
   leadId: string | null;
+  occurredAt: string;
   version: number;
 }
 

@@ -274,7 +274,7 @@ describe('Activities and tasks', () => {
       const seen: Activity[] = [];
       let cursor: string | null = null;
       do {
-        const res = await a.viewer
+        const res: { body: { data: Activity[]; nextCursor: string | null } } = await a.viewer
           .get(`/api/v1/activities?customerId=${id}&limit=3${cursor ? `&cursor=${cursor}` : ''}`)
           .expect(200);
         seen.push(...res.body.data);

@@ -141,6 +141,7 @@ describe('Bad input (property-based, generated from the route table)', () => {
           tenants: data.slug,
           webhooks: data.webhook,
           'api-keys': data.apiKey,
+          activities: data.activity,
         }[route.family] ??
         data.company ??
         data.company;
@@ -149,7 +150,7 @@ describe('Bad input (property-based, generated from the route table)', () => {
   }
 
   function baseBody(route: ApiRoute): Record<string, unknown> {
-    return validBody(route, doc, { companyId: data.company, unique: unique() }) ?? {};
+    return validBody(route, doc, { companyId: data.company, customerId: data.customer, unique: unique() }) ?? {};
   }
 
   /** Names of the body's documented fields (and of the base body's), with their schemas. */
