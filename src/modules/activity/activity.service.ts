@@ -117,7 +117,9 @@ export class ActivityService {
         ActivityEventName.CREATED,
       );
     });
-    await this.rollups.refresh(rollupOf);
+    // Notes, calls, emails and meetings only raise lastActivityAt; a new task changes openTasks.
+    if (task) await this.rollups.refresh(rollupOf);
+    else await this.rollups.added(rollupOf, new Date(created.occurredAt));
     return created;
   }
 

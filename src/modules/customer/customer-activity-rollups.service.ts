@@ -25,9 +25,19 @@ export class CustomerActivityRollups {
     private readonly lock: RecordLock,
   ) {}
 
+  /** Stores the rollup `recount` computes, under the customer's lock. */
   refresh(customerId: string, recount: () => Promise<CustomerActivityRollup>): Promise<void> {
     return this.lock.run(`${CUSTOMER_ENTITY}:${customerId}`, async () => {
       await this.repo.setActivityRollup(customerId, await recount());
     });
+  }
+
+  /**
+   * An activity that happened at `at` was added: `lastActivityAt` becomes the later of the two and
+   * `openTasks` stays. Exact without a recount (a maximum only grows when an element is added) and
+   * idempotent (`$max`), so a retry cannot overshoot the way an increment would; under the same lock.
+   */
+  raiseLastActivity(customerId: string, at: Date): Promise<void> {
+    return this.lock.run(`${CUSTOMER_ENTITY}:${customerId}`, () => this.repo.raiseLastActivity(customerId, at));
   }
 }
