@@ -57,11 +57,12 @@ async function timelinePage(s: BenchSession): Promise<{ comparison: Comparison; 
     await s.inTenant(tenant, () => customers.setStatus(customer.id, { status: statuses[i % 2] }));
   }
   const activityCount = total - statusChanges;
-  const start = Date.now() - activityCount * 60_000;
+  // 100 ms apart up to now: the newest ones interleave with the status changes just made.
+  const start = Date.now() - activityCount * 100;
   for (let first = 0; first < activityCount; first += 1000) {
     const docs = [];
     for (let i = first; i < Math.min(activityCount, first + 1000); i++) {
-      const at = new Date(start + i * 60_000);
+      const at = new Date(start + (i + 1) * 100);
       docs.push({
         _id: new Types.ObjectId(),
         companyId,

@@ -67,6 +67,7 @@ export class ActivityController {
 
   @Post(':id/complete')
   @MinRole(Role.MEMBER)
+  @Idempotent()
   @HttpCode(200)
   @ApiOperation({ summary: 'Mark a task done (records who and when)' })
   @ApiOkResponse({ type: ActivityResponse })
@@ -79,6 +80,7 @@ export class ActivityController {
 
   @Post(':id/reopen')
   @MinRole(Role.MEMBER)
+  @Idempotent()
   @HttpCode(200)
   @ApiOperation({ summary: 'Open a done task again' })
   @ApiOkResponse({ type: ActivityResponse })

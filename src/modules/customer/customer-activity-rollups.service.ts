@@ -10,8 +10,9 @@ export interface CustomerActivityRollup {
 }
 
 /**
- * Keeps `lastActivityAt` and `openTasks` on the customer. The Activity module hands a recount (from
- * the activities themselves) after each of its writes; it runs under the customer's record lock, the
+ * Keeps `lastActivityAt` and `openTasks` on the customer. After each of its writes the Activity module
+ * hands a recount (from the activities themselves), or for a newly logged activity the instant it
+ * happened (`raiseLastActivity`); either runs under the customer's record lock, the
  * one every customer write takes, so recounts never interleave: the last one to run started after the
  * last activity write landed and stores the true numbers (increments could drift on a lost race or a
  * crash between the two writes). The rollup is derived data, like search tokens: it gets no version,
