@@ -14,6 +14,7 @@ import {
   type Settings,
 } from '@app/common';
 import { TenancyModule } from '@app/tenancy';
+import { ActivityModule } from './modules/activity';
 import { AuditModule } from './modules/audit';
 import { CompanyModule } from './modules/company';
 import { CustomerModule } from './modules/customer';
@@ -68,6 +69,7 @@ type LoggedRequest = IncomingMessage & { tenantId?: string; userId?: string };
     CustomerModule,
     RealtimeModule,
     LeadModule,
+    ActivityModule,
     IntegrationModule,
   ],
   providers: [

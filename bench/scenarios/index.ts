@@ -1,4 +1,5 @@
 import type { Scenario } from '../support/scenario';
+import { activities } from './activities';
 import { companiesRead } from './companies-read';
 import { customersList } from './customers-list';
 import { customersRead } from './customers-read';
@@ -20,4 +21,5 @@ export const SCENARIOS: Scenario[] = [
   realtimeFanout,
   webhookDelivery,
   embeddedScale,
+  activities,
 ];

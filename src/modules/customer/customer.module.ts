@@ -6,6 +6,7 @@ import { CustomerCounterRepository } from './counters/customer-counter.repositor
 import { CUSTOMER_COUNTER_MODEL, CustomerCounterSchema } from './counters/customer-counter.schema';
 import { CustomerCounters } from './counters/customer-counters';
 import { CustomerCountersMigration } from './counters/customer-counters.migration';
+import { CustomerActivityRollups } from './customer-activity-rollups.service';
 import { CustomerCompanyCheck } from './customer-company.check';
 import { CustomerContactNamesMigration } from './customer-contact-names.migration';
 import { CustomerContactsController } from './customer-contacts.controller';
@@ -49,6 +50,7 @@ import { TimelineService } from './timeline/timeline.service';
     CustomerContactsService,
     CustomerRevenueService,
     CustomerStatisticsService,
+    CustomerActivityRollups,
     TimelineService,
     // registrations: isolation probe, company-deletion check, housekeeping, data migrations
     CustomerIsolationProbe,
@@ -58,6 +60,6 @@ import { TimelineService } from './timeline/timeline.service';
     CustomerContactNamesMigration,
     CustomerCountersMigration,
   ],
-  exports: [CustomerService],
+  exports: [CustomerService, CustomerActivityRollups],
 })
 export class CustomerModule {}

@@ -1,6 +1,7 @@
 export { CustomerModule } from './customer.module';
 export { CUSTOMER_ENTITY } from './customer-records';
 export { CustomerService, type CreateCustomerOptions } from './customer.service';
+export { CustomerActivityRollups, type CustomerActivityRollup } from './customer-activity-rollups.service';
 export { CustomerSize, CustomerSource, CustomerStatus } from './customer.enums';
 export { CreateCustomerDto } from './dto/create-customer.dto';
 export { CustomerResponse, CustomerPageResponse } from './dto/customer.response';

@@ -11,6 +11,7 @@ import {
 import type { ConvertLeadDto } from './dto/convert-lead.dto';
 import type { ConversionPreviewResponse, ConversionResponse, DuplicateCandidate } from './dto/conversion.response';
 import type { LeadResponse } from './dto/lead.response';
+import { LeadConversionSteps } from './lead-conversion-steps';
 import { LeadEventName } from './events/lead.events';
 import { LeadError, LeadErrorCode } from './lead.errors';
 import { toLeadResponse } from './lead.mapper';
@@ -25,8 +26,9 @@ import type { LeadLean } from './schemas/lead.schema';
  * customer can exist: the first insert wins and every other attempt gets that same customer.
  * The lead is then marked converted with a conditional update that only one attempt can win
  * (the record lock makes that hold on FerretDB too).
- * A crash between the two writes leaves a customer and an unconverted lead; the next attempt
- * finds the customer and finishes the job.
+ * Between the two, every registered conversion step runs (activities follow the lead to the customer).
+ * A crash anywhere in between leaves a customer and an unconverted lead; the next attempt finds the
+ * customer, runs the steps again (each finishes what it had started) and finishes the job.
  */
 @Injectable()
 export class LeadConversionService {
@@ -35,6 +37,7 @@ export class LeadConversionService {
     private readonly customers: CustomerService,
     private readonly context: TenantContext,
     private readonly lock: RecordLock,
+    private readonly steps: LeadConversionSteps,
   ) {}
 
   /** One conversion of a lead at a time (see RecordLock: FerretDB has no atomic conditional update). */
@@ -46,6 +49,8 @@ export class LeadConversionService {
     const lead = await this.leads.load(id);
     assertConvertible(lead);
     const customer = await this.customers.create(this.customerInput(lead, dto), { leadId: lead._id.toHexString() });
+    // Other modules' part of the conversion (idempotent: a retry after a crash finishes it).
+    await this.steps.run({ leadId: id, customerId: customer.id, companyId: lead.companyId });
     const converted = await this.markConverted(lead, customer);
     return { customer, lead: converted };
   }

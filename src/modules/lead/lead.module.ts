@@ -5,6 +5,7 @@ import { CustomerModule } from '../customer';
 import { LeadCompanyCheck } from './lead-company.check';
 import { LeadContactNamesMigration } from './lead-contact-names.migration';
 import { LeadConversionService } from './lead-conversion.service';
+import { LeadConversionSteps } from './lead-conversion-steps';
 import { LeadController } from './lead.controller';
 import { LeadIsolationProbe } from './lead.isolation-probe';
 import { LeadRepository } from './lead.repository';
@@ -22,6 +23,7 @@ import { Lead, LeadSchema } from './schemas/lead.schema';
     // services
     LeadService,
     LeadConversionService,
+    LeadConversionSteps,
     // registrations: isolation probe, company-deletion check, timeline source, data migrations
     LeadIsolationProbe,
     LeadCompanyCheck,
