@@ -8,13 +8,17 @@ import { CustomerContactsController } from './customer-contacts.controller';
 import { CustomerContactsService } from './customer-contacts.service';
 import { customerRecordsProvider } from './customer-records';
 import { CustomerRetentionTask } from './customer-retention.task';
-import { CustomerRevenueService } from './customer-revenue.service';
 import { CustomerStatisticsService } from './customer-statistics.service';
 import { CustomerController } from './customer.controller';
 import { CustomerIsolationProbe } from './customer.isolation-probe';
 import { CustomerRepository } from './customer.repository';
 import { CustomerService } from './customer.service';
 import { customerSettings } from './customer.settings';
+import { RevenueEntry, RevenueEntrySchema } from './revenue/revenue-entry.schema';
+import { RevenueLedgerMigration, RevenueLedgerPurge } from './revenue/revenue-ledger.registrations';
+import { RevenueLedgerRepository } from './revenue/revenue-ledger.repository';
+import { RevenueLedgerService } from './revenue/revenue-ledger.service';
+import { RevenueController } from './revenue/revenue.controller';
 import { Customer, CustomerSchema } from './schemas/customer.schema';
 import { CustomerTimelineSource } from './timeline/customer.timeline-source';
 import { TimelineService } from './timeline/timeline.service';
@@ -26,19 +30,23 @@ import { TimelineService } from './timeline/timeline.service';
  */
 @Module({
   imports: [
-    TenancyModule.forFeature([{ name: Customer.name, schema: CustomerSchema }]),
+    TenancyModule.forFeature([
+      { name: Customer.name, schema: CustomerSchema },
+      { name: RevenueEntry.name, schema: RevenueEntrySchema },
+    ]),
     ConfigModule.forFeature(customerSettings),
     CompanyModule,
   ],
-  controllers: [CustomerController, CustomerContactsController],
+  controllers: [CustomerController, CustomerContactsController, RevenueController],
   providers: [
     // storage and writes
     CustomerRepository,
+    RevenueLedgerRepository,
     customerRecordsProvider,
     // services
     CustomerService,
     CustomerContactsService,
-    CustomerRevenueService,
+    RevenueLedgerService,
     CustomerStatisticsService,
     TimelineService,
     // registrations: isolation probe, company-deletion check, housekeeping, data migrations
@@ -47,6 +55,8 @@ import { TimelineService } from './timeline/timeline.service';
     CustomerRetentionTask,
     CustomerTimelineSource,
     CustomerContactNamesMigration,
+    RevenueLedgerPurge,
+    RevenueLedgerMigration,
   ],
   exports: [CustomerService],
 })

@@ -9,6 +9,7 @@ import { CustomerStatus, MAX_TAGS } from './customer.enums';
 import type { CustomerRepository } from './customer.repository';
 import { CustomerService } from './customer.service';
 import type { CustomerLean } from './schemas/customer.schema';
+import type { RevenueLedgerService } from './revenue/revenue-ledger.service';
 import type { TimelineService } from './timeline/timeline.service';
 
 const COMPANY = new Types.ObjectId().toHexString();
@@ -37,6 +38,7 @@ describe(CustomerService.name, () => {
       context,
       {} as PurgeHooks,
       {} as TimelineService,
+      {} as RevenueLedgerService,
     );
   });
 

@@ -32,6 +32,7 @@ import type { TimelinePageResponse } from './dto/timeline.response';
 import type { UpdateCustomerDto } from './dto/update-customer.dto';
 import { CustomerEventName } from './events/customer.events';
 import type { Customer, CustomerLean } from './schemas/customer.schema';
+import { type RevenueInput, RevenueLedgerService, type RevenueReversalInput } from './revenue/revenue-ledger.service';
 import { TimelineService } from './timeline/timeline.service';
 
 export interface CreateCustomerOptions {
@@ -75,6 +76,7 @@ export class CustomerService {
     private readonly context: TenantContext,
     private readonly purgeHooks: PurgeHooks,
     private readonly timelines: TimelineService,
+    private readonly ledger: RevenueLedgerService,
   ) {}
 
   /**
@@ -276,6 +278,19 @@ export class CustomerService {
   async history(id: string, page: AuditPageQueryDto): Promise<AuditPageResponse> {
     await this.records.load(id);
     return this.audit.history(CUSTOMER_ENTITY, id, page);
+  }
+
+  /**
+   * Records a revenue entry on a visible customer (see RevenueLedgerService): counted once per
+   * reference and occurrence, however often it is retried or raced; the totals follow the ledger.
+   */
+  recordRevenue(customerId: string, input: RevenueInput): Promise<CustomerResponse> {
+    return this.ledger.record(customerId, input);
+  }
+
+  /** Reverses the entry recorded under a reference (idempotent; works before the entry has landed). */
+  reverseRevenue(customerId: string, input: RevenueReversalInput): Promise<CustomerResponse> {
+    return this.ledger.reverseReference(customerId, input);
   }
 
   private async existingForLead(leadId: string): Promise<CustomerResponse> {
