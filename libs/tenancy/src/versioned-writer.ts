@@ -216,12 +216,7 @@ export class RecordWriter<D extends VersionedDoc, R extends VersionedResponse> {
    * other data (asynchronously): it runs after the record is loaded, so a write computed from data
    * read there lands only if nobody changed the record in between.
    */
-  mutate(
-    id: string,
-    event: string,
-    change: ChangeOf<D>,
-    opts: MutateOptions = {},
-  ): Promise<R> {
+  mutate(id: string, event: string, change: ChangeOf<D>, opts: MutateOptions = {}): Promise<R> {
     return this.w.lock.run(`${this.type.entityType}:${id}`, () => this.mutateLocked(id, event, change, opts));
   }
 
@@ -344,12 +339,7 @@ export class RecordWriter<D extends VersionedDoc, R extends VersionedResponse> {
     });
   }
 
-  private async mutateLocked(
-    id: string,
-    event: string,
-    change: ChangeOf<D>,
-    opts: MutateOptions,
-  ): Promise<R> {
+  private async mutateLocked(id: string, event: string, change: ChangeOf<D>, opts: MutateOptions): Promise<R> {
     for (let attempt = 1; ; attempt++) {
       const current = await this.load(id, opts);
       this.assertVersion(current, opts.expectedVersion);

@@ -12,6 +12,7 @@ export enum CustomerErrorCode {
   REVENUE_ENTRY_NOT_FOUND = 'customer.revenue_entry_not_found',
   REVENUE_ALREADY_REVERSED = 'customer.revenue_already_reversed',
   REVENUE_NOT_REVERSIBLE = 'customer.revenue_not_reversible',
+  IN_USE = 'customer.in_use',
 }
 
 const KIND: Record<CustomerErrorCode, ErrorKind> = {
@@ -26,6 +27,7 @@ const KIND: Record<CustomerErrorCode, ErrorKind> = {
   [CustomerErrorCode.REVENUE_ENTRY_NOT_FOUND]: ErrorKind.NOT_FOUND,
   [CustomerErrorCode.REVENUE_ALREADY_REVERSED]: ErrorKind.CONFLICT,
   [CustomerErrorCode.REVENUE_NOT_REVERSIBLE]: ErrorKind.CONFLICT,
+  [CustomerErrorCode.IN_USE]: ErrorKind.CONFLICT,
 };
 
 export class CustomerError extends codedError<CustomerErrorCode>(KIND) {}

@@ -3,6 +3,7 @@ import { ConfigModule } from '@nestjs/config';
 import { TenancyModule } from '@app/tenancy';
 import { CompanyModule } from '../company';
 import { CustomerCompanyCheck } from './customer-company.check';
+import { CustomerDeletionChecks } from './customer-deletion';
 import { CustomerContactNamesMigration } from './customer-contact-names.migration';
 import { CustomerContactsController } from './customer-contacts.controller';
 import { CustomerContactsService } from './customer-contacts.service';
@@ -45,6 +46,7 @@ import { TimelineService } from './timeline/timeline.service';
     customerRecordsProvider,
     // services
     CustomerService,
+    CustomerDeletionChecks,
     CustomerContactsService,
     RevenueLedgerService,
     CustomerStatisticsService,

@@ -9,6 +9,7 @@ import { CustomerStatus, MAX_TAGS } from './customer.enums';
 import type { CustomerRepository } from './customer.repository';
 import { CustomerService } from './customer.service';
 import type { CustomerLean } from './schemas/customer.schema';
+import type { CustomerDeletionChecks } from './customer-deletion';
 import type { RevenueLedgerService } from './revenue/revenue-ledger.service';
 import type { TimelineService } from './timeline/timeline.service';
 
@@ -39,6 +40,7 @@ describe(CustomerService.name, () => {
       {} as PurgeHooks,
       {} as TimelineService,
       {} as RevenueLedgerService,
+      { assertDeletable: async () => undefined } as unknown as CustomerDeletionChecks,
     );
   });
 

@@ -17,6 +17,7 @@ import { PublishesEvents, PurgeHooks, TenantContext } from '@app/tenancy';
 import { initialContacts } from '../../domain/contacts';
 import { type AuditPageQueryDto, type AuditPageResponse, AuditService } from '../audit';
 import { CompanyService } from '../company';
+import { CustomerDeletionChecks } from './customer-deletion';
 import { CUSTOMER_ENTITY, CUSTOMER_PERSONAL_FIELDS, CUSTOMER_RECORDS, type CustomerRecords } from './customer-records';
 import { customerListFilter, customerSearchTokens } from './customer-search';
 import { CustomerSource, CustomerStatus, MAX_STATUS_HISTORY, MAX_TAGS } from './customer.enums';
@@ -77,6 +78,7 @@ export class CustomerService {
     private readonly purgeHooks: PurgeHooks,
     private readonly timelines: TimelineService,
     private readonly ledger: RevenueLedgerService,
+    private readonly deletionChecks: CustomerDeletionChecks,
   ) {}
 
   /**
@@ -185,8 +187,10 @@ export class CustomerService {
     );
   }
 
-  /** Soft delete: hidden from every read until restored or purged. */
-  remove(id: string, expectedVersion?: number): Promise<CustomerResponse> {
+  /** Soft delete: hidden from every read until restored or purged. Vetoed while other modules need it (409). */
+  async remove(id: string, expectedVersion?: number): Promise<CustomerResponse> {
+    await this.records.load(id);
+    await this.deletionChecks.assertDeletable(id);
     return this.records.mutate(
       id,
       CustomerEventName.DELETED,

@@ -1,5 +1,6 @@
 export { CustomerModule } from './customer.module';
 export { CUSTOMER_ENTITY } from './customer-records';
+export { type CustomerDeletionCheck, CustomerDeletionCheckProvider } from './customer-deletion';
 export { CustomerService, type CreateCustomerOptions } from './customer.service';
 export { CustomerSize, CustomerSource, CustomerStatus } from './customer.enums';
 export { RevenueSource } from './revenue/revenue.enums';

@@ -55,7 +55,10 @@ export class RevenueLedgerMigration implements TenantMigration {
       );
       for (const c of rows) {
         const n = await this.ledger.adopt(c);
-        if (n) await this.ledger.reconcile(c._id.toHexString(), CustomerEventName.REVENUE_RECORDED, { includeDeleted: true });
+        if (n)
+          await this.ledger.reconcile(c._id.toHexString(), CustomerEventName.REVENUE_RECORDED, {
+            includeDeleted: true,
+          });
         created += n;
       }
       if (rows.length < BATCH) return created;

@@ -85,7 +85,10 @@ export class RevenueLedgerService {
           customerId: id,
           companyId: customer.companyId,
           _id: entryId,
-          key: input.reference === undefined ? `${id}|entry:${entryId.toHexString()}` : refKey(id, input.reference, input.occurrence),
+          key:
+            input.reference === undefined
+              ? `${id}|entry:${entryId.toHexString()}`
+              : refKey(id, input.reference, input.occurrence),
           amountMinor: input.amountMinor,
           purchases: 1,
           at: input.at,
@@ -126,7 +129,10 @@ export class RevenueLedgerService {
     } catch (e) {
       if (!isDuplicateKeyError(e)) throw e;
       await this.reconcile(customerId, CustomerEventName.REVENUE_REVERSED);
-      throw new CustomerError(CustomerErrorCode.REVENUE_ALREADY_REVERSED, `Revenue entry ${entryId} was reversed already.`);
+      throw new CustomerError(
+        CustomerErrorCode.REVENUE_ALREADY_REVERSED,
+        `Revenue entry ${entryId} was reversed already.`,
+      );
     }
     this.failpoints.check(RevenueFailpoint.AFTER_ENTRY);
     const customer = await this.reconcile(customerId, CustomerEventName.REVENUE_REVERSED);

@@ -5,9 +5,14 @@ import { RevenueSource } from '../revenue.enums';
 export class RevenueEntryResponse {
   @ApiProperty() id: string;
   @ApiProperty() customerId: string;
-  @ApiProperty({ description: 'Major currency units (stored as integer cents); negative on a reversal', example: 1299.99 })
+  @ApiProperty({
+    description: 'Major currency units (stored as integer cents); negative on a reversal',
+    example: 1299.99,
+  })
   amount: number;
-  @ApiProperty({ description: 'Purchases the entry counts (1; an opening balance may carry more; negative on a reversal)' })
+  @ApiProperty({
+    description: 'Purchases the entry counts (1; an opening balance may carry more; negative on a reversal)',
+  })
   purchases: number;
   @ApiProperty({ description: 'When the purchase (or the reversal) happened' }) at: string;
   @ApiProperty({ nullable: true, type: String }) reference: string | null;
