@@ -124,7 +124,7 @@ export class PipelineService {
             throw new OpportunityError(
               OpportunityErrorCode.STAGE_IN_USE,
               `Stage ${removed.join(', ')} still holds ${open} open opportunit${open === 1 ? 'y' : 'ies'}; move them first.`,
-              { stages: removed, openOpportunities: open },
+              { remaining: { openOpportunities: open } },
             );
           }
           set.stages = stages;
