@@ -211,6 +211,9 @@ describe('Cross-tenant attack suite (generated from the route table)', () => {
     }
     if (fixtures.has('POST', '/opportunities') && data.customer && (deals || !known(route))) {
       Object.assign(data, await fixtures.opportunity(b.admin, data.customer, 'b-fresh'));
+      // Only a closed deal can be reopened.
+      if (route.path.endsWith('/reopen'))
+        await b.admin.post(`/api/v1/opportunities/${data.opportunity}/lost`).send({ reason: 'x' });
     }
     if (fixtures.has('POST', '/leads') && (wants('leads') || !known(route))) {
       data.lead = await fixtures.lead(b.admin, data.company, 'b-fresh');
