@@ -4,6 +4,7 @@ import { customersList } from './customers-list';
 import { customersRead } from './customers-read';
 import { customersSearch } from './customers-search';
 import { manyTenants } from './many-tenants';
+import { opportunities } from './opportunities';
 import { realtimeFanout } from './realtime-fanout';
 import { tenancyCost } from './tenancy-cost';
 import { webhookDelivery } from './webhook-delivery';
@@ -18,4 +19,5 @@ export const SCENARIOS: Scenario[] = [
   customersSearch,
   realtimeFanout,
   webhookDelivery,
+  opportunities,
 ];
