@@ -20,6 +20,7 @@ import { RevenueLedgerMigration, RevenueLedgerPurge } from './revenue/revenue-le
 import { RevenueLedgerRepository } from './revenue/revenue-ledger.repository';
 import { RevenueLedgerService } from './revenue/revenue-ledger.service';
 import { RevenueController } from './revenue/revenue.controller';
+import { RevenueTimelineSource } from './revenue/revenue.timeline-source';
 import { Customer, CustomerSchema } from './schemas/customer.schema';
 import { CustomerTimelineSource } from './timeline/customer.timeline-source';
 import { TimelineService } from './timeline/timeline.service';
@@ -59,6 +60,7 @@ import { TimelineService } from './timeline/timeline.service';
     CustomerContactNamesMigration,
     RevenueLedgerPurge,
     RevenueLedgerMigration,
+    RevenueTimelineSource,
   ],
   exports: [CustomerService],
 })
