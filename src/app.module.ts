@@ -21,6 +21,7 @@ import { CustomerModule } from './modules/customer';
 import { HealthModule } from './modules/health';
 import { IntegrationModule } from './modules/integration';
 import { LeadModule } from './modules/lead';
+import { OpportunityModule } from './modules/opportunity';
 import { RateLimitModule } from './modules/rate-limit';
 import { RealtimeModule } from './modules/realtime';
 import { TenantModule } from './modules/tenant';
@@ -68,6 +69,7 @@ type LoggedRequest = IncomingMessage & { tenantId?: string; userId?: string };
     CompanyModule,
     CustomerModule,
     RealtimeModule,
+    OpportunityModule,
     LeadModule,
     ActivityModule,
     IntegrationModule,

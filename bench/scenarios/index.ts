@@ -6,6 +6,7 @@ import { customersRead } from './customers-read';
 import { customersSearch } from './customers-search';
 import { embeddedScale } from './embedded-scale';
 import { manyTenants } from './many-tenants';
+import { opportunities } from './opportunities';
 import { realtimeFanout } from './realtime-fanout';
 import { tenancyCost } from './tenancy-cost';
 import { webhookDelivery } from './webhook-delivery';
@@ -22,4 +23,5 @@ export const SCENARIOS: Scenario[] = [
   webhookDelivery,
   embeddedScale,
   activities,
+  opportunities,
 ];

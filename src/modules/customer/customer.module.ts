@@ -8,18 +8,24 @@ import { CustomerCounters } from './counters/customer-counters';
 import { CustomerCountersMigration } from './counters/customer-counters.migration';
 import { CustomerActivityRollups } from './customer-activity-rollups.service';
 import { CustomerCompanyCheck } from './customer-company.check';
+import { CustomerDeletionChecks } from './customer-deletion';
 import { CustomerContactNamesMigration } from './customer-contact-names.migration';
 import { CustomerContactsController } from './customer-contacts.controller';
 import { CustomerContactsService } from './customer-contacts.service';
 import { customerRecordsProvider } from './customer-records';
 import { CustomerRetentionTask } from './customer-retention.task';
-import { CustomerRevenueService } from './customer-revenue.service';
 import { CustomerStatisticsService } from './customer-statistics.service';
 import { CustomerController } from './customer.controller';
 import { CustomerIsolationProbe } from './customer.isolation-probe';
 import { CustomerRepository } from './customer.repository';
 import { CustomerService } from './customer.service';
 import { customerSettings } from './customer.settings';
+import { RevenueEntry, RevenueEntrySchema } from './revenue/revenue-entry.schema';
+import { RevenueLedgerMigration, RevenueLedgerPurge } from './revenue/revenue-ledger.registrations';
+import { RevenueLedgerRepository } from './revenue/revenue-ledger.repository';
+import { RevenueLedgerService } from './revenue/revenue-ledger.service';
+import { RevenueController } from './revenue/revenue.controller';
+import { RevenueTimelineSource } from './revenue/revenue.timeline-source';
 import { Customer, CustomerSchema } from './schemas/customer.schema';
 import { CustomerTimelineSource } from './timeline/customer.timeline-source';
 import { TimelineService } from './timeline/timeline.service';
@@ -34,21 +40,24 @@ import { TimelineService } from './timeline/timeline.service';
     TenancyModule.forFeature([
       { name: Customer.name, schema: CustomerSchema },
       { name: CUSTOMER_COUNTER_MODEL, schema: CustomerCounterSchema },
+      { name: RevenueEntry.name, schema: RevenueEntrySchema },
     ]),
     ConfigModule.forFeature(customerSettings),
     CompanyModule,
   ],
-  controllers: [CustomerController, CustomerContactsController],
+  controllers: [CustomerController, CustomerContactsController, RevenueController],
   providers: [
     // storage and writes
     CustomerRepository,
     CustomerCounterRepository,
     CustomerCounters,
+    RevenueLedgerRepository,
     customerRecordsProvider,
     // services
     CustomerService,
+    CustomerDeletionChecks,
     CustomerContactsService,
-    CustomerRevenueService,
+    RevenueLedgerService,
     CustomerStatisticsService,
     CustomerActivityRollups,
     TimelineService,
@@ -59,6 +68,9 @@ import { TimelineService } from './timeline/timeline.service';
     CustomerTimelineSource,
     CustomerContactNamesMigration,
     CustomerCountersMigration,
+    RevenueLedgerPurge,
+    RevenueLedgerMigration,
+    RevenueTimelineSource,
   ],
   exports: [CustomerService, CustomerActivityRollups],
 })

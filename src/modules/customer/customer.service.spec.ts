@@ -10,6 +10,8 @@ import { CustomerStatus, MAX_TAGS } from './customer.enums';
 import type { CustomerRepository } from './customer.repository';
 import { CustomerService } from './customer.service';
 import type { CustomerLean } from './schemas/customer.schema';
+import type { CustomerDeletionChecks } from './customer-deletion';
+import type { RevenueLedgerService } from './revenue/revenue-ledger.service';
 import type { TimelineService } from './timeline/timeline.service';
 
 const COMPANY = new Types.ObjectId().toHexString();
@@ -40,6 +42,8 @@ describe(CustomerService.name, () => {
       {} as PurgeHooks,
       {} as TimelineService,
       counters,
+      {} as RevenueLedgerService,
+      { assertDeletable: async () => undefined } as unknown as CustomerDeletionChecks,
     );
   });
 

@@ -1,8 +1,11 @@
 export { CustomerModule } from './customer.module';
 export { CUSTOMER_ENTITY } from './customer-records';
+export { type CustomerDeletionCheck, CustomerDeletionCheckProvider } from './customer-deletion';
 export { CustomerService, type CreateCustomerOptions } from './customer.service';
 export { CustomerActivityRollups, type CustomerActivityRollup } from './customer-activity-rollups.service';
 export { CustomerSize, CustomerSource, CustomerStatus } from './customer.enums';
+export { RevenueSource } from './revenue/revenue.enums';
+export type { RevenueInput, RevenueReversalInput } from './revenue/revenue-ledger.service';
 export { CreateCustomerDto } from './dto/create-customer.dto';
 export { CustomerResponse, CustomerPageResponse } from './dto/customer.response';
 export {
