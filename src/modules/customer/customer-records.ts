@@ -1,8 +1,15 @@
 import type { Provider } from '@nestjs/common';
-import { canSeeCompany, staleVersion } from '@app/common';
+import { canSeeCompany, isDuplicateKeyOn, staleVersion } from '@app/common';
+import { externalKeyOf } from '../../domain/external-id';
 import { type RecordWriter, TenantContext, type VersionedRecordType, VersionedWriter } from '@app/tenancy';
 import { customerSearchTokens, SEARCHABLE_FIELDS } from './customer-search';
-import { contactNotFound, CustomerError, CustomerErrorCode, customerNotFound } from './customer.errors';
+import {
+  contactNotFound,
+  CustomerError,
+  CustomerErrorCode,
+  customerNotFound,
+  externalIdTaken,
+} from './customer.errors';
 import { toCustomerResponse } from './customer.mapper';
 import { CustomerRepository } from './customer.repository';
 import type { CustomerResponse } from './dto/customer.response';
@@ -42,6 +49,7 @@ export function customerRecordType(
       (includeDeleted || !c.deletedAt) && canSeeCompany(context.principal, c.companyId),
     notFound: customerNotFound,
     stale: (expected, actual) => staleVersion(CUSTOMER_ENTITY, expected, actual),
+    duplicate: (e) => (isDuplicateKeyOn(e, 'externalKey') ? externalIdTaken() : undefined),
     busy: () => new CustomerError(CustomerErrorCode.WRITE_CONFLICT, 'The customer is changing too fast; retry.'),
     // Change on every write, or only mirror another field: not worth auditing.
     notAudited: ['id', 'version', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy', 'statusHistory'],
@@ -49,6 +57,7 @@ export function customerRecordType(
       const derived: Partial<Customer> = {};
       if (set.name !== undefined) derived.nameSort = next.name.toLowerCase();
       if (SEARCHABLE_FIELDS.some((f) => f in set)) derived.searchTokens = customerSearchTokens(next);
+      if ('externalId' in set) derived.externalKey = externalKeyOf(next._id, next.externalId);
       return derived;
     },
     event: (w) =>

@@ -1,13 +1,15 @@
 import { ListFilters, listFilter, searchTokens, websiteText } from '@app/common';
 import { contactSearchTexts } from '../../domain/contacts';
+import { externalIdFilter } from '../../domain/external-id';
 import type { Customer } from './schemas/customer.schema';
 
 /** The list filter: the shared one, plus customers' own `source`. Null matches nothing. */
 export function customerListFilter(
-  f: ListFilters & { source?: string },
+  f: ListFilters & { source?: string; externalId?: string },
   visibleCompanies: readonly string[] | undefined,
 ): Record<string, unknown> | null {
-  return listFilter(f, visibleCompanies, { source: f.source });
+  const filter = listFilter(f, visibleCompanies, { source: f.source });
+  return filter && f.externalId !== undefined ? { ...filter, ...externalIdFilter(f.externalId) } : filter;
 }
 
 type Searchable = Pick<Customer, 'name' | 'email' | 'phone' | 'website' | 'tags' | 'contacts'>;

@@ -4,6 +4,7 @@ import { TenancyModule } from '@app/tenancy';
 import { CompanyModule } from '../company';
 import { CustomerCompanyCheck } from './customer-company.check';
 import { CustomerContactNamesMigration } from './customer-contact-names.migration';
+import { CustomerExternalKeysMigration } from './customer-external-keys.migration';
 import { CustomerContactsController } from './customer-contacts.controller';
 import { CustomerContactsService } from './customer-contacts.service';
 import { customerRecordsProvider } from './customer-records';
@@ -47,6 +48,7 @@ import { TimelineService } from './timeline/timeline.service';
     CustomerRetentionTask,
     CustomerTimelineSource,
     CustomerContactNamesMigration,
+    CustomerExternalKeysMigration,
   ],
   exports: [CustomerService],
 })

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Types, type PipelineStage } from 'mongoose';
+import { type mongo, Types, type PipelineStage } from 'mongoose';
 import { type Contact, LEGACY_CONTACTS_FILTER, type LegacyContactsStore } from '../../domain/contacts';
+import { fillExternalKeys } from '../../domain/external-id';
 import { InjectTenantModel, TenantModel, VersionedRepository } from '@app/tenancy';
 import { Customer, CustomerLean } from './schemas/customer.schema';
 
@@ -84,6 +85,14 @@ export class CustomerRepository extends VersionedRepository<CustomerLean> implem
   async replaceContacts(id: string, version: number, contacts: Contact[]): Promise<boolean> {
     const res = await this.model.current().updateOne({ _id: id, version }, { $set: { contacts } }).exec();
     return res.matchedCount === 1;
+  }
+
+  /**
+   * Gives every customer stored before externalId its key (`id:<_id>`), without a new version (it
+   * changes nothing a client sees); see externalKeyOf. Returns how many it changed.
+   */
+  fillExternalKeys(): Promise<number> {
+    return fillExternalKeys(this.model.current().collection as unknown as mongo.Collection);
   }
 
   /** Unconditional hard delete (isolation probe clean-up). */

@@ -15,6 +15,7 @@ import {
 } from '@app/common';
 import { PublishesEvents, PurgeHooks, TenantContext } from '@app/tenancy';
 import { initialContacts } from '../../domain/contacts';
+import { externalKeyOf } from '../../domain/external-id';
 import { type AuditPageQueryDto, type AuditPageResponse, AuditService } from '../audit';
 import { CompanyService } from '../company';
 import { CUSTOMER_ENTITY, CUSTOMER_PERSONAL_FIELDS, CUSTOMER_RECORDS, type CustomerRecords } from './customer-records';
@@ -57,6 +58,7 @@ const PATCHABLE = [
   'address',
   'notes',
   'tags',
+  'externalId',
 ] as const;
 
 /**
@@ -99,9 +101,10 @@ export class CustomerService {
       tags: normaliseTags(dto.tags ?? []),
       contacts: initialContacts(dto.contacts ?? []),
     };
+    const _id = new Types.ObjectId(opts.leadId);
     const doc = (at: Date, actor: string) => ({
       ...fields,
-      _id: new Types.ObjectId(opts.leadId),
+      _id,
       nameSort: dto.name.toLowerCase(),
       status,
       source: opts.leadId ? CustomerSource.LEAD_CONVERSION : (dto.source ?? CustomerSource.DIRECT),
@@ -109,6 +112,8 @@ export class CustomerService {
       size: dto.size ?? null,
       address: dto.address ? addressOf(dto.address) : null,
       notes: dto.notes ?? null,
+      externalId: dto.externalId ?? null,
+      externalKey: externalKeyOf(_id, dto.externalId),
       assignedTo: dto.assignedTo ?? null,
       totalRevenueMinor: 0,
       purchaseCount: 0,
@@ -121,7 +126,12 @@ export class CustomerService {
     try {
       return await this.records.create(doc, CustomerEventName.CREATED);
     } catch (e) {
-      if (opts.leadId && isDuplicateKeyError(e)) return this.existingForLead(opts.leadId);
+      // A retried or concurrent conversion: the lead's id is taken by its customer (FerretDB's insert
+      // errors do not say which unique index refused, so look).
+      if (opts.leadId && (isDuplicateKeyError(e) || isExternalIdTaken(e))) {
+        const existing = await this.repo.findById(opts.leadId);
+        if (existing) return this.existingForLead(opts.leadId);
+      }
       throw e;
     }
   }
@@ -134,8 +144,8 @@ export class CustomerService {
     if (query.companyId) await this.companies.assertVisible(query.companyId);
     const spec = parseSort(query.sort, RECORD_SORT_FIELDS, DEFAULT_RECORD_SORT);
     const limit = query.limit ?? DEFAULT_PAGE;
-    const { companyId, status, source, assignedTo, tag, q, updatedSince } = query;
-    const scope = queryScope({ companyId, status, source, assignedTo, tag, q, updatedSince });
+    const { companyId, status, source, assignedTo, tag, q, updatedSince, externalId } = query;
+    const scope = queryScope({ companyId, status, source, assignedTo, tag, q, updatedSince, externalId });
     const page = await keysetPage({
       filter: customerListFilter(query, this.context.principal.companies),
       sort: spec,
@@ -310,6 +320,10 @@ export class CustomerService {
       throw new CustomerError(CustomerErrorCode.COMPANY_GONE, `The customer's company ${companyId} no longer exists.`);
     }
   }
+}
+
+function isExternalIdTaken(e: unknown): boolean {
+  return e instanceof CustomerError && e.code === CustomerErrorCode.EXTERNAL_ID_TAKEN;
 }
 
 function isNotFound(e: unknown): boolean {

@@ -4,6 +4,7 @@ import { CompanyModule } from '../company';
 import { CustomerModule } from '../customer';
 import { LeadCompanyCheck } from './lead-company.check';
 import { LeadContactNamesMigration } from './lead-contact-names.migration';
+import { LeadExternalKeysMigration } from './lead-external-keys.migration';
 import { LeadConversionService } from './lead-conversion.service';
 import { LeadController } from './lead.controller';
 import { LeadIsolationProbe } from './lead.isolation-probe';
@@ -27,6 +28,7 @@ import { Lead, LeadSchema } from './schemas/lead.schema';
     LeadCompanyCheck,
     LeadConversionTimelineSource,
     LeadContactNamesMigration,
+    LeadExternalKeysMigration,
   ],
   exports: [LeadService],
 })
