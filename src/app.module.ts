@@ -17,6 +17,7 @@ import { TenancyModule } from '@app/tenancy';
 import { AuditModule } from './modules/audit';
 import { CompanyModule } from './modules/company';
 import { CustomerModule } from './modules/customer';
+import { DataExchangeModule } from './modules/data-exchange';
 import { HealthModule } from './modules/health';
 import { IntegrationModule } from './modules/integration';
 import { LeadModule } from './modules/lead';
@@ -69,6 +70,7 @@ type LoggedRequest = IncomingMessage & { tenantId?: string; userId?: string };
     RealtimeModule,
     LeadModule,
     IntegrationModule,
+    DataExchangeModule,
   ],
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -22,6 +22,12 @@ export class CustomerRepository extends VersionedRepository<CustomerLean> implem
     return this.model.current().find(filter, this.visibleFields).sort(sort).limit(limit).lean<CustomerLean[]>().exec();
   }
 
+  /** Live customers in `_id` order after `after` (export: a keyset walk, bounded memory). */
+  findAfterId(filter: Record<string, unknown>, after: Types.ObjectId | null, limit: number): Promise<CustomerLean[]> {
+    const where = after ? { $and: [filter, { _id: { $gt: after } }] } : filter;
+    return this.find(where, { _id: 1 }, limit);
+  }
+
   /** Live customers of the company, counted up to `limit`. */
   countInCompany(companyId: string, limit: number): Promise<number> {
     return this.model.current().countDocuments({ companyId, deletedAt: null }, { limit }).exec();

@@ -7,6 +7,8 @@ import {
   ErrorKind,
   isDuplicateKeyError,
   keysetPage,
+  normaliseEmail,
+  normaliseWebsite,
   normaliseTag,
   normaliseTags,
   parseSort,
@@ -19,7 +21,12 @@ import { externalKeyOf } from '../../domain/external-id';
 import { type AuditPageQueryDto, type AuditPageResponse, AuditService } from '../audit';
 import { CompanyService } from '../company';
 import { CUSTOMER_ENTITY, CUSTOMER_PERSONAL_FIELDS, CUSTOMER_RECORDS, type CustomerRecords } from './customer-records';
-import { customerListFilter, customerSearchTokens } from './customer-search';
+import {
+  customerListFilter,
+  type CustomerMatchField,
+  customerMatchFilter,
+  customerSearchTokens,
+} from './customer-search';
 import { CustomerSource, CustomerStatus, MAX_STATUS_HISTORY, MAX_TAGS } from './customer.enums';
 import { CustomerError, CustomerErrorCode } from './customer.errors';
 import { toCustomerResponse } from './customer.mapper';
@@ -155,6 +162,41 @@ export class CustomerService {
       find: (where, sort, max) => this.repo.find(where, sort, max),
     });
     return { data: page.rows.map(toCustomerResponse), nextCursor: page.nextCursor };
+  }
+
+  /**
+   * Live customers the caller may see whose `field` equals `value` (normalised as stored), in
+   * `companyId` when given; at most `limit` (2 tells "one" from "ambiguous").
+   */
+  async findMatching(
+    field: CustomerMatchField,
+    value: string,
+    opts: { companyId?: string; limit?: number } = {},
+  ): Promise<CustomerResponse[]> {
+    const normalised =
+      field === 'email' ? normaliseEmail(value) : field === 'website' ? normaliseWebsite(value) : value.trim();
+    const match = normalised ? customerMatchFilter(field, normalised) : null;
+    const scope = customerListFilter({ companyId: opts.companyId }, this.context.principal.companies);
+    if (!match || !scope) return [];
+    const rows = await this.repo.find({ ...scope, ...match }, { _id: 1 }, opts.limit ?? 2);
+    return rows.map(toCustomerResponse);
+  }
+
+  /**
+   * Every customer matching the list filters that the caller may see, in pages of `pageSize` in id
+   * order (a keyset walk: memory holds one page, whatever the total).
+   */
+  async *pages(query: ListCustomersQueryDto, pageSize = 500): AsyncGenerator<CustomerResponse[]> {
+    if (query.companyId) await this.companies.assertVisible(query.companyId);
+    const filter = customerListFilter(query, this.context.principal.companies);
+    if (!filter) return;
+    let after: Types.ObjectId | null = null;
+    for (;;) {
+      const rows = await this.repo.findAfterId(filter, after, pageSize);
+      if (rows.length) yield rows.map(toCustomerResponse);
+      if (rows.length < pageSize) return;
+      after = rows[rows.length - 1]._id;
+    }
   }
 
   /** Most recently updated first. */

@@ -1,6 +1,10 @@
 export { CustomerModule } from './customer.module';
 export { CUSTOMER_ENTITY } from './customer-records';
 export { CustomerService, type CreateCustomerOptions } from './customer.service';
+export type { CustomerMatchField } from './customer-search';
+export { CustomerError, CustomerErrorCode } from './customer.errors';
+export { UpdateCustomerDto } from './dto/update-customer.dto';
+export { ListCustomersQueryDto } from './dto/list-customers-query.dto';
 export { CustomerSize, CustomerSource, CustomerStatus } from './customer.enums';
 export { CreateCustomerDto } from './dto/create-customer.dto';
 export { CustomerResponse, CustomerPageResponse } from './dto/customer.response';
