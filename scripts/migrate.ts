@@ -89,18 +89,21 @@ export async function migrateTenantIndexes(
       const started = Date.now();
       try {
         await directory.ensureUid(tenant._id);
-        await connections.provision(tenant.dbName);
-        await directory.markIndexesApplied(tenant._id, hash);
         const done: string[] = [];
-        for (const m of migrations) {
-          if (!opts.force && tenant.migrations?.includes(m.id)) continue;
+        const apply = async (m: TenantMigration) => {
+          if (!opts.force && tenant.migrations?.includes(m.id)) return;
           const changed = await runner.runInTenant(tenant._id, () => m.run(), systemPrincipal(tenant._id, 'migrate'), {
             includeSuspended: true,
           });
           await directory.markMigrationApplied(tenant._id, m.id);
           report.migrated[m.id] += changed;
           done.push(`${m.id}: ${changed}`);
-        }
+        };
+        // Data a new unique index needs goes in first, then the index set, then the rest.
+        for (const m of migrations.filter((x) => x.beforeIndexes)) await apply(m);
+        await connections.provision(tenant.dbName);
+        await directory.markIndexesApplied(tenant._id, hash);
+        for (const m of migrations.filter((x) => !x.beforeIndexes)) await apply(m);
         log(`${position} ${tenant._id} ok (${Date.now() - started} ms${done.length ? `; ${done.join(', ')}` : ''})`);
         report.applied.push(tenant._id);
       } catch (e) {

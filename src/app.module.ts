@@ -18,6 +18,7 @@ import { ActivityModule } from './modules/activity';
 import { AuditModule } from './modules/audit';
 import { CompanyModule } from './modules/company';
 import { CustomerModule } from './modules/customer';
+import { DataExchangeModule } from './modules/data-exchange';
 import { HealthModule } from './modules/health';
 import { IntegrationModule } from './modules/integration';
 import { LeadModule } from './modules/lead';
@@ -73,6 +74,7 @@ type LoggedRequest = IncomingMessage & { tenantId?: string; userId?: string };
     LeadModule,
     ActivityModule,
     IntegrationModule,
+    DataExchangeModule,
   ],
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -2,6 +2,7 @@ import { Types } from 'mongoose';
 import { customerSearchTokens } from '../../src/modules/customer/customer-search';
 import { CustomerSize, CustomerSource, CustomerStatus } from '../../src/modules/customer/customer.enums';
 import type { Contact } from '../../src/domain/contacts';
+import { externalKeyOf } from '../../src/domain/external-id';
 import type { Customer } from '../../src/modules/customer/schemas/customer.schema';
 import type { BenchSession, BenchTenant } from './bench-session';
 
@@ -116,9 +117,10 @@ function customerDoc(
     tags: [pick(TAGS), pick(TAGS)].filter((t, k, all) => all.indexOf(t) === k),
     contacts,
   };
+  const _id = new Types.ObjectId();
   return {
     ...fields,
-    _id: new Types.ObjectId(),
+    _id,
     companyId,
     nameSort: name.toLowerCase(),
     status,
@@ -127,6 +129,8 @@ function customerDoc(
     size: pick(Object.values(CustomerSize)),
     address: null,
     notes: null,
+    externalId: null,
+    externalKey: externalKeyOf(_id, null),
     assignedTo: `user-${Math.floor(random() * 10)}`,
     totalRevenueMinor: Math.floor(random() * 1_000_000),
     purchaseCount: Math.floor(random() * 20),

@@ -14,6 +14,11 @@ export interface TenantMigration {
   readonly id: string;
   /** One line for the migration log. */
   readonly description: string;
+  /**
+   * Runs before the tenant's index set is applied: for data a new unique index needs first (a key
+   * every existing record must have before the index can be built).
+   */
+  readonly beforeIndexes?: boolean;
   /** Changes what still needs it in the current tenant; returns how many records it changed. */
   run(): Promise<number>;
   /**

@@ -1,9 +1,16 @@
 import type { Provider } from '@nestjs/common';
-import { canSeeCompany, staleVersion } from '@app/common';
+import { canSeeCompany, isDuplicateKeyOn, staleVersion } from '@app/common';
+import { externalKeyOf } from '../../domain/external-id';
 import { type RecordWriter, TenantContext, type VersionedRecordType, VersionedWriter } from '@app/tenancy';
 import { CustomerCounters } from './counters/customer-counters';
 import { customerSearchTokens, SEARCHABLE_FIELDS } from './customer-search';
-import { contactNotFound, CustomerError, CustomerErrorCode, customerNotFound } from './customer.errors';
+import {
+  contactNotFound,
+  CustomerError,
+  CustomerErrorCode,
+  customerNotFound,
+  externalIdTaken,
+} from './customer.errors';
 import { toCustomerResponse } from './customer.mapper';
 import { CustomerRepository } from './customer.repository';
 import type { CustomerResponse } from './dto/customer.response';
@@ -44,6 +51,7 @@ export function customerRecordType(
       (includeDeleted || !c.deletedAt) && canSeeCompany(context.principal, c.companyId),
     notFound: customerNotFound,
     stale: (expected, actual) => staleVersion(CUSTOMER_ENTITY, expected, actual),
+    duplicate: (e) => (isDuplicateKeyOn(e, 'externalKey') ? externalIdTaken() : undefined),
     busy: () => new CustomerError(CustomerErrorCode.WRITE_CONFLICT, 'The customer is changing too fast; retry.'),
     // Change on every write, or only mirror another field: not worth auditing.
     notAudited: ['id', 'version', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy', 'statusHistory'],
@@ -51,6 +59,7 @@ export function customerRecordType(
       const derived: Partial<Customer> = {};
       if (set.name !== undefined) derived.nameSort = next.name.toLowerCase();
       if (SEARCHABLE_FIELDS.some((f) => f in set)) derived.searchTokens = customerSearchTokens(next);
+      if ('externalId' in set) derived.externalKey = externalKeyOf(next._id, next.externalId);
       return derived;
     },
     // Every write that landed moves the company's counters (statistics), whoever made it.

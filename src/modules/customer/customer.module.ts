@@ -10,6 +10,7 @@ import { CustomerActivityRollups } from './customer-activity-rollups.service';
 import { CustomerCompanyCheck } from './customer-company.check';
 import { CustomerDeletionChecks } from './customer-deletion';
 import { CustomerContactNamesMigration } from './customer-contact-names.migration';
+import { CustomerExternalKeysMigration } from './customer-external-keys.migration';
 import { CustomerContactsController } from './customer-contacts.controller';
 import { CustomerContactsService } from './customer-contacts.service';
 import { customerRecordsProvider } from './customer-records';
@@ -71,6 +72,7 @@ import { TimelineService } from './timeline/timeline.service';
     RevenueLedgerPurge,
     RevenueLedgerMigration,
     RevenueTimelineSource,
+    CustomerExternalKeysMigration,
   ],
   exports: [CustomerService, CustomerActivityRollups],
 })

@@ -6,6 +6,7 @@ import { OpportunityModule } from '../opportunity';
 import { LeadOpportunity } from './lead-opportunity';
 import { LeadCompanyCheck } from './lead-company.check';
 import { LeadContactNamesMigration } from './lead-contact-names.migration';
+import { LeadExternalKeysMigration } from './lead-external-keys.migration';
 import { LeadConversionService } from './lead-conversion.service';
 import { LeadConversionSteps } from './lead-conversion-steps';
 import { LeadController } from './lead.controller';
@@ -37,6 +38,7 @@ import { Lead, LeadSchema } from './schemas/lead.schema';
     LeadCompanyCheck,
     LeadConversionTimelineSource,
     LeadContactNamesMigration,
+    LeadExternalKeysMigration,
   ],
   exports: [LeadService],
 })

@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsEnum, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { CompanyScopeQueryDto, SearchListQueryDto } from '@app/common';
+import { ExternalIdQuery } from '../../../domain/external-id';
 import { CustomerSource, CustomerStatus } from '../customer.enums';
 
 export class RecentCustomersQueryDto extends CompanyScopeQueryDto {
@@ -24,4 +25,7 @@ export class ListCustomersQueryDto extends SearchListQueryDto {
   @IsOptional()
   @IsEnum(CustomerSource)
   source?: CustomerSource;
+
+  @ExternalIdQuery()
+  externalId?: string;
 }
