@@ -2,6 +2,7 @@ import { Module, RequestMethod } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
+import { ScheduleModule } from '@nestjs/schedule';
 import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from '@app/auth';
@@ -19,6 +20,7 @@ import { CompanyModule } from './modules/company';
 import { CustomerModule } from './modules/customer';
 import { HealthModule } from './modules/health';
 import { IntegrationModule } from './modules/integration';
+import { AnalyticsModule } from './modules/analytics';
 import { LeadModule } from './modules/lead';
 import { RateLimitModule } from './modules/rate-limit';
 import { RealtimeModule } from './modules/realtime';
@@ -57,6 +59,7 @@ type LoggedRequest = IncomingMessage & { tenantId?: string; userId?: string };
       }),
     }),
     EventEmitterModule.forRoot(),
+    ScheduleModule.forRoot(),
     TenancyModule.forRoot(),
     AuthModule,
     // After AuthModule: global guards run in registration order, and limits key on the verified caller.
@@ -69,6 +72,7 @@ type LoggedRequest = IncomingMessage & { tenantId?: string; userId?: string };
     RealtimeModule,
     LeadModule,
     IntegrationModule,
+    AnalyticsModule,
   ],
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },

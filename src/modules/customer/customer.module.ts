@@ -9,6 +9,7 @@ import { CustomerContactsService } from './customer-contacts.service';
 import { customerRecordsProvider } from './customer-records';
 import { CustomerRetentionTask } from './customer-retention.task';
 import { CustomerRevenueService } from './customer-revenue.service';
+import { CustomerSegments } from './customer-segments';
 import { CustomerStatisticsService } from './customer-statistics.service';
 import { CustomerController } from './customer.controller';
 import { CustomerIsolationProbe } from './customer.isolation-probe';
@@ -41,6 +42,7 @@ import { TimelineService } from './timeline/timeline.service';
     CustomerRevenueService,
     CustomerStatisticsService,
     TimelineService,
+    CustomerSegments,
     // registrations: isolation probe, company-deletion check, housekeeping, data migrations
     CustomerIsolationProbe,
     CustomerCompanyCheck,

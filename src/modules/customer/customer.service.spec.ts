@@ -7,6 +7,7 @@ import type { CompanyService } from '../company';
 import { customerRecordType } from './customer-records';
 import { CustomerStatus, MAX_TAGS } from './customer.enums';
 import type { CustomerRepository } from './customer.repository';
+import type { CustomerSegments } from './customer-segments';
 import { CustomerService } from './customer.service';
 import type { CustomerLean } from './schemas/customer.schema';
 import type { TimelineService } from './timeline/timeline.service';
@@ -37,6 +38,7 @@ describe(CustomerService.name, () => {
       context,
       {} as PurgeHooks,
       {} as TimelineService,
+      {} as CustomerSegments,
     );
   });
 

@@ -19,6 +19,7 @@ import { type AuditPageQueryDto, type AuditPageResponse, AuditService } from '..
 import { CompanyService } from '../company';
 import { CUSTOMER_ENTITY, CUSTOMER_PERSONAL_FIELDS, CUSTOMER_RECORDS, type CustomerRecords } from './customer-records';
 import { customerListFilter, customerSearchTokens } from './customer-search';
+import { CustomerSegments } from './customer-segments';
 import { CustomerSource, CustomerStatus, MAX_STATUS_HISTORY, MAX_TAGS } from './customer.enums';
 import { CustomerError, CustomerErrorCode } from './customer.errors';
 import { toCustomerResponse } from './customer.mapper';
@@ -33,6 +34,16 @@ import type { UpdateCustomerDto } from './dto/update-customer.dto';
 import { CustomerEventName } from './events/customer.events';
 import type { Customer, CustomerLean } from './schemas/customer.schema';
 import { TimelineService } from './timeline/timeline.service';
+
+/** What scoring reads of a customer (see `scan`); `lastActivityAt` only where activities are tracked. */
+export interface CustomerScanRow {
+  id: string;
+  companyId: string;
+  status: CustomerStatus;
+  totalRevenueMinor: number;
+  createdAt: Date;
+  lastActivityAt?: Date | null;
+}
 
 export interface CreateCustomerOptions {
   /**
@@ -75,6 +86,7 @@ export class CustomerService {
     private readonly context: TenantContext,
     private readonly purgeHooks: PurgeHooks,
     private readonly timelines: TimelineService,
+    private readonly segments: CustomerSegments,
   ) {}
 
   /**
@@ -134,10 +146,11 @@ export class CustomerService {
     if (query.companyId) await this.companies.assertVisible(query.companyId);
     const spec = parseSort(query.sort, RECORD_SORT_FIELDS, DEFAULT_RECORD_SORT);
     const limit = query.limit ?? DEFAULT_PAGE;
-    const { companyId, status, source, assignedTo, tag, q, updatedSince } = query;
-    const scope = queryScope({ companyId, status, source, assignedTo, tag, q, updatedSince });
+    const { companyId, status, source, assignedTo, tag, q, updatedSince, segmentId } = query;
+    const scope = queryScope({ companyId, status, source, assignedTo, tag, q, updatedSince, segmentId });
+    const visible = this.context.principal.companies;
     const page = await keysetPage({
-      filter: customerListFilter(query, this.context.principal.companies),
+      filter: await this.segments.narrow(customerListFilter(query, visible), segmentId, visible),
       sort: spec,
       scope,
       cursor: query.cursor,
@@ -147,12 +160,38 @@ export class CustomerService {
     return { data: page.rows.map(toCustomerResponse), nextCursor: page.nextCursor };
   }
 
+  /** How many customers a list query matches (every page together). */
+  async count(query: ListCustomersQueryDto): Promise<number> {
+    if (query.companyId) await this.companies.assertVisible(query.companyId);
+    const visible = this.context.principal.companies;
+    const filter = await this.segments.narrow(customerListFilter(query, visible), query.segmentId, visible);
+    return filter ? this.repo.count(filter) : 0;
+  }
+
   /** Most recently updated first. */
   async recent(query: RecentCustomersQueryDto): Promise<CustomerListResponse> {
     if (query.companyId) await this.companies.assertVisible(query.companyId);
     const filter = customerListFilter({ companyId: query.companyId }, this.context.principal.companies);
     const rows = await this.repo.find(filter ?? {}, { updatedAt: -1, _id: -1 }, query.limit ?? DEFAULT_RECENT);
     return { data: rows.map(toCustomerResponse) };
+  }
+
+  /**
+   * Live customers of a company in id order, `limit` after `afterId`, with the fields scoring reads
+   * (analytics). Not limited by the principal: background work runs as the system.
+   */
+  async scan(companyId: string, afterId: string | null, limit: number): Promise<CustomerScanRow[]> {
+    const rows = await this.repo.scan(companyId, afterId, limit);
+    return rows.map((c) => ({
+      id: c._id.toHexString(),
+      companyId: c.companyId,
+      status: c.status,
+      totalRevenueMinor: c.totalRevenueMinor,
+      createdAt: c.createdAt,
+      ...('lastActivityAt' in c
+        ? { lastActivityAt: (c as { lastActivityAt?: Date | null }).lastActivityAt ?? null }
+        : {}),
+    }));
   }
 
   /** PATCH: changes the given fields; a body that changes nothing writes nothing. */

@@ -1,6 +1,11 @@
 export { CustomerModule } from './customer.module';
 export { CUSTOMER_ENTITY } from './customer-records';
-export { CustomerService, type CreateCustomerOptions } from './customer.service';
+export { CustomerService, type CreateCustomerOptions, type CustomerScanRow } from './customer.service';
+export {
+  type CustomerSegmentCriteria,
+  type CustomerSegmentResolver,
+  CustomerSegmentResolverProvider,
+} from './customer-segments';
 export { CustomerSize, CustomerSource, CustomerStatus } from './customer.enums';
 export { CreateCustomerDto } from './dto/create-customer.dto';
 export { CustomerResponse, CustomerPageResponse } from './dto/customer.response';

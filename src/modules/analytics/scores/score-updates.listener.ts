@@ -1,0 +1,65 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
+import { DomainError } from '@app/common';
+import { KeyedLock, systemPrincipal, TenantRunner } from '@app/tenancy';
+import { CustomerDomainEvent, CustomerEventName } from '../../customer';
+import { AnalyticsErrorCode } from '../analytics.errors';
+import { ScoringService } from './scoring.service';
+
+/** Customer events after which the customer's own scores change (purchases, status, a new or restored customer). */
+export const RESCORING_EVENTS: readonly string[] = [
+  CustomerEventName.CREATED,
+  CustomerEventName.RESTORED,
+  CustomerEventName.STATUS_CHANGED,
+  CustomerEventName.REVENUE_RECORDED,
+];
+
+/**
+ * Incremental scoring: re-scores a customer after an event that changes what its scores depend on,
+ * against the company's last quintile edges. Runs after the write's response (never slows it down),
+ * one update at a time per customer, as the system.
+ */
+@Injectable()
+export class ScoreUpdatesListener {
+  private readonly logger = new Logger(ScoreUpdatesListener.name);
+  private readonly queue = new KeyedLock();
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(
+    private readonly scoring: ScoringService,
+    private readonly runner: TenantRunner,
+  ) {}
+
+  @OnEvent(RESCORING_EVENTS as string[])
+  onCustomerEvent(event: unknown): void {
+    if (!(event instanceof CustomerDomainEvent)) return;
+    this.track(event.tenantId, event.customerId);
+  }
+
+  /** Resolves once every update queued so far has run (tests). */
+  async idle(): Promise<void> {
+    while (this.pending.size) await Promise.all([...this.pending]);
+  }
+
+  private track(tenantId: string, customerId: string): void {
+    const work = this.queue
+      .run(`${tenantId}\u0000${customerId}`, () =>
+        this.runner.runInTenant(
+          tenantId,
+          async () => void (await this.scoring.recomputeCustomer(customerId)),
+          systemPrincipal(tenantId, 'analytics'),
+        ),
+      )
+      .catch((err: unknown) => {
+        if (err instanceof DomainError && isExpected(err.code)) return;
+        this.logger.error({ err, tenant: tenantId, customer: customerId }, 'incremental scoring failed');
+      })
+      .finally(() => this.pending.delete(work));
+    this.pending.add(work);
+  }
+}
+
+/** A customer deleted meanwhile, a tenant gone, or no ledger: nothing to score. */
+function isExpected(code: string): boolean {
+  return code.endsWith('not_found') || code === AnalyticsErrorCode.PURCHASE_HISTORY_UNAVAILABLE;
+}
