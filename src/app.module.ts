@@ -22,6 +22,7 @@ import { HealthModule } from './modules/health';
 import { IntegrationModule } from './modules/integration';
 import { AnalyticsModule } from './modules/analytics';
 import { LeadModule } from './modules/lead';
+import { OpportunityModule } from './modules/opportunity';
 import { RateLimitModule } from './modules/rate-limit';
 import { RealtimeModule } from './modules/realtime';
 import { TenantModule } from './modules/tenant';
@@ -70,6 +71,7 @@ type LoggedRequest = IncomingMessage & { tenantId?: string; userId?: string };
     CompanyModule,
     CustomerModule,
     RealtimeModule,
+    OpportunityModule,
     LeadModule,
     IntegrationModule,
     AnalyticsModule,

@@ -102,6 +102,9 @@ export interface VersionedRecordType<D extends VersionedDoc, R extends Versioned
   duplicate?(err: unknown): Error | undefined;
 }
 
+/** Computes a change from the record as loaded; null writes nothing. */
+export type ChangeOf<D> = (current: D, at: Date) => RecordChange<D> | null | Promise<RecordChange<D> | null>;
+
 export interface MutateOptions {
   /** From If-Match: the write happens only at this version, else 412. */
   expectedVersion?: number;
@@ -208,13 +211,12 @@ export class RecordWriter<D extends VersionedDoc, R extends VersionedResponse> {
     return response;
   }
 
-  /** Changes a record (see VersionedWriter). Returns the record as it is afterwards. */
-  mutate(
-    id: string,
-    event: string,
-    change: (current: D, at: Date) => RecordChange<D> | null,
-    opts: MutateOptions = {},
-  ): Promise<R> {
+  /**
+   * Changes a record (see VersionedWriter). Returns the record as it is afterwards. `change` may read
+   * other data (asynchronously): it runs after the record is loaded, so a write computed from data
+   * read there lands only if nobody changed the record in between.
+   */
+  mutate(id: string, event: string, change: ChangeOf<D>, opts: MutateOptions = {}): Promise<R> {
     return this.w.lock.run(`${this.type.entityType}:${id}`, () => this.mutateLocked(id, event, change, opts));
   }
 
@@ -337,17 +339,12 @@ export class RecordWriter<D extends VersionedDoc, R extends VersionedResponse> {
     });
   }
 
-  private async mutateLocked(
-    id: string,
-    event: string,
-    change: (current: D, at: Date) => RecordChange<D> | null,
-    opts: MutateOptions,
-  ): Promise<R> {
+  private async mutateLocked(id: string, event: string, change: ChangeOf<D>, opts: MutateOptions): Promise<R> {
     for (let attempt = 1; ; attempt++) {
       const current = await this.load(id, opts);
       this.assertVersion(current, opts.expectedVersion);
       const at = new Date();
-      const update = change(current, at);
+      const update = await change(current, at);
       if (!update) return this.type.toResponse(current);
       const query = this.toQuery(current, update, at);
       const before = this.type.toResponse(current);

@@ -13,10 +13,7 @@ import { AnalyticsReportService } from './scores/analytics-report.service';
 import { ScoreRecomputeJob } from './scores/score-recompute.job';
 
 @ApiTags('analytics')
-@ApiProblemResponses(
-  [412, 'If-Match names another version of the health model'],
-  [503, 'Purchase history (the revenue ledger) is not available'],
-)
+@ApiProblemResponses([412, 'If-Match names another version of the health model'])
 @Controller('analytics')
 export class AnalyticsController {
   constructor(
@@ -74,7 +71,6 @@ export class AnalyticsController {
 }
 
 @ApiTags('analytics')
-@ApiProblemResponses([503, 'Purchase history (the revenue ledger) is not available'])
 @Controller('customers')
 export class CustomerScoresController {
   constructor(private readonly reports: AnalyticsReportService) {}

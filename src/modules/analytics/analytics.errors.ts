@@ -11,7 +11,6 @@ export enum AnalyticsErrorCode {
   HEALTH_MODEL_INVALID = 'health_model.invalid',
   INVALID_PERIOD = 'analytics.invalid_period',
   INVALID_CURSOR = 'analytics.invalid_cursor',
-  PURCHASE_HISTORY_UNAVAILABLE = 'analytics.purchase_history_unavailable',
 }
 
 const KIND: Record<AnalyticsErrorCode, ErrorKind> = {
@@ -25,7 +24,6 @@ const KIND: Record<AnalyticsErrorCode, ErrorKind> = {
   [AnalyticsErrorCode.HEALTH_MODEL_INVALID]: ErrorKind.BAD_REQUEST,
   [AnalyticsErrorCode.INVALID_PERIOD]: ErrorKind.BAD_REQUEST,
   [AnalyticsErrorCode.INVALID_CURSOR]: ErrorKind.BAD_REQUEST,
-  [AnalyticsErrorCode.PURCHASE_HISTORY_UNAVAILABLE]: ErrorKind.UNAVAILABLE,
 };
 
 export class AnalyticsError extends codedError<AnalyticsErrorCode>(KIND) {}

@@ -10,7 +10,8 @@ import { analyticsSettings } from './analytics.settings';
 import { AnalyticsStateRepository } from './analytics-state.repository';
 import { AnalyticsEventPublisher } from './event-publisher';
 import { HealthModelService } from './health-model.service';
-import { PURCHASE_HISTORY, UnwiredPurchaseHistory } from './purchase-history';
+import { LedgerPurchaseHistory } from './ledger-purchase-history';
+import { PURCHASE_HISTORY } from './purchase-history';
 import { AnalyticsState, AnalyticsStateSchema } from './schemas/analytics-state.schema';
 import { CustomerScore, CustomerScoreSchema } from './schemas/customer-score.schema';
 import { Segment, SegmentSchema } from './schemas/segment.schema';
@@ -45,7 +46,7 @@ import { SegmentService } from './segments/segment.service';
     ScoreRepository,
     SegmentRepository,
     AnalyticsStateRepository,
-    { provide: PURCHASE_HISTORY, useClass: UnwiredPurchaseHistory },
+    { provide: PURCHASE_HISTORY, useClass: LedgerPurchaseHistory },
     // services
     ScoringService,
     AnalyticsReportService,

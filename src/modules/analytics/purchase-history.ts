@@ -1,5 +1,3 @@
-import { Injectable } from '@nestjs/common';
-import { AnalyticsError, AnalyticsErrorCode } from './analytics.errors';
 import type { Purchase } from './scoring/rfm';
 
 /** One customer's purchases, net of reversals (a reversed entry and its reversal both left out). */
@@ -22,23 +20,3 @@ export interface PurchaseHistorySource {
 }
 
 export const PURCHASE_HISTORY = Symbol('PurchaseHistorySource');
-
-/** Until a revenue ledger exists, analytics answers 503 rather than scoring from nothing. */
-@Injectable()
-export class UnwiredPurchaseHistory implements PurchaseHistorySource {
-  // eslint-disable-next-line require-yield
-  async *customers(): AsyncIterable<CustomerPurchases> {
-    throw unavailable();
-  }
-
-  ofCustomer(): Promise<Purchase[]> {
-    return Promise.reject(unavailable());
-  }
-}
-
-function unavailable(): AnalyticsError {
-  return new AnalyticsError(
-    AnalyticsErrorCode.PURCHASE_HISTORY_UNAVAILABLE,
-    'Purchase history (the revenue ledger) is not available in this deployment.',
-  );
-}

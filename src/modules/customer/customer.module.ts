@@ -3,12 +3,12 @@ import { ConfigModule } from '@nestjs/config';
 import { TenancyModule } from '@app/tenancy';
 import { CompanyModule } from '../company';
 import { CustomerCompanyCheck } from './customer-company.check';
+import { CustomerDeletionChecks } from './customer-deletion';
 import { CustomerContactNamesMigration } from './customer-contact-names.migration';
 import { CustomerContactsController } from './customer-contacts.controller';
 import { CustomerContactsService } from './customer-contacts.service';
 import { customerRecordsProvider } from './customer-records';
 import { CustomerRetentionTask } from './customer-retention.task';
-import { CustomerRevenueService } from './customer-revenue.service';
 import { CustomerSegments } from './customer-segments';
 import { CustomerStatisticsService } from './customer-statistics.service';
 import { CustomerController } from './customer.controller';
@@ -16,6 +16,12 @@ import { CustomerIsolationProbe } from './customer.isolation-probe';
 import { CustomerRepository } from './customer.repository';
 import { CustomerService } from './customer.service';
 import { customerSettings } from './customer.settings';
+import { RevenueEntry, RevenueEntrySchema } from './revenue/revenue-entry.schema';
+import { RevenueLedgerMigration, RevenueLedgerPurge } from './revenue/revenue-ledger.registrations';
+import { PurchaseHistoryReader } from './revenue/purchase-history.reader';
+import { RevenueLedgerRepository } from './revenue/revenue-ledger.repository';
+import { RevenueLedgerService } from './revenue/revenue-ledger.service';
+import { RevenueController } from './revenue/revenue.controller';
 import { Customer, CustomerSchema } from './schemas/customer.schema';
 import { CustomerTimelineSource } from './timeline/customer.timeline-source';
 import { TimelineService } from './timeline/timeline.service';
@@ -27,19 +33,25 @@ import { TimelineService } from './timeline/timeline.service';
  */
 @Module({
   imports: [
-    TenancyModule.forFeature([{ name: Customer.name, schema: CustomerSchema }]),
+    TenancyModule.forFeature([
+      { name: Customer.name, schema: CustomerSchema },
+      { name: RevenueEntry.name, schema: RevenueEntrySchema },
+    ]),
     ConfigModule.forFeature(customerSettings),
     CompanyModule,
   ],
-  controllers: [CustomerController, CustomerContactsController],
+  controllers: [CustomerController, CustomerContactsController, RevenueController],
   providers: [
     // storage and writes
     CustomerRepository,
+    RevenueLedgerRepository,
+    PurchaseHistoryReader,
     customerRecordsProvider,
     // services
     CustomerService,
+    CustomerDeletionChecks,
     CustomerContactsService,
-    CustomerRevenueService,
+    RevenueLedgerService,
     CustomerStatisticsService,
     TimelineService,
     CustomerSegments,
@@ -49,7 +61,9 @@ import { TimelineService } from './timeline/timeline.service';
     CustomerRetentionTask,
     CustomerTimelineSource,
     CustomerContactNamesMigration,
+    RevenueLedgerPurge,
+    RevenueLedgerMigration,
   ],
-  exports: [CustomerService],
+  exports: [CustomerService, PurchaseHistoryReader],
 })
 export class CustomerModule {}

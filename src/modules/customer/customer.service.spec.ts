@@ -10,6 +10,8 @@ import type { CustomerRepository } from './customer.repository';
 import type { CustomerSegments } from './customer-segments';
 import { CustomerService } from './customer.service';
 import type { CustomerLean } from './schemas/customer.schema';
+import type { CustomerDeletionChecks } from './customer-deletion';
+import type { RevenueLedgerService } from './revenue/revenue-ledger.service';
 import type { TimelineService } from './timeline/timeline.service';
 
 const COMPANY = new Types.ObjectId().toHexString();
@@ -38,6 +40,8 @@ describe(CustomerService.name, () => {
       context,
       {} as PurgeHooks,
       {} as TimelineService,
+      {} as RevenueLedgerService,
+      { assertDeletable: async () => undefined } as unknown as CustomerDeletionChecks,
       {} as CustomerSegments,
     );
   });

@@ -17,6 +17,7 @@ import { PublishesEvents, PurgeHooks, TenantContext } from '@app/tenancy';
 import { initialContacts } from '../../domain/contacts';
 import { type AuditPageQueryDto, type AuditPageResponse, AuditService } from '../audit';
 import { CompanyService } from '../company';
+import { CustomerDeletionChecks } from './customer-deletion';
 import { CUSTOMER_ENTITY, CUSTOMER_PERSONAL_FIELDS, CUSTOMER_RECORDS, type CustomerRecords } from './customer-records';
 import { customerListFilter, customerSearchTokens } from './customer-search';
 import { CustomerSegments } from './customer-segments';
@@ -33,6 +34,7 @@ import type { TimelinePageResponse } from './dto/timeline.response';
 import type { UpdateCustomerDto } from './dto/update-customer.dto';
 import { CustomerEventName } from './events/customer.events';
 import type { Customer, CustomerLean } from './schemas/customer.schema';
+import { type RevenueInput, RevenueLedgerService, type RevenueReversalInput } from './revenue/revenue-ledger.service';
 import { TimelineService } from './timeline/timeline.service';
 
 /** What scoring reads of a customer (see `scan`); `lastActivityAt` only where activities are tracked. */
@@ -86,6 +88,8 @@ export class CustomerService {
     private readonly context: TenantContext,
     private readonly purgeHooks: PurgeHooks,
     private readonly timelines: TimelineService,
+    private readonly ledger: RevenueLedgerService,
+    private readonly deletionChecks: CustomerDeletionChecks,
     private readonly segments: CustomerSegments,
   ) {}
 
@@ -222,8 +226,10 @@ export class CustomerService {
     );
   }
 
-  /** Soft delete: hidden from every read until restored or purged. */
-  remove(id: string, expectedVersion?: number): Promise<CustomerResponse> {
+  /** Soft delete: hidden from every read until restored or purged. Vetoed while other modules need it (409). */
+  async remove(id: string, expectedVersion?: number): Promise<CustomerResponse> {
+    await this.records.load(id);
+    await this.deletionChecks.assertDeletable(id);
     return this.records.mutate(
       id,
       CustomerEventName.DELETED,
@@ -315,6 +321,19 @@ export class CustomerService {
   async history(id: string, page: AuditPageQueryDto): Promise<AuditPageResponse> {
     await this.records.load(id);
     return this.audit.history(CUSTOMER_ENTITY, id, page);
+  }
+
+  /**
+   * Records a revenue entry on a visible customer (see RevenueLedgerService): counted once per
+   * reference and occurrence, however often it is retried or raced; the totals follow the ledger.
+   */
+  recordRevenue(customerId: string, input: RevenueInput): Promise<CustomerResponse> {
+    return this.ledger.record(customerId, input);
+  }
+
+  /** Reverses the entry recorded under a reference (idempotent; works before the entry has landed). */
+  reverseRevenue(customerId: string, input: RevenueReversalInput): Promise<CustomerResponse> {
+    return this.ledger.reverseReference(customerId, input);
   }
 
   private async existingForLead(leadId: string): Promise<CustomerResponse> {

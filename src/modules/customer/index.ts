@@ -1,5 +1,6 @@
 export { CustomerModule } from './customer.module';
 export { CUSTOMER_ENTITY } from './customer-records';
+export { type CustomerDeletionCheck, CustomerDeletionCheckProvider } from './customer-deletion';
 export { CustomerService, type CreateCustomerOptions, type CustomerScanRow } from './customer.service';
 export {
   type CustomerSegmentCriteria,
@@ -7,6 +8,13 @@ export {
   CustomerSegmentResolverProvider,
 } from './customer-segments';
 export { CustomerSize, CustomerSource, CustomerStatus } from './customer.enums';
+export { RevenueSource } from './revenue/revenue.enums';
+export {
+  type CustomerLedgerPurchases,
+  type LedgerPurchase,
+  PurchaseHistoryReader,
+} from './revenue/purchase-history.reader';
+export type { RevenueInput, RevenueReversalInput } from './revenue/revenue-ledger.service';
 export { CreateCustomerDto } from './dto/create-customer.dto';
 export { CustomerResponse, CustomerPageResponse } from './dto/customer.response';
 export {

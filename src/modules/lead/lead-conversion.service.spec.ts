@@ -1,8 +1,9 @@
 import { Types } from 'mongoose';
-import type { PurgeHooks, RecordLock } from '@app/tenancy';
+import { Failpoints, type PurgeHooks, type RecordLock } from '@app/tenancy';
 import { MemoryVersionedStore, specWriter } from '@app/testing/memory-store';
 import type { CompanyService } from '../company';
 import type { CreateCustomerDto, CustomerResponse, CustomerService } from '../customer';
+import type { LeadOpportunity } from './lead-opportunity';
 import { LeadConversionService } from './lead-conversion.service';
 import type { LeadRepository } from './lead.repository';
 import { LeadService } from './lead.service';
@@ -52,7 +53,14 @@ describe(LeadConversionService.name, () => {
     const lock = { run: <T>(_key: string, fn: () => Promise<T>) => fn() } as unknown as RecordLock;
     const companies = { assertVisible: async () => undefined } as unknown as CompanyService;
     leads = new LeadService(leadStore as unknown as LeadRepository, companies, context, {} as PurgeHooks, writer);
-    sut = new LeadConversionService(leads, customers as unknown as CustomerService, context, lock);
+    sut = new LeadConversionService(
+      leads,
+      customers as unknown as CustomerService,
+      context,
+      lock,
+      {} as LeadOpportunity,
+      new Failpoints(),
+    );
   });
 
   const newLead = () =>

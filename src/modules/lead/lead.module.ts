@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { TenancyModule } from '@app/tenancy';
 import { CompanyModule } from '../company';
 import { CustomerModule } from '../customer';
+import { OpportunityModule } from '../opportunity';
+import { LeadOpportunity } from './lead-opportunity';
 import { LeadCompanyCheck } from './lead-company.check';
 import { LeadContactNamesMigration } from './lead-contact-names.migration';
 import { LeadConversionService } from './lead-conversion.service';
@@ -14,7 +16,12 @@ import { Lead, LeadSchema } from './schemas/lead.schema';
 
 /** Leads and their conversion into customers through CustomerService (never its collection). */
 @Module({
-  imports: [TenancyModule.forFeature([{ name: Lead.name, schema: LeadSchema }]), CompanyModule, CustomerModule],
+  imports: [
+    TenancyModule.forFeature([{ name: Lead.name, schema: LeadSchema }]),
+    CompanyModule,
+    CustomerModule,
+    OpportunityModule,
+  ],
   controllers: [LeadController],
   providers: [
     // storage
@@ -22,6 +29,7 @@ import { Lead, LeadSchema } from './schemas/lead.schema';
     // services
     LeadService,
     LeadConversionService,
+    LeadOpportunity,
     // registrations: isolation probe, company-deletion check, timeline source, data migrations
     LeadIsolationProbe,
     LeadCompanyCheck,

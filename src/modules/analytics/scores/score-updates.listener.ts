@@ -3,7 +3,6 @@ import { OnEvent } from '@nestjs/event-emitter';
 import { DomainError } from '@app/common';
 import { KeyedLock, systemPrincipal, TenantRunner } from '@app/tenancy';
 import { CustomerDomainEvent, CustomerEventName } from '../../customer';
-import { AnalyticsErrorCode } from '../analytics.errors';
 import { ScoringService } from './scoring.service';
 
 /** Customer events after which the customer's own scores change (purchases, status, a new or restored customer). */
@@ -12,6 +11,7 @@ export const RESCORING_EVENTS: readonly string[] = [
   CustomerEventName.RESTORED,
   CustomerEventName.STATUS_CHANGED,
   CustomerEventName.REVENUE_RECORDED,
+  CustomerEventName.REVENUE_REVERSED,
 ];
 
 /**
@@ -51,15 +51,11 @@ export class ScoreUpdatesListener {
         ),
       )
       .catch((err: unknown) => {
-        if (err instanceof DomainError && isExpected(err.code)) return;
+        // A customer deleted meanwhile, or a tenant gone: nothing to score.
+        if (err instanceof DomainError && err.code.endsWith('not_found')) return;
         this.logger.error({ err, tenant: tenantId, customer: customerId }, 'incremental scoring failed');
       })
       .finally(() => this.pending.delete(work));
     this.pending.add(work);
   }
-}
-
-/** A customer deleted meanwhile, a tenant gone, or no ledger: nothing to score. */
-function isExpected(code: string): boolean {
-  return code.endsWith('not_found') || code === AnalyticsErrorCode.PURCHASE_HISTORY_UNAVAILABLE;
 }

@@ -68,13 +68,14 @@ export class Customer extends VersionedRecord {
   @Prop({ required: true, default: 0 })
   purchaseCount: number;
 
-  /** Unset (not null) until the first purchase, so `$min` sets it: null sorts below every date. */
+  /** Unset until the first purchase; null once every purchase was reversed (see the revenue ledger). */
   @Prop({ type: Date })
-  firstPurchaseAt?: Date;
+  firstPurchaseAt?: Date | null;
 
   @Prop({ type: Date })
-  lastPurchaseAt?: Date;
+  lastPurchaseAt?: Date | null;
 
+  /** References counted before the revenue ledger; still honoured, no longer written. */
   @Prop({ type: [String], default: [] })
   revenueRefs: string[];
 

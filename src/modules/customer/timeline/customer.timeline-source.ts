@@ -15,6 +15,7 @@ export class CustomerTimelineSource extends AuditTimelineSource {
     [CustomerEventName.STATUS_CHANGED]: TimelineKind.STATUS_CHANGE,
     [CustomerEventName.ASSIGNED]: TimelineKind.ASSIGNMENT,
     [CustomerEventName.REVENUE_RECORDED]: TimelineKind.REVENUE,
+    [CustomerEventName.REVENUE_REVERSED]: TimelineKind.REVENUE,
   };
 
   constructor(audit: AuditService) {
@@ -31,7 +32,8 @@ export class CustomerTimelineSource extends AuditTimelineSource {
       default: {
         const from = Number(c.totalRevenue?.from ?? 0);
         const to = Number(c.totalRevenue?.to ?? 0);
-        return `Revenue of ${(to - from).toFixed(2)} recorded (total ${to.toFixed(2)})`;
+        const verb = e.action === CustomerEventName.REVENUE_REVERSED ? 'reversed' : 'recorded';
+        return `Revenue of ${(to - from).toFixed(2)} ${verb} (total ${to.toFixed(2)})`;
       }
     }
   }
