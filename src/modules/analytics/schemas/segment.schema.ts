@@ -17,13 +17,14 @@ export interface SegmentFilter {
 }
 
 /** A saved, dynamic segment (`segments`): evaluated whenever it is used, never a frozen list. */
-@Schema({ collection: 'segments', versionKey: false, strict: 'throw' })
+// minimize off: an empty filter (every customer) is a filter, not a missing one.
+@Schema({ collection: 'segments', versionKey: false, strict: 'throw', minimize: false })
 export class Segment {
   @Prop({ required: true }) name: string;
   @Prop({ type: String, default: null }) description: string | null;
   /** Null: every company the user may see. */
   @Prop({ type: String, default: null }) companyId: string | null;
-  @Prop({ type: Object, required: true }) filter: SegmentFilter;
+  @Prop({ type: Object, default: () => ({}) }) filter: SegmentFilter;
   @Prop({ required: true }) createdBy: string;
   @Prop({ required: true }) updatedBy: string;
   @Prop({ required: true }) version: number;

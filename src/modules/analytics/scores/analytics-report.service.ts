@@ -68,7 +68,7 @@ export class AnalyticsReportService {
       return this.storedRfm(query.companyId, after, limit, scopeKey);
     }
     const asOf = query.asOf ? new Date(query.asOf) : new Date();
-    const live = await this.liveCustomers(companyIds, asOf);
+    const live = await this.liveCustomers(companyIds);
     const ids: string[] = [];
     const values: RfmValues[] = [];
     for await (const c of this.history.customers({ companyIds })) {
@@ -112,7 +112,7 @@ export class AnalyticsReportService {
     const companyIds = await this.scope(query.companyId);
     const metric = query.metric ?? CohortMetric.CUSTOMERS;
     const asOf = query.asOf ? new Date(query.asOf) : new Date();
-    const live = await this.liveCustomers(companyIds, asOf);
+    const live = await this.liveCustomers(companyIds);
     const table = new CohortTable(
       metric,
       asOf,
@@ -174,14 +174,17 @@ export class AnalyticsReportService {
     return (await this.companies.list()).map((c) => c.id);
   }
 
-  /** Live customers of the companies that existed at `asOf`. */
-  private async liveCustomers(companyIds: readonly string[], asOf: Date): Promise<Map<string, CustomerScanRow>> {
+  /**
+   * Live (not deleted) customers of the companies. A past view keeps today's customers: one created
+   * later with purchases dated before `asOf` (an import) belongs in it, one without is `no_purchase`.
+   */
+  private async liveCustomers(companyIds: readonly string[]): Promise<Map<string, CustomerScanRow>> {
     const live = new Map<string, CustomerScanRow>();
     for (const companyId of companyIds) {
       for (let after: string | null = null; ;) {
         const rows = await this.customers.scan(companyId, after, SCAN);
         if (!rows.length) break;
-        for (const r of rows) if (r.createdAt <= asOf) live.set(r.id, r);
+        for (const r of rows) live.set(r.id, r);
         after = rows[rows.length - 1].id;
       }
     }

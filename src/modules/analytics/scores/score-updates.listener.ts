@@ -5,14 +5,6 @@ import { KeyedLock, systemPrincipal, TenantRunner } from '@app/tenancy';
 import { CustomerDomainEvent, CustomerEventName } from '../../customer';
 import { ScoringService } from './scoring.service';
 
-/** Customer events after which the customer's own scores change (purchases, status, a new or restored customer). */
-export const RESCORING_EVENTS: readonly string[] = [
-  CustomerEventName.CREATED,
-  CustomerEventName.RESTORED,
-  CustomerEventName.STATUS_CHANGED,
-  CustomerEventName.REVENUE_RECORDED,
-  CustomerEventName.REVENUE_REVERSED,
-];
 
 /**
  * Incremental scoring: re-scores a customer after an event that changes what its scores depend on,
@@ -30,7 +22,13 @@ export class ScoreUpdatesListener {
     private readonly runner: TenantRunner,
   ) {}
 
-  @OnEvent(RESCORING_EVENTS as string[])
+  // Events after which the customer's own scores change: a new or restored customer, status, purchases.
+  // One decorator per name: an array would be read as one namespaced event.
+  @OnEvent(CustomerEventName.CREATED)
+  @OnEvent(CustomerEventName.RESTORED)
+  @OnEvent(CustomerEventName.STATUS_CHANGED)
+  @OnEvent(CustomerEventName.REVENUE_RECORDED)
+  @OnEvent(CustomerEventName.REVENUE_REVERSED)
   onCustomerEvent(event: unknown): void {
     if (!(event instanceof CustomerDomainEvent)) return;
     this.track(event.tenantId, event.customerId);
