@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
+import { Types } from 'mongoose';
 import { DomainError, ErrorKind, type ListFilters } from '@app/common';
 import { discover } from '@app/tenancy';
 import { customerListFilter } from './customer-search';
@@ -50,7 +51,8 @@ export class CustomerSegments {
     const parts: Record<string, unknown>[] = [filter, saved];
     if (c.revenueMinor) parts.push({ totalRevenueMinor: bounds(c.revenueMinor.min, c.revenueMinor.max) });
     if (c.lastActivityAt) parts.push({ lastActivityAt: bounds(c.lastActivityAt.from, c.lastActivityAt.to) });
-    if (c.ids) parts.push({ _id: { $in: c.ids } });
+    // ObjectIds, not strings: counts run as aggregations, which mongoose does not cast.
+    if (c.ids) parts.push({ _id: { $in: c.ids.map((id) => new Types.ObjectId(id)) } });
     return { $and: parts };
   }
 }

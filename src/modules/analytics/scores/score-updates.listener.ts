@@ -5,7 +5,6 @@ import { KeyedLock, systemPrincipal, TenantRunner } from '@app/tenancy';
 import { CustomerDomainEvent, CustomerEventName } from '../../customer';
 import { ScoringService } from './scoring.service';
 
-
 /**
  * Incremental scoring: re-scores a customer after an event that changes what its scores depend on,
  * against the company's last quintile edges. Runs after the write's response (never slows it down),
