@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CohortMetric } from '../scoring/cohorts';
 import { RfmScoreResponse } from './scores.dto';
 
@@ -10,6 +10,24 @@ export class RfmRowResponse extends RfmScoreResponse {
   companyId: string;
 }
 
+const COUNT = { type: 'integer', format: 'int32', minimum: 0, maximum: 2_000_000_000 } as const;
+
+/** Customers per RFM segment. */
+export class RfmSegmentCountsResponse {
+  @ApiPropertyOptional(COUNT) champions?: number;
+  @ApiPropertyOptional(COUNT) loyal?: number;
+  @ApiPropertyOptional(COUNT) potential_loyalist?: number;
+  @ApiPropertyOptional(COUNT) new?: number;
+  @ApiPropertyOptional(COUNT) promising?: number;
+  @ApiPropertyOptional(COUNT) need_attention?: number;
+  @ApiPropertyOptional(COUNT) about_to_sleep?: number;
+  @ApiPropertyOptional(COUNT) at_risk?: number;
+  @ApiPropertyOptional(COUNT) cannot_lose?: number;
+  @ApiPropertyOptional(COUNT) hibernating?: number;
+  @ApiPropertyOptional(COUNT) lost?: number;
+  @ApiPropertyOptional(COUNT) no_purchase?: number;
+}
+
 export class RfmReportResponse {
   @ApiProperty({ type: [RfmRowResponse] })
   data: RfmRowResponse[];
@@ -18,10 +36,8 @@ export class RfmReportResponse {
   nextCursor: string | null;
 
   @ApiProperty({
-    type: 'object',
-    additionalProperties: { type: 'integer' },
-    description: 'Customers per segment over the whole scope (no_purchase included)',
-    example: { champions: 1, no_purchase: 2 },
+    type: RfmSegmentCountsResponse,
+    description: 'Customers per segment over the whole scope (no_purchase included; empty segments left out)',
   })
   counts: Record<string, number>;
 

@@ -41,7 +41,12 @@ export class SegmentFilterDto {
   @Length(1, 200)
   assignedTo?: string;
 
-  @ApiPropertyOptional({ type: [String], maxItems: 10, description: 'Every tag must match' })
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'string', minLength: 1, maxLength: 50 },
+    maxItems: 10,
+    description: 'Every tag must match',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(10)
@@ -83,12 +88,12 @@ export class SegmentFilterDto {
   @Max(MAX_REVENUE)
   revenueMax?: number;
 
-  @ApiPropertyOptional({ description: 'Last activity at or after this instant' })
+  @ApiPropertyOptional({ description: 'Last activity at or after this instant', format: 'date-time', maxLength: 40 })
   @IsOptional()
   @IsISO8601({ strict: true })
   lastActivityFrom?: string;
 
-  @ApiPropertyOptional({ description: 'Last activity at or before this instant' })
+  @ApiPropertyOptional({ description: 'Last activity at or before this instant', format: 'date-time', maxLength: 40 })
   @IsOptional()
   @IsISO8601({ strict: true })
   lastActivityTo?: string;
@@ -107,7 +112,11 @@ export class CreateSegmentDto {
   @MaxLength(500)
   description?: string | null;
 
-  @ApiPropertyOptional({ description: 'Limit to one company; omitted: every company the user may see' })
+  @ApiPropertyOptional({
+    description: 'Limit to one company; omitted: every company the user may see',
+    maxLength: 24,
+    pattern: '^[0-9a-f]{24}$',
+  })
   @IsOptional()
   @IsString()
   @Matches(OBJECT_ID, { message: 'companyId must be a 24-character hex id' })

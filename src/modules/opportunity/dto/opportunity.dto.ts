@@ -22,7 +22,7 @@ const AMOUNT = { allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 };
 export const DEFAULT_OPPORTUNITY_SORT = '-updatedAt';
 
 export class CreateOpportunityDto {
-  @ApiProperty({ pattern: OBJECT_ID.source, maxLength: 24 })
+  @ApiProperty({ pattern: OBJECT_ID.source, maxLength: 24, example: '665f1c2e9b1d4a0012345678' })
   @IsString()
   @Matches(OBJECT_ID, { message: 'customerId must be a 24-character hex id' })
   customerId: string;
