@@ -15,6 +15,7 @@ import {
   type Settings,
 } from '@app/common';
 import { TenancyModule } from '@app/tenancy';
+import { ActivityModule } from './modules/activity';
 import { AuditModule } from './modules/audit';
 import { CompanyModule } from './modules/company';
 import { CustomerModule } from './modules/customer';
@@ -73,6 +74,7 @@ type LoggedRequest = IncomingMessage & { tenantId?: string; userId?: string };
     RealtimeModule,
     OpportunityModule,
     LeadModule,
+    ActivityModule,
     IntegrationModule,
     AnalyticsModule,
   ],

@@ -1,4 +1,5 @@
 import type { Scenario } from '../support/scenario';
+import { activities } from './activities';
 import { companiesRead } from './companies-read';
 import { customersList } from './customers-list';
 import { customersRead } from './customers-read';
@@ -18,4 +19,5 @@ export const SCENARIOS: Scenario[] = [
   customersSearch,
   realtimeFanout,
   webhookDelivery,
+  activities,
 ];

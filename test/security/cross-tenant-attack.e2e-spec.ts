@@ -132,7 +132,7 @@ describe('Cross-tenant attack suite (generated from the route table)', () => {
   function attacksOn(route: ApiRoute): Attack[] {
     const out: Attack[] = [];
     const aUrl = urlFor(route, aData);
-    const body = validBody(route, doc, { companyId: aData.company, unique: unique() });
+    const body = validBody(route, doc, { companyId: aData.company, customerId: aData.customer, unique: unique() });
     const label = (what: string) => `${route.method} ${route.path} ${what}`;
     const asA = (role: Role) => a.token(role, { user: `a-${role}` });
 
@@ -191,7 +191,7 @@ describe('Cross-tenant attack suite (generated from the route table)', () => {
       route,
       urlFor(route, own),
       b.token(Role.ADMIN, { user: 'b-admin' }),
-      validBody(route, doc, { companyId: own.company, unique: unique() }),
+      validBody(route, doc, { companyId: own.company, customerId: own.customer, unique: unique() }),
     );
     return res.status;
   }
@@ -201,8 +201,12 @@ describe('Cross-tenant attack suite (generated from the route table)', () => {
     // Company routes get a company with nothing filed under it, so delete can succeed.
     if (route.family === 'companies') data.company = await fixtures.company(b.admin, 'b-fresh');
     const wants = (name: string) => route.family === name || route.params.some((p) => p.startsWith(name.slice(0, -1)));
-    if (fixtures.has('POST', '/customers') && (wants('customers') || route.family === 'audit' || !known(route))) {
+    const onCustomer = route.family === 'audit' || route.family === 'activities' || !known(route);
+    if (fixtures.has('POST', '/customers') && (wants('customers') || onCustomer)) {
       Object.assign(data, await fixtures.customer(b.admin, data.company, 'b-fresh'));
+    }
+    if (fixtures.has('POST', '/activities') && data.customer && (wants('activities') || !known(route))) {
+      data.activity = await fixtures.activity(b.admin, data.customer, 'b-fresh');
     }
     if (fixtures.has('POST', '/leads') && (wants('leads') || !known(route))) {
       data.lead = await fixtures.lead(b.admin, data.company, 'b-fresh');
@@ -248,6 +252,7 @@ describe('Cross-tenant attack suite (generated from the route table)', () => {
       aData.webhook,
       aData.delivery,
       aData.apiKey,
+      aData.activity,
     ].filter((x): x is string => !!x);
     const echoed = ids.find((id) => text.includes(id));
     if (echoed) return f(`the response names tenant A's record ${echoed}, which the request did not`, true);
@@ -283,6 +288,7 @@ function paramValue(route: ApiRoute, param: string, data: TenantData): string {
     tenants: data.slug,
     webhooks: data.webhook,
     'api-keys': data.apiKey,
+    activities: data.activity,
   };
   const direct: Record<string, string | undefined> = {
     deliveryId: data.delivery,
@@ -306,11 +312,13 @@ function strings(value: unknown): string[] {
 }
 
 function mentionsCompany(body: Record<string, unknown> | undefined): boolean {
-  return body !== undefined && ['companyId', 'companyIds', 'companies'].some((k) => k in body);
+  return body !== undefined && ['companyId', 'companyIds', 'companies', 'customerId', 'leadId'].some((k) => k in body);
 }
 
 function known(route: ApiRoute): boolean {
-  return ['companies', 'customers', 'leads', 'tenants', 'audit', 'webhooks', 'api-keys'].includes(route.family);
+  return ['companies', 'customers', 'leads', 'tenants', 'audit', 'webhooks', 'api-keys', 'activities'].includes(
+    route.family,
+  );
 }
 
 function rank(role: Role): number {

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TenancyModule } from '@app/tenancy';
 import { CompanyModule } from '../company';
+import { CustomerActivityRollups } from './customer-activity-rollups.service';
 import { CustomerCompanyCheck } from './customer-company.check';
 import { CustomerDeletionChecks } from './customer-deletion';
 import { CustomerContactNamesMigration } from './customer-contact-names.migration';
@@ -53,6 +54,7 @@ import { TimelineService } from './timeline/timeline.service';
     CustomerContactsService,
     RevenueLedgerService,
     CustomerStatisticsService,
+    CustomerActivityRollups,
     TimelineService,
     CustomerSegments,
     // registrations: isolation probe, company-deletion check, housekeeping, data migrations
@@ -64,6 +66,6 @@ import { TimelineService } from './timeline/timeline.service';
     RevenueLedgerPurge,
     RevenueLedgerMigration,
   ],
-  exports: [CustomerService, PurchaseHistoryReader],
+  exports: [CustomerService, PurchaseHistoryReader, CustomerActivityRollups],
 })
 export class CustomerModule {}

@@ -98,6 +98,19 @@ export class CustomerRepository extends VersionedRepository<CustomerLean> implem
     return res.matchedCount === 1;
   }
 
+  /** The activity rollups, without a new version (see CustomerActivityRollups). */
+  async setActivityRollup(id: string, rollup: { lastActivityAt: Date | null; openTasks: number }): Promise<void> {
+    await this.model.current().updateOne({ _id: id }, { $set: rollup }).exec();
+  }
+
+  /** `lastActivityAt` raised to `at` if that is later (`$max`; null sorts below every date). */
+  async raiseLastActivity(id: string, at: Date): Promise<void> {
+    await this.model
+      .current()
+      .updateOne({ _id: id }, { $max: { lastActivityAt: at } })
+      .exec();
+  }
+
   /** Unconditional hard delete (isolation probe clean-up). */
   async remove(id: string): Promise<boolean> {
     const res = await this.model.current().deleteOne({ _id: id });

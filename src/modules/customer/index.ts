@@ -7,6 +7,7 @@ export {
   type CustomerSegmentResolver,
   CustomerSegmentResolverProvider,
 } from './customer-segments';
+export { CustomerActivityRollups, type CustomerActivityRollup } from './customer-activity-rollups.service';
 export { CustomerSize, CustomerSource, CustomerStatus } from './customer.enums';
 export { RevenueSource } from './revenue/revenue.enums';
 export {

@@ -11,6 +11,7 @@ import {
 import type { ConvertLeadDto } from './dto/convert-lead.dto';
 import type { ConversionPreviewResponse, ConversionResponse, DuplicateCandidate } from './dto/conversion.response';
 import type { LeadResponse } from './dto/lead.response';
+import { LeadConversionSteps } from './lead-conversion-steps';
 import { LeadEventName } from './events/lead.events';
 import { LeadError, LeadErrorCode } from './lead.errors';
 import { toLeadResponse } from './lead.mapper';
@@ -26,9 +27,10 @@ import type { LeadLean } from './schemas/lead.schema';
  * customer can exist: the first insert wins and every other attempt gets that same customer.
  * The lead is then marked converted with a conditional update that only one attempt can win
  * (the record lock makes that hold on FerretDB too).
- * With `createOpportunity` the deal is created the same way (OpportunityService, the lead's id as
- * its id) between the two. A crash between any two writes leaves an unconverted lead; the next
- * attempt finds what exists and finishes the job.
+ * Between the two, every registered conversion step runs (activities follow the lead to the customer),
+ * and with `createOpportunity` the deal is created the same way (OpportunityService, the lead's id as
+ * its id). A crash between any two writes leaves an unconverted lead; the next attempt finds what
+ * exists, runs the steps again (each finishes what it had started) and finishes the job.
  */
 @Injectable()
 export class LeadConversionService {
@@ -39,6 +41,7 @@ export class LeadConversionService {
     private readonly lock: RecordLock,
     private readonly deal: LeadOpportunity,
     private readonly failpoints: Failpoints,
+    private readonly steps: LeadConversionSteps,
   ) {}
 
   /** One conversion of a lead at a time (see RecordLock: FerretDB has no atomic conditional update). */
@@ -51,6 +54,8 @@ export class LeadConversionService {
     assertConvertible(lead);
     const customer = await this.customers.create(this.customerInput(lead, dto), { leadId: lead._id.toHexString() });
     this.failpoints.check(LeadConversionFailpoint.AFTER_CUSTOMER);
+    // Other modules' part of the conversion (idempotent: a retry after a crash finishes it).
+    await this.steps.run({ leadId: id, customerId: customer.id, companyId: lead.companyId });
     const opportunity = dto.createOpportunity ? await this.deal.create(lead, customer, dto.createOpportunity) : null;
     this.failpoints.check(LeadConversionFailpoint.AFTER_OPPORTUNITY);
     const converted = await this.markConverted(lead, customer);

@@ -7,6 +7,7 @@ import { LeadOpportunity } from './lead-opportunity';
 import { LeadCompanyCheck } from './lead-company.check';
 import { LeadContactNamesMigration } from './lead-contact-names.migration';
 import { LeadConversionService } from './lead-conversion.service';
+import { LeadConversionSteps } from './lead-conversion-steps';
 import { LeadController } from './lead.controller';
 import { LeadIsolationProbe } from './lead.isolation-probe';
 import { LeadRepository } from './lead.repository';
@@ -30,6 +31,7 @@ import { Lead, LeadSchema } from './schemas/lead.schema';
     LeadService,
     LeadConversionService,
     LeadOpportunity,
+    LeadConversionSteps,
     // registrations: isolation probe, company-deletion check, timeline source, data migrations
     LeadIsolationProbe,
     LeadCompanyCheck,

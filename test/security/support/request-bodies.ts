@@ -6,6 +6,8 @@ export interface BodyContext {
   companyId: string;
   /** Unique text for names and keys, so repeated calls do not collide. */
   unique: string;
+  /** A customer of the same tenant, for bodies that file something under one (activities). */
+  customerId?: string;
 }
 
 type BodyFactory = (c: BodyContext) => Record<string, unknown>;
@@ -51,6 +53,10 @@ export const VALID_BODIES: Record<string, BodyFactory> = {
   'POST /webhooks/:id/rotate-secret': () => ({}),
   'POST /webhooks/:id/test': () => ({}),
   'POST /webhooks/:id/deliveries/:deliveryId/retry': () => ({}),
+  'POST /activities': (c) => ({ type: 'task', subject: `Task ${c.unique}`, customerId: c.customerId }),
+  'PATCH /activities/:id': (c) => ({ subject: `Renamed ${c.unique}` }),
+  'POST /activities/:id/complete': () => ({}),
+  'POST /activities/:id/reopen': () => ({}),
   'POST /api-keys': (c) => ({ name: `Key ${c.unique}`, roles: ['viewer'], companies: [c.companyId] }),
 };
 

@@ -92,6 +92,13 @@ export class Customer extends VersionedRecord {
 
   @Prop({ type: Date, default: null })
   deletedAt: Date | null;
+
+  /** Rollups of the customer's activities, recounted by CustomerActivityRollups (no version of their own). */
+  @Prop({ type: Date, default: null })
+  lastActivityAt?: Date | null;
+
+  @Prop({ type: Number, default: 0 })
+  openTasks?: number;
 }
 
 export type CustomerLean = Customer & { _id: Types.ObjectId };
