@@ -37,14 +37,15 @@ import type { Customer, CustomerLean } from './schemas/customer.schema';
 import { type RevenueInput, RevenueLedgerService, type RevenueReversalInput } from './revenue/revenue-ledger.service';
 import { TimelineService } from './timeline/timeline.service';
 
-/** What scoring reads of a customer (see `scan`); `lastActivityAt` only where activities are tracked. */
+/** What scoring reads of a customer (see `scan`). */
 export interface CustomerScanRow {
   id: string;
   companyId: string;
   status: CustomerStatus;
   totalRevenueMinor: number;
   createdAt: Date;
-  lastActivityAt?: Date | null;
+  /** Null: no activity yet. */
+  lastActivityAt: Date | null;
 }
 
 export interface CreateCustomerOptions {
@@ -192,9 +193,7 @@ export class CustomerService {
       status: c.status,
       totalRevenueMinor: c.totalRevenueMinor,
       createdAt: c.createdAt,
-      ...('lastActivityAt' in c
-        ? { lastActivityAt: (c as { lastActivityAt?: Date | null }).lastActivityAt ?? null }
-        : {}),
+      lastActivityAt: c.lastActivityAt ?? null,
     }));
   }
 

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { DomainError } from '@app/common';
 import { KeyedLock, systemPrincipal, TenantRunner } from '@app/tenancy';
+import { ActivityDomainEvent, ActivityEventName } from '../../activity';
 import { CustomerDomainEvent, CustomerEventName } from '../../customer';
 import { ScoringService } from './scoring.service';
 
@@ -31,6 +32,17 @@ export class ScoreUpdatesListener {
   onCustomerEvent(event: unknown): void {
     if (!(event instanceof CustomerDomainEvent)) return;
     this.track(event.tenantId, event.customerId);
+  }
+
+  // An activity moves the customer's last activity (and its tasks).
+  @OnEvent(ActivityEventName.CREATED)
+  @OnEvent(ActivityEventName.UPDATED)
+  @OnEvent(ActivityEventName.COMPLETED)
+  @OnEvent(ActivityEventName.REOPENED)
+  @OnEvent(ActivityEventName.DELETED)
+  onActivityEvent(event: unknown): void {
+    if (!(event instanceof ActivityDomainEvent) || !event.activity.customerId) return;
+    this.track(event.tenantId, event.activity.customerId);
   }
 
   /** Resolves once every update queued so far has run (tests). */

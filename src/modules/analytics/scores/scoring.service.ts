@@ -93,12 +93,11 @@ export class ScoringService {
     const values = rfmValues(purchases, { asOf, windowDays: this.windowDays });
     const rfm = values ? scoreAgainst(edges.data.edges, values) : null;
     const model = await this.models.current();
-    const activity = (customer as { lastActivityAt?: string | null }).lastActivityAt;
     const row: ScoredCustomer = {
       id: customer.id,
       companyId: customer.companyId,
       status: customer.status,
-      ...(activity !== undefined ? { lastActivityAt: activity ? new Date(activity) : null } : {}),
+      lastActivityAt: customer.lastActivityAt ? new Date(customer.lastActivityAt) : null,
     };
     const doc = scoreDoc(row, rfm, model, asOf);
     await this.persist([doc]);
@@ -205,7 +204,7 @@ function scoreDoc(row: ScoredCustomer, rfm: RfmScore | null, model: HealthModel,
     asOf,
     rfm,
     status: row.status,
-    ...(row.lastActivityAt !== undefined ? { lastActivityAt: row.lastActivityAt } : {}),
+    lastActivityAt: row.lastActivityAt,
   });
   return {
     _id: row.id,
