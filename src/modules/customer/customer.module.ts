@@ -15,6 +15,7 @@ import { CustomerContactsController } from './customer-contacts.controller';
 import { CustomerContactsService } from './customer-contacts.service';
 import { customerRecordsProvider } from './customer-records';
 import { CustomerRetentionTask } from './customer-retention.task';
+import { CustomerSegments } from './customer-segments';
 import { CustomerStatisticsService } from './customer-statistics.service';
 import { CustomerController } from './customer.controller';
 import { CustomerIsolationProbe } from './customer.isolation-probe';
@@ -23,6 +24,7 @@ import { CustomerService } from './customer.service';
 import { customerSettings } from './customer.settings';
 import { RevenueEntry, RevenueEntrySchema } from './revenue/revenue-entry.schema';
 import { RevenueLedgerMigration, RevenueLedgerPurge } from './revenue/revenue-ledger.registrations';
+import { PurchaseHistoryReader } from './revenue/purchase-history.reader';
 import { RevenueLedgerRepository } from './revenue/revenue-ledger.repository';
 import { RevenueLedgerService } from './revenue/revenue-ledger.service';
 import { RevenueController } from './revenue/revenue.controller';
@@ -53,6 +55,7 @@ import { TimelineService } from './timeline/timeline.service';
     CustomerCounterRepository,
     CustomerCounters,
     RevenueLedgerRepository,
+    PurchaseHistoryReader,
     customerRecordsProvider,
     // services
     CustomerService,
@@ -62,6 +65,7 @@ import { TimelineService } from './timeline/timeline.service';
     CustomerStatisticsService,
     CustomerActivityRollups,
     TimelineService,
+    CustomerSegments,
     // registrations: isolation probe, company-deletion check, housekeeping, data migrations
     CustomerIsolationProbe,
     CustomerCompanyCheck,
@@ -74,6 +78,6 @@ import { TimelineService } from './timeline/timeline.service';
     RevenueTimelineSource,
     CustomerExternalKeysMigration,
   ],
-  exports: [CustomerService, CustomerActivityRollups],
+  exports: [CustomerService, PurchaseHistoryReader, CustomerActivityRollups],
 })
 export class CustomerModule {}

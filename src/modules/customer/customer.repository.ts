@@ -28,6 +28,18 @@ export class CustomerRepository extends VersionedRepository<CustomerLean> implem
     return this.find(where, { _id: 1 }, limit);
   }
 
+  /** Live customers of a company in id order after `afterId`: the fields scoring reads. */
+  scan(companyId: string, afterId: string | null, limit: number): Promise<CustomerLean[]> {
+    const where = { companyId, deletedAt: null, ...(afterId ? { _id: { $gt: new Types.ObjectId(afterId) } } : {}) };
+    return this.model
+      .current()
+      .find(where, { companyId: 1, status: 1, totalRevenueMinor: 1, createdAt: 1, lastActivityAt: 1 })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean<CustomerLean[]>()
+      .exec();
+  }
+
   /** Live customers of the company, counted up to `limit`. */
   countInCompany(companyId: string, limit: number): Promise<number> {
     return this.model.current().countDocuments({ companyId, deletedAt: null }, { limit }).exec();

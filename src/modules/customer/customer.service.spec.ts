@@ -8,6 +8,7 @@ import type { CustomerCounters } from './counters/customer-counters';
 import { customerRecordType } from './customer-records';
 import { CustomerStatus, MAX_TAGS } from './customer.enums';
 import type { CustomerRepository } from './customer.repository';
+import type { CustomerSegments } from './customer-segments';
 import { CustomerService } from './customer.service';
 import type { CustomerLean } from './schemas/customer.schema';
 import type { CustomerDeletionChecks } from './customer-deletion';
@@ -44,6 +45,7 @@ describe(CustomerService.name, () => {
       counters,
       {} as RevenueLedgerService,
       { assertDeletable: async () => undefined } as unknown as CustomerDeletionChecks,
+      {} as CustomerSegments,
     );
   });
 

@@ -29,6 +29,7 @@ import {
   customerMatchFilter,
   customerSearchTokens,
 } from './customer-search';
+import { CustomerSegments } from './customer-segments';
 import { CustomerSource, CustomerStatus, MAX_STATUS_HISTORY, MAX_TAGS } from './customer.enums';
 import { CustomerError, CustomerErrorCode } from './customer.errors';
 import { toCustomerResponse } from './customer.mapper';
@@ -44,6 +45,17 @@ import { CustomerEventName } from './events/customer.events';
 import type { Customer, CustomerLean } from './schemas/customer.schema';
 import { type RevenueInput, RevenueLedgerService, type RevenueReversalInput } from './revenue/revenue-ledger.service';
 import { TimelineService } from './timeline/timeline.service';
+
+/** What scoring reads of a customer (see `scan`). */
+export interface CustomerScanRow {
+  id: string;
+  companyId: string;
+  status: CustomerStatus;
+  totalRevenueMinor: number;
+  createdAt: Date;
+  /** Null: no activity yet. */
+  lastActivityAt: Date | null;
+}
 
 export interface CreateCustomerOptions {
   /**
@@ -90,6 +102,7 @@ export class CustomerService {
     private readonly counters: CustomerCounters,
     private readonly ledger: RevenueLedgerService,
     private readonly deletionChecks: CustomerDeletionChecks,
+    private readonly segments: CustomerSegments,
   ) {}
 
   /**
@@ -157,10 +170,11 @@ export class CustomerService {
     if (query.companyId) await this.companies.assertVisible(query.companyId);
     const spec = parseSort(query.sort, RECORD_SORT_FIELDS, DEFAULT_RECORD_SORT);
     const limit = query.limit ?? DEFAULT_PAGE;
-    const { companyId, status, source, assignedTo, tag, q, updatedSince, externalId } = query;
-    const scope = queryScope({ companyId, status, source, assignedTo, tag, q, updatedSince, externalId });
+    const { companyId, status, source, assignedTo, tag, q, updatedSince, externalId, segmentId } = query;
+    const scope = queryScope({ companyId, status, source, assignedTo, tag, q, updatedSince, externalId, segmentId });
+    const visible = this.context.principal.companies;
     const page = await keysetPage({
-      filter: customerListFilter(query, this.context.principal.companies),
+      filter: await this.segments.narrow(customerListFilter(query, visible), segmentId, visible),
       sort: spec,
       scope,
       cursor: query.cursor,
@@ -194,7 +208,8 @@ export class CustomerService {
    */
   async *pages(query: ListCustomersQueryDto, pageSize = 500): AsyncGenerator<CustomerResponse[]> {
     if (query.companyId) await this.companies.assertVisible(query.companyId);
-    const filter = customerListFilter(query, this.context.principal.companies);
+    const visible = this.context.principal.companies;
+    const filter = await this.segments.narrow(customerListFilter(query, visible), query.segmentId, visible);
     if (!filter) return;
     let after: Types.ObjectId | null = null;
     for (;;) {
@@ -205,12 +220,36 @@ export class CustomerService {
     }
   }
 
+  /** How many customers a list query matches (every page together). */
+  async count(query: ListCustomersQueryDto): Promise<number> {
+    if (query.companyId) await this.companies.assertVisible(query.companyId);
+    const visible = this.context.principal.companies;
+    const filter = await this.segments.narrow(customerListFilter(query, visible), query.segmentId, visible);
+    return filter ? this.repo.count(filter) : 0;
+  }
+
   /** Most recently updated first. */
   async recent(query: RecentCustomersQueryDto): Promise<CustomerListResponse> {
     if (query.companyId) await this.companies.assertVisible(query.companyId);
     const filter = customerListFilter({ companyId: query.companyId }, this.context.principal.companies);
     const rows = await this.repo.find(filter ?? {}, { updatedAt: -1, _id: -1 }, query.limit ?? DEFAULT_RECENT);
     return { data: rows.map(toCustomerResponse) };
+  }
+
+  /**
+   * Live customers of a company in id order, `limit` after `afterId`, with the fields scoring reads
+   * (analytics). Not limited by the principal: background work runs as the system.
+   */
+  async scan(companyId: string, afterId: string | null, limit: number): Promise<CustomerScanRow[]> {
+    const rows = await this.repo.scan(companyId, afterId, limit);
+    return rows.map((c) => ({
+      id: c._id.toHexString(),
+      companyId: c.companyId,
+      status: c.status,
+      totalRevenueMinor: c.totalRevenueMinor,
+      createdAt: c.createdAt,
+      lastActivityAt: c.lastActivityAt ?? null,
+    }));
   }
 
   /** PATCH: changes the given fields; a body that changes nothing writes nothing. */
