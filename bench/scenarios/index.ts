@@ -4,7 +4,9 @@ import { companiesRead } from './companies-read';
 import { customersList } from './customers-list';
 import { customersRead } from './customers-read';
 import { customersSearch } from './customers-search';
+import { embeddedScale } from './embedded-scale';
 import { manyTenants } from './many-tenants';
+import { opportunities } from './opportunities';
 import { realtimeFanout } from './realtime-fanout';
 import { tenancyCost } from './tenancy-cost';
 import { webhookDelivery } from './webhook-delivery';
@@ -19,5 +21,7 @@ export const SCENARIOS: Scenario[] = [
   customersSearch,
   realtimeFanout,
   webhookDelivery,
+  embeddedScale,
   activities,
+  opportunities,
 ];

@@ -1,8 +1,9 @@
 import { Types } from 'mongoose';
-import type { PurgeHooks, RecordLock } from '@app/tenancy';
+import { Failpoints, type PurgeHooks, type RecordLock } from '@app/tenancy';
 import { MemoryVersionedStore, specWriter } from '@app/testing/memory-store';
 import type { CompanyService } from '../company';
 import type { CreateCustomerDto, CustomerResponse, CustomerService } from '../customer';
+import type { LeadOpportunity } from './lead-opportunity';
 import { LeadConversionService } from './lead-conversion.service';
 import type { LeadConversion, LeadConversionSteps } from './lead-conversion-steps';
 import type { LeadRepository } from './lead.repository';
@@ -63,7 +64,15 @@ describe(LeadConversionService.name, () => {
         if (failStep-- > 0) throw new Error('process died in a step');
       },
     } as unknown as LeadConversionSteps;
-    sut = new LeadConversionService(leads, customers as unknown as CustomerService, context, lock, steps);
+    sut = new LeadConversionService(
+      leads,
+      customers as unknown as CustomerService,
+      context,
+      lock,
+      steps,
+      {} as LeadOpportunity,
+      new Failpoints(),
+    );
   });
 
   const newLead = () =>
