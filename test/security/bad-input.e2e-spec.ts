@@ -502,6 +502,8 @@ describe('Bad input (property-based, generated from the route table)', () => {
     'realtime_events companyId,seq': 'seq is allocated by the server',
     'tenants dbName': 'derived from the slug; a clash through another prefix is test/tenant-incarnation.e2e-spec.ts',
     'api_keys hash': 'the SHA-256 of a key the server generates from 256 random bits',
+    'revenue_entries key':
+      'the customer and reference of an entry: a repeated reference counts once and answers 200 (test/revenue-ledger.e2e-spec.ts)',
   };
 
   function routeOf(method: string, path: string): ApiRoute {

@@ -82,6 +82,14 @@ export class ApiFixtures {
     return expectCreated(res, 'POST /api-keys').id;
   }
 
+  /** A saved segment over the company's customers tagged with the marker. */
+  async segment(client: Client, companyId: string, marker: string): Promise<string> {
+    const res = await client
+      .post('/api/v1/segments')
+      .send({ name: `${marker} segment ${unique()}`, companyId, filter: { tag: [`${marker}tag`] } });
+    return expectCreated(res, 'POST /segments').id;
+  }
+
   async company(client: Client, marker: string): Promise<string> {
     const res = await client.post('/api/v1/companies').send({ name: `${marker} company ${unique()}` });
     return expectCreated(res, 'POST /companies').id;
