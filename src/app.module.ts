@@ -19,6 +19,7 @@ import { ActivityModule } from './modules/activity';
 import { AuditModule } from './modules/audit';
 import { CompanyModule } from './modules/company';
 import { CustomerModule } from './modules/customer';
+import { DataExchangeModule } from './modules/data-exchange';
 import { HealthModule } from './modules/health';
 import { IntegrationModule } from './modules/integration';
 import { AnalyticsModule } from './modules/analytics';
@@ -76,6 +77,7 @@ type LoggedRequest = IncomingMessage & { tenantId?: string; userId?: string };
     LeadModule,
     ActivityModule,
     IntegrationModule,
+    DataExchangeModule,
     AnalyticsModule,
   ],
   providers: [

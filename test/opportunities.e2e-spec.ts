@@ -310,21 +310,29 @@ describe('Opportunities and pipelines', () => {
     expect(await getCustomer(c.id)).toMatchObject({ totalRevenue: 0, purchaseCount: 0 });
   });
 
-  it('concurrent won and reopen leave the revenue matching the deal', async () => {
-    const c = await customer('Race customer');
-    const d = await deal(c.id, { amount: 10 });
-    for (let round = 0; round < 4; round++) {
-      await Promise.all([
-        ...Array.from({ length: 4 }, () => a.member.post(`/api/v1/opportunities/${d.id}/won`).send({})),
-        ...Array.from({ length: 4 }, () => a.member.post(`/api/v1/opportunities/${d.id}/reopen`).send({})),
-      ]);
-      // Whatever order they landed in, a retry of the final state's call settles the ledger to match.
-      const now = (await a.member.get(`/api/v1/opportunities/${d.id}`).expect(200)).body;
-      await a.member
-        .post(`/api/v1/opportunities/${d.id}/${now.status === 'won' ? 'won' : 'reopen'}`)
-        .send({})
-        .expect(200);
-      expect((await getCustomer(c.id)).totalRevenue).toBe(now.status === 'won' ? 10 : 0);
+  it('won and reopen raced on two instances leave the revenue matching the deal, without any retry', async () => {
+    const second = await startTestApp();
+    try {
+      const c = await customer('Race customer');
+      const d = await deal(c.id, { amount: 10 });
+      const on = (i: number) => as(i % 2 === 0 ? t : second, a.token(Role.MEMBER));
+      for (let round = 0; round < 5; round++) {
+        const results = await Promise.all(
+          Array.from({ length: 8 }, (_, i) =>
+            on(i + round)
+              .post(`/api/v1/opportunities/${d.id}/${i % 2 === 0 ? 'won' : 'reopen'}`)
+              .send({}),
+          ),
+        );
+        expect(results.map((r) => r.status).filter((s) => s !== 200 && s !== 409)).toEqual([]);
+        const now = (await a.member.get(`/api/v1/opportunities/${d.id}`).expect(200)).body;
+        const cust = await getCustomer(c.id);
+        expect({ status: now.status, total: cust.totalRevenue, count: cust.purchaseCount }).toEqual(
+          now.status === 'won' ? { status: 'won', total: 10, count: 1 } : { status: 'open', total: 0, count: 0 },
+        );
+      }
+    } finally {
+      await second.close();
     }
   });
 

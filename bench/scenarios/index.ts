@@ -5,7 +5,9 @@ import { companiesRead } from './companies-read';
 import { customersList } from './customers-list';
 import { customersRead } from './customers-read';
 import { customersSearch } from './customers-search';
+import { embeddedScale } from './embedded-scale';
 import { manyTenants } from './many-tenants';
+import { opportunities } from './opportunities';
 import { realtimeFanout } from './realtime-fanout';
 import { tenancyCost } from './tenancy-cost';
 import { webhookDelivery } from './webhook-delivery';
@@ -20,6 +22,8 @@ export const SCENARIOS: Scenario[] = [
   customersSearch,
   realtimeFanout,
   webhookDelivery,
+  embeddedScale,
   activities,
+  opportunities,
   analytics,
 ];

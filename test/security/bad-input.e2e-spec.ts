@@ -133,7 +133,13 @@ describe('Bad input (property-based, generated from the route table)', () => {
     for (const p of route.params) {
       values[p] =
         override[p] ??
-        { slug: data.slug, contactId: data.contact, tag: data.tag, deliveryId: data.delivery }[p] ??
+        {
+          slug: data.slug,
+          contactId: data.contact,
+          tag: data.tag,
+          deliveryId: data.delivery,
+          entryId: data.revenueEntry,
+        }[p] ??
         {
           companies: data.company,
           customers: data.customer,
@@ -142,6 +148,8 @@ describe('Bad input (property-based, generated from the route table)', () => {
           webhooks: data.webhook,
           'api-keys': data.apiKey,
           activities: data.activity,
+          opportunities: data.opportunity,
+          pipelines: data.pipeline,
         }[route.family] ??
         data.company ??
         data.company;
@@ -503,7 +511,7 @@ describe('Bad input (property-based, generated from the route table)', () => {
     'tenants dbName': 'derived from the slug; a clash through another prefix is test/tenant-incarnation.e2e-spec.ts',
     'api_keys hash': 'the SHA-256 of a key the server generates from 256 random bits',
     'revenue_entries key':
-      'the customer and reference of an entry: a repeated reference counts once and answers 200 (test/revenue-ledger.e2e-spec.ts)',
+      'a repeated reference is the de-duplication itself (200, counted once): test/revenue-ledger.e2e-spec.ts',
   };
 
   function routeOf(method: string, path: string): ApiRoute {

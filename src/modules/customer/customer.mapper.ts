@@ -29,6 +29,7 @@ export function toCustomerResponse(c: CustomerLean): CustomerResponse {
         }
       : null,
     notes: c.notes ?? null,
+    externalId: c.externalId ?? null,
     tags: c.tags ?? [],
     assignedTo: c.assignedTo ?? null,
     contacts: (c.contacts ?? []).map(toContactResponse),

@@ -2,10 +2,15 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TenancyModule } from '@app/tenancy';
 import { CompanyModule } from '../company';
+import { CustomerCounterRepository } from './counters/customer-counter.repository';
+import { CUSTOMER_COUNTER_MODEL, CustomerCounterSchema } from './counters/customer-counter.schema';
+import { CustomerCounters } from './counters/customer-counters';
+import { CustomerCountersMigration } from './counters/customer-counters.migration';
 import { CustomerActivityRollups } from './customer-activity-rollups.service';
 import { CustomerCompanyCheck } from './customer-company.check';
 import { CustomerDeletionChecks } from './customer-deletion';
 import { CustomerContactNamesMigration } from './customer-contact-names.migration';
+import { CustomerExternalKeysMigration } from './customer-external-keys.migration';
 import { CustomerContactsController } from './customer-contacts.controller';
 import { CustomerContactsService } from './customer-contacts.service';
 import { customerRecordsProvider } from './customer-records';
@@ -23,6 +28,7 @@ import { PurchaseHistoryReader } from './revenue/purchase-history.reader';
 import { RevenueLedgerRepository } from './revenue/revenue-ledger.repository';
 import { RevenueLedgerService } from './revenue/revenue-ledger.service';
 import { RevenueController } from './revenue/revenue.controller';
+import { RevenueTimelineSource } from './revenue/revenue.timeline-source';
 import { Customer, CustomerSchema } from './schemas/customer.schema';
 import { CustomerTimelineSource } from './timeline/customer.timeline-source';
 import { TimelineService } from './timeline/timeline.service';
@@ -36,6 +42,7 @@ import { TimelineService } from './timeline/timeline.service';
   imports: [
     TenancyModule.forFeature([
       { name: Customer.name, schema: CustomerSchema },
+      { name: CUSTOMER_COUNTER_MODEL, schema: CustomerCounterSchema },
       { name: RevenueEntry.name, schema: RevenueEntrySchema },
     ]),
     ConfigModule.forFeature(customerSettings),
@@ -45,6 +52,8 @@ import { TimelineService } from './timeline/timeline.service';
   providers: [
     // storage and writes
     CustomerRepository,
+    CustomerCounterRepository,
+    CustomerCounters,
     RevenueLedgerRepository,
     PurchaseHistoryReader,
     customerRecordsProvider,
@@ -63,8 +72,11 @@ import { TimelineService } from './timeline/timeline.service';
     CustomerRetentionTask,
     CustomerTimelineSource,
     CustomerContactNamesMigration,
+    CustomerCountersMigration,
     RevenueLedgerPurge,
     RevenueLedgerMigration,
+    RevenueTimelineSource,
+    CustomerExternalKeysMigration,
   ],
   exports: [CustomerService, PurchaseHistoryReader, CustomerActivityRollups],
 })

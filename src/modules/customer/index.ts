@@ -8,6 +8,10 @@ export {
   CustomerSegmentResolverProvider,
 } from './customer-segments';
 export { CustomerActivityRollups, type CustomerActivityRollup } from './customer-activity-rollups.service';
+export type { CustomerMatchField } from './customer-search';
+export { CustomerError, CustomerErrorCode } from './customer.errors';
+export { UpdateCustomerDto } from './dto/update-customer.dto';
+export { ListCustomersQueryDto } from './dto/list-customers-query.dto';
 export { CustomerSize, CustomerSource, CustomerStatus } from './customer.enums';
 export { RevenueSource } from './revenue/revenue.enums';
 export {

@@ -69,9 +69,9 @@ describe(LeadConversionService.name, () => {
       customers as unknown as CustomerService,
       context,
       lock,
+      steps,
       {} as LeadOpportunity,
       new Failpoints(),
-      steps,
     );
   });
 

@@ -27,9 +27,9 @@ import type { LeadLean } from './schemas/lead.schema';
  * customer can exist: the first insert wins and every other attempt gets that same customer.
  * The lead is then marked converted with a conditional update that only one attempt can win
  * (the record lock makes that hold on FerretDB too).
- * Between the two, every registered conversion step runs (activities follow the lead to the customer),
- * and with `createOpportunity` the deal is created the same way (OpportunityService, the lead's id as
- * its id). A crash between any two writes leaves an unconverted lead; the next attempt finds what
+ * With `createOpportunity` the deal is created the same way (OpportunityService, the lead's id as
+ * its id) between the two, and then every registered conversion step runs (activities follow the lead to
+ * the customer). A crash between any two writes leaves an unconverted lead; the next attempt finds what
  * exists, runs the steps again (each finishes what it had started) and finishes the job.
  */
 @Injectable()
@@ -39,9 +39,9 @@ export class LeadConversionService {
     private readonly customers: CustomerService,
     private readonly context: TenantContext,
     private readonly lock: RecordLock,
+    private readonly steps: LeadConversionSteps,
     private readonly deal: LeadOpportunity,
     private readonly failpoints: Failpoints,
-    private readonly steps: LeadConversionSteps,
   ) {}
 
   /** One conversion of a lead at a time (see RecordLock: FerretDB has no atomic conditional update). */
@@ -54,10 +54,10 @@ export class LeadConversionService {
     assertConvertible(lead);
     const customer = await this.customers.create(this.customerInput(lead, dto), { leadId: lead._id.toHexString() });
     this.failpoints.check(LeadConversionFailpoint.AFTER_CUSTOMER);
-    // Other modules' part of the conversion (idempotent: a retry after a crash finishes it).
-    await this.steps.run({ leadId: id, customerId: customer.id, companyId: lead.companyId });
     const opportunity = dto.createOpportunity ? await this.deal.create(lead, customer, dto.createOpportunity) : null;
     this.failpoints.check(LeadConversionFailpoint.AFTER_OPPORTUNITY);
+    // Other modules' part of the conversion (idempotent: a retry after a crash finishes it).
+    await this.steps.run({ leadId: id, customerId: customer.id, companyId: lead.companyId });
     const converted = await this.markConverted(lead, customer);
     return { customer, lead: converted, opportunity };
   }

@@ -6,6 +6,7 @@ import { OpportunityModule } from '../opportunity';
 import { LeadOpportunity } from './lead-opportunity';
 import { LeadCompanyCheck } from './lead-company.check';
 import { LeadContactNamesMigration } from './lead-contact-names.migration';
+import { LeadExternalKeysMigration } from './lead-external-keys.migration';
 import { LeadConversionService } from './lead-conversion.service';
 import { LeadConversionSteps } from './lead-conversion-steps';
 import { LeadController } from './lead.controller';
@@ -30,13 +31,14 @@ import { Lead, LeadSchema } from './schemas/lead.schema';
     // services
     LeadService,
     LeadConversionService,
-    LeadOpportunity,
     LeadConversionSteps,
+    LeadOpportunity,
     // registrations: isolation probe, company-deletion check, timeline source, data migrations
     LeadIsolationProbe,
     LeadCompanyCheck,
     LeadConversionTimelineSource,
     LeadContactNamesMigration,
+    LeadExternalKeysMigration,
   ],
   exports: [LeadService],
 })

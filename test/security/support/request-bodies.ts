@@ -6,7 +6,7 @@ export interface BodyContext {
   companyId: string;
   /** Unique text for names and keys, so repeated calls do not collide. */
   unique: string;
-  /** A customer of the same tenant, for bodies that file something under one (activities). */
+  /** A customer of the same tenant, for bodies that file something under one (activities, deals). */
   customerId?: string;
 }
 
@@ -57,6 +57,18 @@ export const VALID_BODIES: Record<string, BodyFactory> = {
   'PATCH /activities/:id': (c) => ({ subject: `Renamed ${c.unique}` }),
   'POST /activities/:id/complete': () => ({}),
   'POST /activities/:id/reopen': () => ({}),
+  'POST /pipelines': (c) => ({
+    name: `Pipeline ${c.unique}`,
+    stages: [{ key: 'first', name: 'First', probability: 20 }],
+  }),
+  'PATCH /pipelines/:id': (c) => ({ name: `Renamed ${c.unique}` }),
+  'POST /opportunities': (c) => ({ customerId: c.customerId, name: `Deal ${c.unique}`, amount: 10 }),
+  'PATCH /opportunities/:id': (c) => ({ name: `Renamed ${c.unique}` }),
+  'PUT /opportunities/:id/stage': () => ({ stage: 'fixture_b' }),
+  'POST /opportunities/:id/won': () => ({}),
+  'POST /opportunities/:id/lost': () => ({ reason: 'checked by the security suite' }),
+  'POST /opportunities/:id/reopen': () => ({}),
+  'POST /customers/:id/revenue/:entryId/reverse': () => ({ reason: 'checked by the security suite' }),
   'POST /api-keys': (c) => ({ name: `Key ${c.unique}`, roles: ['viewer'], companies: [c.companyId] }),
 };
 

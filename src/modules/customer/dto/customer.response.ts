@@ -31,6 +31,8 @@ export class CustomerResponse {
   @ApiProperty({ enum: CustomerSize, nullable: true }) size: CustomerSize | null;
   @ApiProperty({ type: AddressResponse, nullable: true }) address: AddressResponse | null;
   @ApiProperty({ nullable: true, type: String }) notes: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Your own id of the customer; unique in the tenant' })
+  externalId: string | null;
   @ApiProperty({ type: [String] }) tags: string[];
   @ApiProperty({ nullable: true, type: String }) assignedTo: string | null;
   @ApiProperty({ type: [ContactResponse] }) contacts: ContactResponse[];

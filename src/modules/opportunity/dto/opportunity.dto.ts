@@ -22,7 +22,7 @@ const AMOUNT = { allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 };
 export const DEFAULT_OPPORTUNITY_SORT = '-updatedAt';
 
 export class CreateOpportunityDto {
-  @ApiProperty({ pattern: OBJECT_ID.source, maxLength: 24, example: '665f1c2e9b1d4a0012345678' })
+  @ApiProperty({ example: '665f1c2ea1b2c3d4e5f60718', pattern: OBJECT_ID.source, maxLength: 24 })
   @IsString()
   @Matches(OBJECT_ID, { message: 'customerId must be a 24-character hex id' })
   customerId: string;
