@@ -62,6 +62,21 @@ export class ProblemDto {
   customerId?: string;
 
   @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'string', maxLength: 24, pattern: '^[0-9a-f]{24}$' },
+    maxItems: 10,
+    description: '409 on a match that finds several customers, or finds one in another company: their ids',
+  })
+  ids?: string[];
+
+  @ApiPropertyOptional({
+    maxLength: 24,
+    pattern: '^[0-9a-f]{24}$',
+    description: '410 on a merged customer: the customer it was merged into',
+  })
+  mergedInto?: string;
+
+  @ApiPropertyOptional({
     type: 'object',
     additionalProperties: { type: 'integer', format: 'int32', minimum: 1, maximum: 1_000_000_000 },
     maxProperties: 100,

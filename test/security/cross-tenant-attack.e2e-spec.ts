@@ -203,11 +203,12 @@ describe('Cross-tenant attack suite (generated from the route table)', () => {
     if (route.family === 'companies') data.company = await fixtures.company(b.admin, 'b-fresh');
     const wants = (name: string) => route.family === name || route.params.some((p) => p.startsWith(name.slice(0, -1)));
     const deals = ['opportunities', 'pipelines'].includes(route.family) || route.params.includes('entryId');
-    if (
-      fixtures.has('POST', '/customers') &&
-      (wants('customers') || deals || route.family === 'audit' || !known(route))
-    ) {
+    const onCustomer = route.family === 'audit' || route.family === 'activities' || deals || !known(route);
+    if (fixtures.has('POST', '/customers') && (wants('customers') || onCustomer)) {
       Object.assign(data, await fixtures.customer(b.admin, data.company, 'b-fresh'));
+    }
+    if (fixtures.has('POST', '/activities') && data.customer && (wants('activities') || !known(route))) {
+      data.activity = await fixtures.activity(b.admin, data.customer, 'b-fresh');
     }
     if (fixtures.has('POST', '/opportunities') && data.customer && (deals || !known(route))) {
       Object.assign(data, await fixtures.opportunity(b.admin, data.customer, 'b-fresh'));
@@ -259,6 +260,7 @@ describe('Cross-tenant attack suite (generated from the route table)', () => {
       aData.webhook,
       aData.delivery,
       aData.apiKey,
+      aData.activity,
       aData.pipeline,
       aData.opportunity,
       aData.revenueEntry,
@@ -297,6 +299,7 @@ function paramValue(route: ApiRoute, param: string, data: TenantData): string {
     tenants: data.slug,
     webhooks: data.webhook,
     'api-keys': data.apiKey,
+    activities: data.activity,
     opportunities: data.opportunity,
     pipelines: data.pipeline,
   };
@@ -323,7 +326,7 @@ function strings(value: unknown): string[] {
 }
 
 function mentionsCompany(body: Record<string, unknown> | undefined): boolean {
-  return body !== undefined && ['companyId', 'companyIds', 'companies', 'customerId'].some((k) => k in body);
+  return body !== undefined && ['companyId', 'companyIds', 'companies', 'customerId', 'leadId'].some((k) => k in body);
 }
 
 function known(route: ApiRoute): boolean {
@@ -335,6 +338,7 @@ function known(route: ApiRoute): boolean {
     'audit',
     'webhooks',
     'api-keys',
+    'activities',
     'opportunities',
     'pipelines',
   ].includes(route.family);

@@ -14,8 +14,18 @@ export interface TenantMigration {
   readonly id: string;
   /** One line for the migration log. */
   readonly description: string;
+  /**
+   * Runs before the tenant's index set is applied: for data a new unique index needs first (a key
+   * every existing record must have before the index can be built).
+   */
+  readonly beforeIndexes?: boolean;
   /** Changes what still needs it in the current tenant; returns how many records it changed. */
   run(): Promise<number>;
+  /**
+   * `npm run migrate -- --verify`: checks what the migration maintains (derived data such as counters)
+   * against the records and repairs it; one line per problem found (and repaired).
+   */
+  verify?(): Promise<string[]>;
   /**
    * Per-tenant setup (defaults such as a default pipeline): also run for every new tenant at
    * provisioning, through this same `run`, so new and existing tenants are set up by one code path.

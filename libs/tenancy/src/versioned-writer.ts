@@ -100,6 +100,13 @@ export interface VersionedRecordType<D extends VersionedDoc, R extends Versioned
   event(change: WrittenChange<R>): object;
   /** The error for a duplicate key of one of the store's unique indexes (default: a generic 409). */
   duplicate?(err: unknown): Error | undefined;
+  /**
+   * Runs after every write that landed, before audit and event, with the stored record before (null:
+   * created) and after (null: removed): where derived data kept beside the records (per-company
+   * counters) follows every write path, present and future, without each caller remembering it.
+   * A failure is logged, not answered: the write has landed (a recount repairs what it missed).
+   */
+  afterWrite?(before: D | null, after: D | null): Promise<void>;
 }
 
 /** Computes a change from the record as loaded; null writes nothing. */
@@ -206,6 +213,7 @@ export class RecordWriter<D extends VersionedDoc, R extends VersionedResponse> {
       throw this.mapped(e);
     }
     this.w.failpoints.check(WriterFailpoint.AFTER_RECORD_WRITE);
+    await this.afterWrite(null, created);
     const response = this.type.toResponse(created);
     await this.publish(event, null, response, at, undefined, ticket);
     return response;
@@ -247,6 +255,7 @@ export class RecordWriter<D extends VersionedDoc, R extends VersionedResponse> {
         }
         if (removed) {
           this.w.failpoints.check(WriterFailpoint.AFTER_RECORD_WRITE);
+          await this.afterWrite(current, null);
           await this.publish(event, before, before, at, {}, ticket);
           return before;
         }
@@ -322,6 +331,18 @@ export class RecordWriter<D extends VersionedDoc, R extends VersionedResponse> {
     return this.w.outbox.prepare({ entityType: this.type.entityType, entityId: after.id, version, removal, event });
   }
 
+  private async afterWrite(before: D | null, after: D | null): Promise<void> {
+    if (!this.type.afterWrite) return;
+    try {
+      await this.type.afterWrite(before, after);
+    } catch (err) {
+      this.logger.error(
+        { err, id: String((after ?? before) && ((after ?? before) as { _id?: unknown })._id) },
+        'after-write hook failed',
+      );
+    }
+  }
+
   private diff(before: R | null, after: R): Record<string, FieldDiff> {
     return diffFields({ ...(before ?? {}) }, { ...after }, this.type.notAudited);
   }
@@ -360,6 +381,7 @@ export class RecordWriter<D extends VersionedDoc, R extends VersionedResponse> {
       }
       if (after) {
         this.w.failpoints.check(WriterFailpoint.AFTER_RECORD_WRITE);
+        await this.afterWrite(current, after);
         const response = this.type.toResponse(after);
         await this.publish(event, before, response, at, update.changes, ticket);
         return response;

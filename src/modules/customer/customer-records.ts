@@ -1,8 +1,16 @@
 import type { Provider } from '@nestjs/common';
-import { canSeeCompany, staleVersion } from '@app/common';
+import { canSeeCompany, isDuplicateKeyOn, staleVersion } from '@app/common';
+import { externalKeyOf } from '../../domain/external-id';
 import { type RecordWriter, TenantContext, type VersionedRecordType, VersionedWriter } from '@app/tenancy';
+import { CustomerCounters } from './counters/customer-counters';
 import { customerSearchTokens, SEARCHABLE_FIELDS } from './customer-search';
-import { contactNotFound, CustomerError, CustomerErrorCode, customerNotFound } from './customer.errors';
+import {
+  contactNotFound,
+  CustomerError,
+  CustomerErrorCode,
+  customerNotFound,
+  externalIdTaken,
+} from './customer.errors';
 import { toCustomerResponse } from './customer.mapper';
 import { CustomerRepository } from './customer.repository';
 import type { CustomerResponse } from './dto/customer.response';
@@ -32,6 +40,7 @@ const QUIET: readonly string[] = [CustomerEventName.CREATED, CustomerEventName.D
 export function customerRecordType(
   repo: CustomerRepository,
   context: TenantContext,
+  counters: CustomerCounters,
 ): VersionedRecordType<CustomerLean, CustomerResponse> {
   return {
     entityType: CUSTOMER_ENTITY,
@@ -42,6 +51,7 @@ export function customerRecordType(
       (includeDeleted || !c.deletedAt) && canSeeCompany(context.principal, c.companyId),
     notFound: customerNotFound,
     stale: (expected, actual) => staleVersion(CUSTOMER_ENTITY, expected, actual),
+    duplicate: (e) => (isDuplicateKeyOn(e, 'externalKey') ? externalIdTaken() : undefined),
     busy: () => new CustomerError(CustomerErrorCode.WRITE_CONFLICT, 'The customer is changing too fast; retry.'),
     // Change on every write, or only mirror another field: not worth auditing.
     notAudited: ['id', 'version', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy', 'statusHistory'],
@@ -49,8 +59,11 @@ export function customerRecordType(
       const derived: Partial<Customer> = {};
       if (set.name !== undefined) derived.nameSort = next.name.toLowerCase();
       if (SEARCHABLE_FIELDS.some((f) => f in set)) derived.searchTokens = customerSearchTokens(next);
+      if ('externalId' in set) derived.externalKey = externalKeyOf(next._id, next.externalId);
       return derived;
     },
+    // Every write that landed moves the company's counters (statistics), whoever made it.
+    afterWrite: (before, after) => counters.record(before, after),
     event: (w) =>
       new CustomerDomainEvent(
         w.name as CustomerEventName,
@@ -68,9 +81,13 @@ export function customerRecordType(
 
 export const customerRecordsProvider: Provider = {
   provide: CUSTOMER_RECORDS,
-  inject: [VersionedWriter, CustomerRepository, TenantContext],
-  useFactory: (writer: VersionedWriter, repo: CustomerRepository, context: TenantContext): CustomerRecords =>
-    writer.for(customerRecordType(repo, context)),
+  inject: [VersionedWriter, CustomerRepository, TenantContext, CustomerCounters],
+  useFactory: (
+    writer: VersionedWriter,
+    repo: CustomerRepository,
+    context: TenantContext,
+    counters: CustomerCounters,
+  ): CustomerRecords => writer.for(customerRecordType(repo, context, counters)),
 };
 
 /** The index of a contact of the customer, or contact.not_found. */

@@ -13,6 +13,7 @@ export enum CustomerErrorCode {
   REVENUE_ALREADY_REVERSED = 'customer.revenue_already_reversed',
   REVENUE_NOT_REVERSIBLE = 'customer.revenue_not_reversible',
   IN_USE = 'customer.in_use',
+  EXTERNAL_ID_TAKEN = 'customer.external_id_taken',
 }
 
 const KIND: Record<CustomerErrorCode, ErrorKind> = {
@@ -28,6 +29,7 @@ const KIND: Record<CustomerErrorCode, ErrorKind> = {
   [CustomerErrorCode.REVENUE_ALREADY_REVERSED]: ErrorKind.CONFLICT,
   [CustomerErrorCode.REVENUE_NOT_REVERSIBLE]: ErrorKind.CONFLICT,
   [CustomerErrorCode.IN_USE]: ErrorKind.CONFLICT,
+  [CustomerErrorCode.EXTERNAL_ID_TAKEN]: ErrorKind.CONFLICT,
 };
 
 export class CustomerError extends codedError<CustomerErrorCode>(KIND) {}
@@ -38,4 +40,12 @@ export function customerNotFound(id: string): CustomerError {
 
 export function contactNotFound(id: string): CustomerError {
   return new CustomerError(CustomerErrorCode.CONTACT_NOT_FOUND, `Contact ${id} was not found.`);
+}
+
+/** The only unique index a client's data can hit: externalId (see externalKeyOf). */
+export function externalIdTaken(): CustomerError {
+  return new CustomerError(
+    CustomerErrorCode.EXTERNAL_ID_TAKEN,
+    'Another customer of this tenant (possibly a deleted one) already has this externalId.',
+  );
 }

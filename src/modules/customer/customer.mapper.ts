@@ -29,6 +29,7 @@ export function toCustomerResponse(c: CustomerLean): CustomerResponse {
         }
       : null,
     notes: c.notes ?? null,
+    externalId: c.externalId ?? null,
     tags: c.tags ?? [],
     assignedTo: c.assignedTo ?? null,
     contacts: (c.contacts ?? []).map(toContactResponse),
@@ -37,6 +38,8 @@ export function toCustomerResponse(c: CustomerLean): CustomerResponse {
     firstPurchaseAt: iso(c.firstPurchaseAt),
     lastPurchaseAt: iso(c.lastPurchaseAt),
     leadId: c.leadId ?? null,
+    lastActivityAt: iso(c.lastActivityAt),
+    openTasks: c.openTasks ?? 0,
     statusHistory: (c.statusHistory ?? []).map((h) => ({
       from: h.from ?? null,
       to: h.to,

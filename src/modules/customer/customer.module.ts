@@ -2,13 +2,20 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TenancyModule } from '@app/tenancy';
 import { CompanyModule } from '../company';
+import { CustomerCounterRepository } from './counters/customer-counter.repository';
+import { CUSTOMER_COUNTER_MODEL, CustomerCounterSchema } from './counters/customer-counter.schema';
+import { CustomerCounters } from './counters/customer-counters';
+import { CustomerCountersMigration } from './counters/customer-counters.migration';
+import { CustomerActivityRollups } from './customer-activity-rollups.service';
 import { CustomerCompanyCheck } from './customer-company.check';
 import { CustomerDeletionChecks } from './customer-deletion';
 import { CustomerContactNamesMigration } from './customer-contact-names.migration';
+import { CustomerExternalKeysMigration } from './customer-external-keys.migration';
 import { CustomerContactsController } from './customer-contacts.controller';
 import { CustomerContactsService } from './customer-contacts.service';
 import { customerRecordsProvider } from './customer-records';
 import { CustomerRetentionTask } from './customer-retention.task';
+import { CustomerSegments } from './customer-segments';
 import { CustomerStatisticsService } from './customer-statistics.service';
 import { CustomerController } from './customer.controller';
 import { CustomerIsolationProbe } from './customer.isolation-probe';
@@ -17,6 +24,7 @@ import { CustomerService } from './customer.service';
 import { customerSettings } from './customer.settings';
 import { RevenueEntry, RevenueEntrySchema } from './revenue/revenue-entry.schema';
 import { RevenueLedgerMigration, RevenueLedgerPurge } from './revenue/revenue-ledger.registrations';
+import { PurchaseHistoryReader } from './revenue/purchase-history.reader';
 import { RevenueLedgerRepository } from './revenue/revenue-ledger.repository';
 import { RevenueLedgerService } from './revenue/revenue-ledger.service';
 import { RevenueController } from './revenue/revenue.controller';
@@ -34,6 +42,7 @@ import { TimelineService } from './timeline/timeline.service';
   imports: [
     TenancyModule.forFeature([
       { name: Customer.name, schema: CustomerSchema },
+      { name: CUSTOMER_COUNTER_MODEL, schema: CustomerCounterSchema },
       { name: RevenueEntry.name, schema: RevenueEntrySchema },
     ]),
     ConfigModule.forFeature(customerSettings),
@@ -43,7 +52,10 @@ import { TimelineService } from './timeline/timeline.service';
   providers: [
     // storage and writes
     CustomerRepository,
+    CustomerCounterRepository,
+    CustomerCounters,
     RevenueLedgerRepository,
+    PurchaseHistoryReader,
     customerRecordsProvider,
     // services
     CustomerService,
@@ -51,17 +63,21 @@ import { TimelineService } from './timeline/timeline.service';
     CustomerContactsService,
     RevenueLedgerService,
     CustomerStatisticsService,
+    CustomerActivityRollups,
     TimelineService,
+    CustomerSegments,
     // registrations: isolation probe, company-deletion check, housekeeping, data migrations
     CustomerIsolationProbe,
     CustomerCompanyCheck,
     CustomerRetentionTask,
     CustomerTimelineSource,
     CustomerContactNamesMigration,
+    CustomerCountersMigration,
     RevenueLedgerPurge,
     RevenueLedgerMigration,
     RevenueTimelineSource,
+    CustomerExternalKeysMigration,
   ],
-  exports: [CustomerService],
+  exports: [CustomerService, PurchaseHistoryReader, CustomerActivityRollups],
 })
 export class CustomerModule {}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Types, type PipelineStage } from 'mongoose';
+import { type mongo, Types, type PipelineStage } from 'mongoose';
 import { type Contact, LEGACY_CONTACTS_FILTER, type LegacyContactsStore } from '../../domain/contacts';
+import { fillExternalKeys } from '../../domain/external-id';
 import { InjectTenantModel, TenantModel, VersionedRepository } from '@app/tenancy';
 import { Customer, CustomerLean } from './schemas/customer.schema';
 
@@ -19,6 +20,24 @@ export class CustomerRepository extends VersionedRepository<CustomerLean> implem
 
   find(filter: Record<string, unknown>, sort: Record<string, 1 | -1>, limit: number): Promise<CustomerLean[]> {
     return this.model.current().find(filter, this.visibleFields).sort(sort).limit(limit).lean<CustomerLean[]>().exec();
+  }
+
+  /** Live customers in `_id` order after `after` (export: a keyset walk, bounded memory). */
+  findAfterId(filter: Record<string, unknown>, after: Types.ObjectId | null, limit: number): Promise<CustomerLean[]> {
+    const where = after ? { $and: [filter, { _id: { $gt: after } }] } : filter;
+    return this.find(where, { _id: 1 }, limit);
+  }
+
+  /** Live customers of a company in id order after `afterId`: the fields scoring reads. */
+  scan(companyId: string, afterId: string | null, limit: number): Promise<CustomerLean[]> {
+    const where = { companyId, deletedAt: null, ...(afterId ? { _id: { $gt: new Types.ObjectId(afterId) } } : {}) };
+    return this.model
+      .current()
+      .find(where, { companyId: 1, status: 1, totalRevenueMinor: 1, createdAt: 1, lastActivityAt: 1 })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean<CustomerLean[]>()
+      .exec();
   }
 
   /** Live customers of the company, counted up to `limit`. */
@@ -84,6 +103,33 @@ export class CustomerRepository extends VersionedRepository<CustomerLean> implem
   async replaceContacts(id: string, version: number, contacts: Contact[]): Promise<boolean> {
     const res = await this.model.current().updateOne({ _id: id, version }, { $set: { contacts } }).exec();
     return res.matchedCount === 1;
+  }
+
+  /** Every customer, deleted ones included, with the fields the counters count (their recount). */
+  allCounted(): AsyncIterable<CustomerLean> {
+    const fields = { companyId: 1, status: 1, source: 1, totalRevenueMinor: 1, createdAt: 1, deletedAt: 1 };
+    return this.model.current().find({}, fields).lean<CustomerLean>().cursor();
+  }
+
+  /** The activity rollups, without a new version (see CustomerActivityRollups). */
+  async setActivityRollup(id: string, rollup: { lastActivityAt: Date | null; openTasks: number }): Promise<void> {
+    await this.model.current().updateOne({ _id: id }, { $set: rollup }).exec();
+  }
+
+  /** `lastActivityAt` raised to `at` if that is later (`$max`; null sorts below every date). */
+  async raiseLastActivity(id: string, at: Date): Promise<void> {
+    await this.model
+      .current()
+      .updateOne({ _id: id }, { $max: { lastActivityAt: at } })
+      .exec();
+  }
+
+  /**
+   * Gives every customer stored before externalId its key (`id:<_id>`), without a new version (it
+   * changes nothing a client sees); see externalKeyOf. Returns how many it changed.
+   */
+  fillExternalKeys(): Promise<number> {
+    return fillExternalKeys(this.model.current().collection as unknown as mongo.Collection);
   }
 
   /** Unconditional hard delete (isolation probe clean-up). */

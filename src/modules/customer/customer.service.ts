@@ -7,6 +7,8 @@ import {
   ErrorKind,
   isDuplicateKeyError,
   keysetPage,
+  normaliseEmail,
+  normaliseWebsite,
   normaliseTag,
   normaliseTags,
   parseSort,
@@ -15,11 +17,19 @@ import {
 } from '@app/common';
 import { PublishesEvents, PurgeHooks, TenantContext } from '@app/tenancy';
 import { initialContacts } from '../../domain/contacts';
+import { externalKeyOf } from '../../domain/external-id';
 import { type AuditPageQueryDto, type AuditPageResponse, AuditService } from '../audit';
 import { CompanyService } from '../company';
+import { CustomerCounters } from './counters/customer-counters';
 import { CustomerDeletionChecks } from './customer-deletion';
 import { CUSTOMER_ENTITY, CUSTOMER_PERSONAL_FIELDS, CUSTOMER_RECORDS, type CustomerRecords } from './customer-records';
-import { customerListFilter, customerSearchTokens } from './customer-search';
+import {
+  customerListFilter,
+  type CustomerMatchField,
+  customerMatchFilter,
+  customerSearchTokens,
+} from './customer-search';
+import { CustomerSegments } from './customer-segments';
 import { CustomerSource, CustomerStatus, MAX_STATUS_HISTORY, MAX_TAGS } from './customer.enums';
 import { CustomerError, CustomerErrorCode } from './customer.errors';
 import { toCustomerResponse } from './customer.mapper';
@@ -35,6 +45,17 @@ import { CustomerEventName } from './events/customer.events';
 import type { Customer, CustomerLean } from './schemas/customer.schema';
 import { type RevenueInput, RevenueLedgerService, type RevenueReversalInput } from './revenue/revenue-ledger.service';
 import { TimelineService } from './timeline/timeline.service';
+
+/** What scoring reads of a customer (see `scan`). */
+export interface CustomerScanRow {
+  id: string;
+  companyId: string;
+  status: CustomerStatus;
+  totalRevenueMinor: number;
+  createdAt: Date;
+  /** Null: no activity yet. */
+  lastActivityAt: Date | null;
+}
 
 export interface CreateCustomerOptions {
   /**
@@ -59,6 +80,7 @@ const PATCHABLE = [
   'address',
   'notes',
   'tags',
+  'externalId',
 ] as const;
 
 /**
@@ -77,8 +99,10 @@ export class CustomerService {
     private readonly context: TenantContext,
     private readonly purgeHooks: PurgeHooks,
     private readonly timelines: TimelineService,
+    private readonly counters: CustomerCounters,
     private readonly ledger: RevenueLedgerService,
     private readonly deletionChecks: CustomerDeletionChecks,
+    private readonly segments: CustomerSegments,
   ) {}
 
   /**
@@ -103,9 +127,10 @@ export class CustomerService {
       tags: normaliseTags(dto.tags ?? []),
       contacts: initialContacts(dto.contacts ?? []),
     };
+    const _id = new Types.ObjectId(opts.leadId);
     const doc = (at: Date, actor: string) => ({
       ...fields,
-      _id: new Types.ObjectId(opts.leadId),
+      _id,
       nameSort: dto.name.toLowerCase(),
       status,
       source: opts.leadId ? CustomerSource.LEAD_CONVERSION : (dto.source ?? CustomerSource.DIRECT),
@@ -113,6 +138,8 @@ export class CustomerService {
       size: dto.size ?? null,
       address: dto.address ? addressOf(dto.address) : null,
       notes: dto.notes ?? null,
+      externalId: dto.externalId ?? null,
+      externalKey: externalKeyOf(_id, dto.externalId),
       assignedTo: dto.assignedTo ?? null,
       totalRevenueMinor: 0,
       purchaseCount: 0,
@@ -125,7 +152,12 @@ export class CustomerService {
     try {
       return await this.records.create(doc, CustomerEventName.CREATED);
     } catch (e) {
-      if (opts.leadId && isDuplicateKeyError(e)) return this.existingForLead(opts.leadId);
+      // A retried or concurrent conversion: the lead's id is taken by its customer (FerretDB's insert
+      // errors do not say which unique index refused, so look).
+      if (opts.leadId && (isDuplicateKeyError(e) || isExternalIdTaken(e))) {
+        const existing = await this.repo.findById(opts.leadId);
+        if (existing) return this.existingForLead(opts.leadId);
+      }
       throw e;
     }
   }
@@ -138,10 +170,11 @@ export class CustomerService {
     if (query.companyId) await this.companies.assertVisible(query.companyId);
     const spec = parseSort(query.sort, RECORD_SORT_FIELDS, DEFAULT_RECORD_SORT);
     const limit = query.limit ?? DEFAULT_PAGE;
-    const { companyId, status, source, assignedTo, tag, q, updatedSince } = query;
-    const scope = queryScope({ companyId, status, source, assignedTo, tag, q, updatedSince });
+    const { companyId, status, source, assignedTo, tag, q, updatedSince, externalId, segmentId } = query;
+    const scope = queryScope({ companyId, status, source, assignedTo, tag, q, updatedSince, externalId, segmentId });
+    const visible = this.context.principal.companies;
     const page = await keysetPage({
-      filter: customerListFilter(query, this.context.principal.companies),
+      filter: await this.segments.narrow(customerListFilter(query, visible), segmentId, visible),
       sort: spec,
       scope,
       cursor: query.cursor,
@@ -151,12 +184,72 @@ export class CustomerService {
     return { data: page.rows.map(toCustomerResponse), nextCursor: page.nextCursor };
   }
 
+  /**
+   * Live customers the caller may see whose `field` equals `value` (normalised as stored), in
+   * `companyId` when given; at most `limit` (2 tells "one" from "ambiguous").
+   */
+  async findMatching(
+    field: CustomerMatchField,
+    value: string,
+    opts: { companyId?: string; limit?: number } = {},
+  ): Promise<CustomerResponse[]> {
+    const normalised =
+      field === 'email' ? normaliseEmail(value) : field === 'website' ? normaliseWebsite(value) : value.trim();
+    const match = normalised ? customerMatchFilter(field, normalised) : null;
+    const scope = customerListFilter({ companyId: opts.companyId }, this.context.principal.companies);
+    if (!match || !scope) return [];
+    const rows = await this.repo.find({ ...scope, ...match }, { _id: 1 }, opts.limit ?? 2);
+    return rows.map(toCustomerResponse);
+  }
+
+  /**
+   * Every customer matching the list filters that the caller may see, in pages of `pageSize` in id
+   * order (a keyset walk: memory holds one page, whatever the total).
+   */
+  async *pages(query: ListCustomersQueryDto, pageSize = 500): AsyncGenerator<CustomerResponse[]> {
+    if (query.companyId) await this.companies.assertVisible(query.companyId);
+    const visible = this.context.principal.companies;
+    const filter = await this.segments.narrow(customerListFilter(query, visible), query.segmentId, visible);
+    if (!filter) return;
+    let after: Types.ObjectId | null = null;
+    for (;;) {
+      const rows = await this.repo.findAfterId(filter, after, pageSize);
+      if (rows.length) yield rows.map(toCustomerResponse);
+      if (rows.length < pageSize) return;
+      after = rows[rows.length - 1]._id;
+    }
+  }
+
+  /** How many customers a list query matches (every page together). */
+  async count(query: ListCustomersQueryDto): Promise<number> {
+    if (query.companyId) await this.companies.assertVisible(query.companyId);
+    const visible = this.context.principal.companies;
+    const filter = await this.segments.narrow(customerListFilter(query, visible), query.segmentId, visible);
+    return filter ? this.repo.count(filter) : 0;
+  }
+
   /** Most recently updated first. */
   async recent(query: RecentCustomersQueryDto): Promise<CustomerListResponse> {
     if (query.companyId) await this.companies.assertVisible(query.companyId);
     const filter = customerListFilter({ companyId: query.companyId }, this.context.principal.companies);
     const rows = await this.repo.find(filter ?? {}, { updatedAt: -1, _id: -1 }, query.limit ?? DEFAULT_RECENT);
     return { data: rows.map(toCustomerResponse) };
+  }
+
+  /**
+   * Live customers of a company in id order, `limit` after `afterId`, with the fields scoring reads
+   * (analytics). Not limited by the principal: background work runs as the system.
+   */
+  async scan(companyId: string, afterId: string | null, limit: number): Promise<CustomerScanRow[]> {
+    const rows = await this.repo.scan(companyId, afterId, limit);
+    return rows.map((c) => ({
+      id: c._id.toHexString(),
+      companyId: c.companyId,
+      status: c.status,
+      totalRevenueMinor: c.totalRevenueMinor,
+      createdAt: c.createdAt,
+      lastActivityAt: c.lastActivityAt ?? null,
+    }));
   }
 
   /** PATCH: changes the given fields; a body that changes nothing writes nothing. */
@@ -262,7 +355,7 @@ export class CustomerService {
    */
   async erase(id: string, opts: { leaveNoTrace?: boolean } = {}): Promise<void> {
     const current = await this.records.load(id, { includeDeleted: true });
-    await this.repo.remove(id);
+    if (await this.repo.remove(id)) await this.counters.record(current, null);
     await this.purgeHooks.run({
       entityType: CUSTOMER_ENTITY,
       entityId: id,
@@ -329,6 +422,10 @@ export class CustomerService {
       throw new CustomerError(CustomerErrorCode.COMPANY_GONE, `The customer's company ${companyId} no longer exists.`);
     }
   }
+}
+
+function isExternalIdTaken(e: unknown): boolean {
+  return e instanceof CustomerError && e.code === CustomerErrorCode.EXTERNAL_ID_TAKEN;
 }
 
 function isNotFound(e: unknown): boolean {

@@ -3,3 +3,4 @@ export { LeadService } from './lead.service';
 export { LeadDomainEvent, LeadEventName, type LeadFieldChange } from './events/lead.events';
 export { LeadResponse } from './dto/lead.response';
 export { LeadConversionFailpoint, LeadSource, LeadStatus } from './lead.enums';
+export { type LeadConversion, type LeadConversionStep, LeadConversionStepProvider } from './lead-conversion-steps';

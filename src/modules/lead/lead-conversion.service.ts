@@ -11,6 +11,7 @@ import {
 import type { ConvertLeadDto } from './dto/convert-lead.dto';
 import type { ConversionPreviewResponse, ConversionResponse, DuplicateCandidate } from './dto/conversion.response';
 import type { LeadResponse } from './dto/lead.response';
+import { LeadConversionSteps } from './lead-conversion-steps';
 import { LeadEventName } from './events/lead.events';
 import { LeadError, LeadErrorCode } from './lead.errors';
 import { toLeadResponse } from './lead.mapper';
@@ -27,8 +28,9 @@ import type { LeadLean } from './schemas/lead.schema';
  * The lead is then marked converted with a conditional update that only one attempt can win
  * (the record lock makes that hold on FerretDB too).
  * With `createOpportunity` the deal is created the same way (OpportunityService, the lead's id as
- * its id) between the two. A crash between any two writes leaves an unconverted lead; the next
- * attempt finds what exists and finishes the job.
+ * its id) between the two, and then every registered conversion step runs (activities follow the lead to
+ * the customer). A crash between any two writes leaves an unconverted lead; the next attempt finds what
+ * exists, runs the steps again (each finishes what it had started) and finishes the job.
  */
 @Injectable()
 export class LeadConversionService {
@@ -37,6 +39,7 @@ export class LeadConversionService {
     private readonly customers: CustomerService,
     private readonly context: TenantContext,
     private readonly lock: RecordLock,
+    private readonly steps: LeadConversionSteps,
     private readonly deal: LeadOpportunity,
     private readonly failpoints: Failpoints,
   ) {}
@@ -53,6 +56,8 @@ export class LeadConversionService {
     this.failpoints.check(LeadConversionFailpoint.AFTER_CUSTOMER);
     const opportunity = dto.createOpportunity ? await this.deal.create(lead, customer, dto.createOpportunity) : null;
     this.failpoints.check(LeadConversionFailpoint.AFTER_OPPORTUNITY);
+    // Other modules' part of the conversion (idempotent: a retry after a crash finishes it).
+    await this.steps.run({ leadId: id, customerId: customer.id, companyId: lead.companyId });
     const converted = await this.markConverted(lead, customer);
     return { customer, lead: converted, opportunity };
   }

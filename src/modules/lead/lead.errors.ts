@@ -7,6 +7,7 @@ export enum LeadErrorCode {
   VERSION_MISMATCH = 'lead.version_mismatch',
   CONVERSION_STATUS = 'lead.conversion_status_invalid',
   WRITE_CONFLICT = 'lead.write_conflict',
+  EXTERNAL_ID_TAKEN = 'lead.external_id_taken',
 }
 
 const KIND: Record<LeadErrorCode, ErrorKind> = {
@@ -16,6 +17,7 @@ const KIND: Record<LeadErrorCode, ErrorKind> = {
   [LeadErrorCode.VERSION_MISMATCH]: ErrorKind.PRECONDITION_FAILED,
   [LeadErrorCode.CONVERSION_STATUS]: ErrorKind.BAD_REQUEST,
   [LeadErrorCode.WRITE_CONFLICT]: ErrorKind.CONFLICT,
+  [LeadErrorCode.EXTERNAL_ID_TAKEN]: ErrorKind.CONFLICT,
 };
 
 export class LeadError extends codedError<LeadErrorCode>(KIND) {}

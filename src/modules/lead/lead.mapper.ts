@@ -18,6 +18,7 @@ export function toLeadResponse(l: LeadLean): LeadResponse {
     assignedTo: l.assignedTo ?? null,
     tags: l.tags ?? [],
     notes: l.notes ?? null,
+    externalId: l.externalId ?? null,
     estimatedValue:
       l.estimatedValueMinor === null || l.estimatedValueMinor === undefined ? null : toMajor(l.estimatedValueMinor),
     contacts: (l.contacts ?? []).map(toContactResponse),

@@ -6,7 +6,9 @@ import { OpportunityModule } from '../opportunity';
 import { LeadOpportunity } from './lead-opportunity';
 import { LeadCompanyCheck } from './lead-company.check';
 import { LeadContactNamesMigration } from './lead-contact-names.migration';
+import { LeadExternalKeysMigration } from './lead-external-keys.migration';
 import { LeadConversionService } from './lead-conversion.service';
+import { LeadConversionSteps } from './lead-conversion-steps';
 import { LeadController } from './lead.controller';
 import { LeadIsolationProbe } from './lead.isolation-probe';
 import { LeadRepository } from './lead.repository';
@@ -29,12 +31,14 @@ import { Lead, LeadSchema } from './schemas/lead.schema';
     // services
     LeadService,
     LeadConversionService,
+    LeadConversionSteps,
     LeadOpportunity,
     // registrations: isolation probe, company-deletion check, timeline source, data migrations
     LeadIsolationProbe,
     LeadCompanyCheck,
     LeadConversionTimelineSource,
     LeadContactNamesMigration,
+    LeadExternalKeysMigration,
   ],
   exports: [LeadService],
 })

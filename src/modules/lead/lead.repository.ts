@@ -1,5 +1,6 @@
+import { fillExternalKeys } from '../../domain/external-id';
 import { Injectable } from '@nestjs/common';
-import { Types } from 'mongoose';
+import { type mongo, Types } from 'mongoose';
 import { type Contact, LEGACY_CONTACTS_FILTER, type LegacyContactsStore } from '../../domain/contacts';
 import { InjectTenantModel, TenantModel, VersionedRepository } from '@app/tenancy';
 import { LeadStatus } from './lead.enums';
@@ -45,5 +46,10 @@ export class LeadRepository extends VersionedRepository<LeadLean> implements Leg
   /** Unconditional hard delete (isolation probe clean-up). */
   async remove(id: string): Promise<void> {
     await this.model.current().deleteOne({ _id: id }).exec();
+  }
+
+  /** See fillExternalKeys (the external-keys migration). */
+  fillExternalKeys(): Promise<number> {
+    return fillExternalKeys(this.model.current().collection as unknown as mongo.Collection);
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
+  isDuplicateKeyOn,
   canonical,
   canSeeCompany,
   DEFAULT_RECORD_SORT,
@@ -11,8 +12,17 @@ import {
   queryScope,
   RECORD_SORT_FIELDS,
 } from '@app/common';
-import { PublishesEvents, PurgeHooks, type RecordWriter, TenantContext, VersionedWriter } from '@app/tenancy';
+import {
+  PublishesEvents,
+  PurgeHooks,
+  RecordLock,
+  type RecordWriter,
+  TenantContext,
+  VersionedWriter,
+} from '@app/tenancy';
+import { Types } from 'mongoose';
 import { initialContacts } from '../../domain/contacts';
+import { externalIdFilter, externalKeyOf } from '../../domain/external-id';
 import { toMinor } from '../../domain/money';
 import { CompanyService } from '../company';
 import type { CreateLeadDto } from './dto/create-lead.dto';
@@ -52,6 +62,7 @@ const NOT_NULLABLE = ['companyId', 'name', 'source', 'status', 'tags', 'contacts
 export class LeadService {
   /** Lead records as the shared writer handles them; the conversion writes through it too. */
   readonly records: RecordWriter<LeadLean, LeadResponse>;
+  private readonly lock: RecordLock;
 
   constructor(
     private readonly repo: LeadRepository,
@@ -60,6 +71,7 @@ export class LeadService {
     private readonly purgeHooks: PurgeHooks,
     writer: VersionedWriter,
   ) {
+    this.lock = writer.lock;
     this.records = writer.for({
       entityType: LEAD_ENTITY,
       store: repo,
@@ -73,12 +85,20 @@ export class LeadService {
           `Lead is at version ${actual}, the request expected ${expected}. Reload and retry.`,
           { currentVersion: actual },
         ),
+      duplicate: (e) =>
+        isDuplicateKeyOn(e, 'externalKey')
+          ? new LeadError(
+              LeadErrorCode.EXTERNAL_ID_TAKEN,
+              'Another lead of this tenant (possibly a deleted one) already has this externalId.',
+            )
+          : undefined,
       busy: () => new LeadError(LeadErrorCode.WRITE_CONFLICT, 'The lead is changing too fast; retry.'),
       notAudited: ['id', 'version', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy'],
       derive: (next, set) => {
         const derived: Partial<Lead> = {};
         if (set.name !== undefined) derived.nameSort = next.name.toLowerCase();
         if (LEAD_SEARCHABLE_FIELDS.some((f) => f in set)) derived.searchTokens = leadSearchTokens(next);
+        if ('externalId' in set) derived.externalKey = externalKeyOf(next._id, next.externalId);
         return derived;
       },
       event: (w) =>
@@ -98,7 +118,11 @@ export class LeadService {
 
   async create(dto: CreateLeadDto): Promise<LeadResponse> {
     await this.companies.assertVisible(dto.companyId);
+    const _id = new Types.ObjectId();
     const fields = {
+      _id,
+      externalId: dto.externalId ?? null,
+      externalKey: externalKeyOf(_id, dto.externalId),
       companyId: dto.companyId,
       name: dto.name,
       nameSort: dto.name.toLowerCase(),
@@ -128,11 +152,12 @@ export class LeadService {
 
   async list(query: ListLeadsQueryDto): Promise<LeadPageResponse> {
     if (query.companyId) await this.companies.assertVisible(query.companyId);
-    const { companyId, status, assignedTo, tag, q, updatedSince } = query;
+    const { companyId, status, assignedTo, tag, q, updatedSince, externalId } = query;
+    const filter = listFilter(query, this.context.principal.companies);
     const page = await keysetPage({
-      filter: listFilter(query, this.context.principal.companies),
+      filter: filter && externalId !== undefined ? { ...filter, ...externalIdFilter(externalId) } : filter,
       sort: parseSort(query.sort, RECORD_SORT_FIELDS, DEFAULT_RECORD_SORT),
-      scope: queryScope({ companyId, status, assignedTo, tag, q, updatedSince }),
+      scope: queryScope({ companyId, status, assignedTo, tag, q, updatedSince, externalId }),
       cursor: query.cursor,
       limit: query.limit ?? DEFAULT_LIMIT,
       find: (where, sort, limit) => this.repo.find(where, sort, limit),
@@ -162,6 +187,7 @@ export class LeadService {
       assignedTo: dto.assignedTo,
       tags: dto.tags,
       notes: dto.notes,
+      externalId: dto.externalId,
       estimatedValueMinor:
         dto.estimatedValue === undefined ? undefined : dto.estimatedValue === null ? null : toMinor(dto.estimatedValue),
     });
@@ -209,6 +235,19 @@ export class LeadService {
       companyId: current.companyId,
       personalFields: LEAD_PERSONAL_FIELDS,
       leaveNoTrace: opts.leaveNoTrace,
+    });
+  }
+
+  /**
+   * Runs `fn` on a live, visible, unconverted lead while holding its record lock, the one its
+   * conversion holds: work attached to the lead (an activity) lands either before the conversion
+   * (and is carried over by it) or not at all (409: the lead is read-only).
+   */
+  whileWritable<T>(id: string, fn: (lead: LeadResponse) => Promise<T>): Promise<T> {
+    return this.lock.run(`${LEAD_ENTITY}:${id}`, async () => {
+      const lead = await this.records.load(id);
+      this.assertWritable(lead);
+      return fn(toLeadResponse(lead));
     });
   }
 

@@ -16,6 +16,8 @@ export interface TenantData {
   /** A delivery of `webhook` (its test ping, to an address that refuses connections). */
   delivery?: string;
   apiKey?: string;
+  /** A task on `customer`. */
+  activity?: string;
   /** A pipeline of the tenant's own (not the default one, whose id every tenant shares). */
   pipeline?: string;
   /** A deal on `customer`, in `pipeline`. */
@@ -62,6 +64,8 @@ export class ApiFixtures {
     }
     if (this.has('POST', '/webhooks')) Object.assign(data, await this.webhook(client, marker));
     if (this.has('POST', '/api-keys')) data.apiKey = await this.apiKey(client, marker);
+    if (this.has('POST', '/activities') && data.customer)
+      data.activity = await this.activity(client, data.customer, marker);
     return data;
   }
 
@@ -75,6 +79,14 @@ export class ApiFixtures {
     const ping = await client.post(`/api/v1/webhooks/${webhook}/test`).send({});
     if (ping.status !== 200) throw new Error(`POST /webhooks/:id/test answered ${ping.status}`);
     return { webhook, delivery: (ping.body as { id: string }).id };
+  }
+
+  /** A task (so complete and reopen apply) on the customer. */
+  async activity(client: Client, customerId: string, marker: string): Promise<string> {
+    const res = await client
+      .post('/api/v1/activities')
+      .send({ type: 'task', subject: `${marker} task ${unique()}`, body: `${marker} body`, customerId });
+    return expectCreated(res, 'POST /activities').id;
   }
 
   /** A pipeline, a deal on the customer in it, and a revenue entry of the customer (needs an admin client). */

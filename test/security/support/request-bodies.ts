@@ -6,7 +6,7 @@ export interface BodyContext {
   companyId: string;
   /** Unique text for names and keys, so repeated calls do not collide. */
   unique: string;
-  /** A customer of the same tenant (bodies that file something under a customer). */
+  /** A customer of the same tenant, for bodies that file something under one (activities, deals). */
   customerId?: string;
 }
 
@@ -53,6 +53,10 @@ export const VALID_BODIES: Record<string, BodyFactory> = {
   'POST /webhooks/:id/rotate-secret': () => ({}),
   'POST /webhooks/:id/test': () => ({}),
   'POST /webhooks/:id/deliveries/:deliveryId/retry': () => ({}),
+  'POST /activities': (c) => ({ type: 'task', subject: `Task ${c.unique}`, customerId: c.customerId }),
+  'PATCH /activities/:id': (c) => ({ subject: `Renamed ${c.unique}` }),
+  'POST /activities/:id/complete': () => ({}),
+  'POST /activities/:id/reopen': () => ({}),
   'POST /pipelines': (c) => ({
     name: `Pipeline ${c.unique}`,
     stages: [{ key: 'first', name: 'First', probability: 20 }],

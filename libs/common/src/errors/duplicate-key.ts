@@ -16,3 +16,20 @@ export function isDuplicateKeyError(e: unknown): boolean {
 
 const FERRETDB_UNIQUE_VIOLATION =
   /UNIQUE constraint failed|duplicate key value violates unique constraint|SQLSTATE 23505/;
+
+/**
+ * Whether a duplicate-key error may be about `field`'s unique index. MongoDB names the key in
+ * `keyPattern`/`keyValue`, FerretDB's updates name the index in their message; FerretDB's inserts
+ * name none ("E11000 duplicate key error collection: db.coll"): then this answers true, and a caller
+ * with another unique index in play (`_id`) must check which one it was.
+ */
+export function isDuplicateKeyOn(e: unknown, field: string): boolean {
+  if (!isDuplicateKeyError(e)) return false;
+  const { keyPattern, keyValue, message } = e as { keyPattern?: unknown; keyValue?: unknown; message?: unknown };
+  for (const keys of [keyPattern, keyValue]) {
+    if (typeof keys === 'object' && keys !== null) return field in keys;
+  }
+  if (typeof message !== 'string') return true;
+  const index = /index[: ]+'?([\w$.-]+)/.exec(message);
+  return !index || index[1].includes(field);
+}

@@ -17,6 +17,9 @@ export interface Classified {
   instance?: string;
 }
 
+/** MongoDB's MaxTimeMSExpired: an operation stopped at its maxTimeMS. */
+const MAX_TIME_EXPIRED = 50;
+
 const DB_UNAVAILABLE = new Set([
   'MongoServerSelectionError',
   'MongooseServerSelectionError',
@@ -68,19 +71,24 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 /** Answers `req` with the problem `c`, unless an answer went out already (e.g. the deadline's). */
 export function sendProblem(req: FastifyRequest, res: FastifyReply, c: Classified): void {
   if (res.sent) return;
-  const body: ProblemDetails = {
+  const body = problemBody(c, c.instance ?? req.originalUrl, requestIdOf(req.raw));
+  for (const [k, v] of Object.entries(c.headers ?? {})) res.header(k, v);
+  void res.code(c.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+}
+
+/** The problem+json body of `c` (also for the per-item results of a batch). */
+export function problemBody(c: Classified, instance: string, requestId: string): ProblemDetails {
+  return {
     type: problemType(c.code),
     title: titleOf(c.status),
     status: c.status,
     detail: c.detail,
-    instance: c.instance ?? req.originalUrl,
-    requestId: requestIdOf(req.raw),
+    instance,
+    requestId,
     code: c.code,
     ...(c.extra ?? {}),
     ...(c.errors ? { errors: c.errors } : {}),
   };
-  for (const [k, v] of Object.entries(c.headers ?? {})) res.header(k, v);
-  void res.code(c.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
 }
 
 export function classify(exception: unknown): Classified {
@@ -104,6 +112,15 @@ export function classify(exception: unknown): Classified {
     }
     if (isDuplicateKeyError(e)) {
       return { status: 409, code: 'conflict.duplicate', detail: 'A record with the same unique value already exists.' };
+    }
+    if (e.code === MAX_TIME_EXPIRED) {
+      // The query ran out of the request's time (its maxTimeMS) just before the deadline answered.
+      return {
+        status: 503,
+        code: 'request.timeout',
+        detail: 'The request took longer than allowed.',
+        headers: { 'Retry-After': '5' },
+      };
     }
     if ((e.name && DB_UNAVAILABLE.has(e.name)) || (typeof e.code === 'string' && NETWORK_ERROR_CODES.has(e.code))) {
       return {

@@ -16,6 +16,7 @@ import {
 } from 'class-validator';
 import { OBJECT_ID, PHONE_PATTERN, TagList, toEmail, toPhone, toWebsite, trim } from '@app/common';
 import { CreateContactDto, MAX_CONTACTS } from '../../../domain/contacts';
+import { ExternalIdField } from '../../../domain/external-id';
 import { CLIENT_SOURCES, CustomerSize, CustomerSource, CustomerStatus, MAX_TAGS } from '../customer.enums';
 import { AddressDto } from './address.dto';
 
@@ -109,6 +110,9 @@ export class CustomerFieldsDto {
   @IsOptional()
   @TagList(MAX_TAGS)
   tags?: string[];
+
+  @ExternalIdField()
+  externalId?: string | null;
 }
 
 export class CreateCustomerDto extends CustomerFieldsDto {

@@ -31,6 +31,8 @@ export class CustomerResponse {
   @ApiProperty({ enum: CustomerSize, nullable: true }) size: CustomerSize | null;
   @ApiProperty({ type: AddressResponse, nullable: true }) address: AddressResponse | null;
   @ApiProperty({ nullable: true, type: String }) notes: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Your own id of the customer; unique in the tenant' })
+  externalId: string | null;
   @ApiProperty({ type: [String] }) tags: string[];
   @ApiProperty({ nullable: true, type: String }) assignedTo: string | null;
   @ApiProperty({ type: [ContactResponse] }) contacts: ContactResponse[];
@@ -39,6 +41,13 @@ export class CustomerResponse {
   @ApiProperty() purchaseCount: number;
   @ApiProperty({ nullable: true, type: String }) firstPurchaseAt: string | null;
   @ApiProperty({ nullable: true, type: String }) lastPurchaseAt: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'When the latest activity (other than an open task) occurred; kept by the Activity module',
+  })
+  lastActivityAt: string | null;
+  @ApiProperty({ description: 'Open tasks on the customer; kept by the Activity module' }) openTasks: number;
   @ApiProperty({ nullable: true, type: String }) leadId: string | null;
   @ApiProperty({ type: [StatusChangeResponse] }) statusHistory: StatusChangeResponse[];
   @ApiProperty() createdBy: string;

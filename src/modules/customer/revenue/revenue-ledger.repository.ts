@@ -35,6 +35,20 @@ export class RevenueLedgerRepository {
     return this.model.current().find(where).sort(sort).limit(limit).lean<RevenueEntryLean[]>().exec();
   }
 
+  /**
+   * Entries of the companies one at a time, grouped by customer (customer, then newest first: the
+   * `{ customerId, at, _id }` index order), for reads over a whole company (analytics).
+   */
+  async *streamByCustomer(companyIds: readonly string[], batchSize: number): AsyncGenerator<RevenueEntryLean> {
+    const cursor = this.model
+      .current()
+      .find({ companyId: { $in: [...companyIds] } })
+      .sort({ customerId: 1, at: -1, _id: -1 })
+      .lean<RevenueEntryLean>()
+      .cursor({ batchSize });
+    for await (const entry of cursor) yield entry as RevenueEntryLean;
+  }
+
   /** Reversals of the given keys, by the key they reverse. */
   async reversalsOf(customerId: string, keys: string[]): Promise<Map<string, RevenueEntryLean>> {
     if (!keys.length) return new Map();

@@ -53,6 +53,12 @@ export class Customer extends VersionedRecord {
   @Prop({ type: SchemaFactory.createForClass(Address), default: null }) address: Address | null;
   @Prop({ type: String, default: null }) notes: string | null;
 
+  /** The client's own id of the customer (another system, a spreadsheet); see externalKeyOf. */
+  @Prop({ type: String, default: null }) externalId: string | null;
+
+  /** Always set, unique: `x:<externalId>`, or `id:<_id>` without one (see externalKeyOf). Never returned. */
+  @Prop({ type: String }) externalKey: string;
+
   @Prop({ type: [String], default: [] })
   tags: string[];
 
@@ -92,6 +98,13 @@ export class Customer extends VersionedRecord {
 
   @Prop({ type: Date, default: null })
   deletedAt: Date | null;
+
+  /** Rollups of the customer's activities, recounted by CustomerActivityRollups (no version of their own). */
+  @Prop({ type: Date, default: null })
+  lastActivityAt?: Date | null;
+
+  @Prop({ type: Number, default: 0 })
+  openTasks?: number;
 }
 
 export type CustomerLean = Customer & { _id: Types.ObjectId };
@@ -109,3 +122,5 @@ CustomerSchema.index({ assignedTo: 1, updatedAt: -1 });
 CustomerSchema.index({ tags: 1 });
 CustomerSchema.index({ searchTokens: 1 });
 CustomerSchema.index({ deletedAt: 1 });
+// externalId unique per tenant (database) when set, without sparse or partial indexes: see externalKeyOf.
+CustomerSchema.index({ externalKey: 1 }, { unique: true });

@@ -1,3 +1,4 @@
+import { ExternalIdField } from '../../../domain/external-id';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -101,6 +102,9 @@ export class CreateLeadDto {
   @IsString()
   @MaxLength(5000)
   notes?: string | null;
+
+  @ExternalIdField()
+  externalId?: string | null;
 
   @ApiPropertyOptional({
     type: Number,

@@ -15,6 +15,8 @@ export class LeadResponse {
   @ApiProperty({ nullable: true, type: String }) assignedTo: string | null;
   @ApiProperty({ type: [String] }) tags: string[];
   @ApiProperty({ nullable: true, type: String }) notes: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Your own id of the lead; unique in the tenant' })
+  externalId: string | null;
   @ApiProperty({ nullable: true, type: Number, description: 'Major currency units' }) estimatedValue: number | null;
   @ApiProperty({ type: [ContactResponse] }) contacts: ContactResponse[];
   @ApiProperty({ nullable: true, type: String }) customerId: string | null;

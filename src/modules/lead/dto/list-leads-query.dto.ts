@@ -1,3 +1,4 @@
+import { ExternalIdQuery } from '../../../domain/external-id';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEnum, IsOptional } from 'class-validator';
 import { SearchListQueryDto } from '@app/common';
@@ -9,4 +10,7 @@ export class ListLeadsQueryDto extends SearchListQueryDto {
   @IsOptional()
   @IsEnum(LeadStatus)
   status?: LeadStatus;
+
+  @ExternalIdQuery()
+  externalId?: string;
 }

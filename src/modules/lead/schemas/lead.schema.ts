@@ -43,6 +43,14 @@ export class Lead extends VersionedRecord {
   @Prop({ type: String, default: null })
   notes: string | null;
 
+  /** The client's own id of the lead; see externalKeyOf. */
+  @Prop({ type: String, default: null })
+  externalId: string | null;
+
+  /** Always set, unique: `x:<externalId>`, or `id:<_id>` without one (see externalKeyOf). Never returned. */
+  @Prop({ type: String })
+  externalKey: string;
+
   /** Integer minor units (cents): no float drift. */
   @Prop({ type: Number, default: null })
   estimatedValueMinor: number | null;
@@ -80,3 +88,5 @@ LeadSchema.index({ deletedAt: 1, nameSort: 1, _id: 1 });
 LeadSchema.index({ tags: 1 });
 LeadSchema.index({ searchTokens: 1 });
 LeadSchema.index({ companyId: 1, email: 1 });
+// externalId unique per tenant when set, without sparse or partial indexes: see externalKeyOf.
+LeadSchema.index({ externalKey: 1 }, { unique: true });

@@ -1,0 +1,1 @@
+export { DataExchangeModule } from './data-exchange.module';
