@@ -1,9 +1,11 @@
 import { TokenService } from '@app/auth';
 import { type AppConfig, appSettings, readAppSettings, Role } from '@app/common';
 import { TenantRunner } from '@app/tenancy';
+import { PinoLogger } from 'nestjs-pino';
 import { openDatabase } from './embedded-db';
 
 const DEMO_TENANT = 'demo';
+const VERBOSE_LEVELS = ['info', 'debug', 'trace'];
 const DEMO_COMPANY = 'Demo Company';
 
 /**
@@ -15,6 +17,10 @@ async function main(): Promise<void> {
   const config = readAppSettings();
   const db = await openDatabase();
   process.env.MONGODB_URI = db.uri;
+  // Start-up is logged at warn and above only: a hundred lines of module and route registration
+  // would bury the banner. The configured level applies from the banner on.
+  const quietStart = VERBOSE_LEVELS.includes(config.LOG_LEVEL);
+  if (quietStart) process.env.LOG_LEVEL = 'warn';
 
   // Imported only now: the application reads its configuration when its module loads.
   const { createApp } = await import('../src/app.factory');
@@ -68,6 +74,7 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
+  if (quietStart) PinoLogger.root.level = config.LOG_LEVEL;
 }
 
 main().catch((e: Error) => {

