@@ -217,7 +217,7 @@ describe('Contacts in the seed shape', () => {
     const quiet = { log: () => undefined, tenants: [a.slug] };
     const first = await migrateTenantIndexes(t.app, quiet);
     expect(first).toMatchObject({ applied: [a.slug], failed: [] });
-    expect(first.migrated).toEqual({
+    expect(first.migrated).toMatchObject({
       '2026-12-contact-names-customers': 1,
       '2026-12-contact-names-leads': 1,
       // The customer stored behind the API's back was not counted yet: its company is recounted.
@@ -237,15 +237,17 @@ describe('Contacts in the seed shape', () => {
     expect((await a.viewer.get(`/api/v1/leads/${leadId.toHexString()}`).expect(200)).body).toEqual(leadBefore);
     const tenant = await registry.collection('tenants').findOne({ _id: a.slug as never });
     expect(tenant?.uid).toMatch(/^[0-9a-f-]{36}$/);
-    expect(tenant?.migrations).toEqual([
-      '2026-12-contact-names-customers',
-      '2026-12-contact-names-leads',
-      '2026-12-customer-counters',
-    ]);
+    expect(tenant?.migrations).toEqual(
+      expect.arrayContaining([
+        '2026-12-contact-names-customers',
+        '2026-12-contact-names-leads',
+        '2026-12-customer-counters',
+      ]),
+    );
     // Now current: skipped. Forced, every step runs again and changes nothing.
     expect((await migrateTenantIndexes(t.app, quiet)).skipped).toEqual([a.slug]);
     const forced = await migrateTenantIndexes(t.app, { ...quiet, force: true });
-    expect(forced.migrated).toEqual({
+    expect(forced.migrated).toMatchObject({
       '2026-12-contact-names-customers': 0,
       '2026-12-contact-names-leads': 0,
       '2026-12-customer-counters': 0,

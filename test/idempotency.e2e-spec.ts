@@ -131,7 +131,12 @@ describe('Idempotency-Key', () => {
     const ignored: string[] = [];
     for (const route of tenantPosts) {
       // The key is checked before the body, so a route that takes the header refuses a malformed one.
-      const url = fillPath(route.path, { id: '0'.repeat(24), contactId: '0'.repeat(24), deliveryId: '0'.repeat(24) });
+      const url = fillPath(route.path, {
+        id: '0'.repeat(24),
+        contactId: '0'.repeat(24),
+        deliveryId: '0'.repeat(24),
+        entryId: '0'.repeat(24),
+      });
       const res = await a.admin.post(url).set('Idempotency-Key', 'not a valid key').send({});
       if (res.body.code !== 'idempotency.invalid_key') ignored.push(`${route.method} ${route.path} -> ${res.status}`);
     }

@@ -102,7 +102,9 @@ export class BenchSession {
   ops(op: (i: number) => Promise<unknown>, concurrency = this.options.connections): LoadRunner {
     return withBusyTime(async (durationSec) => {
       const result = await opLoad(op, { concurrency, durationSec });
-      if (result.errors > 0) throw new Error(`driver baseline: ${result.errors} failed operations`);
+      if (result.errors > 0) {
+        throw new Error(`driver baseline: ${result.errors} failed operations (first: ${result.firstError ?? '?'})`);
+      }
       return result;
     });
   }

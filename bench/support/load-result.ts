@@ -10,6 +10,8 @@ export interface LoadResult {
   count: number;
   /** Failed operations (connection errors, timeouts, non-2xx answers, thrown errors). */
   errors: number;
+  /** The first failure's message, when there were failures (driver loops). */
+  firstError?: string;
   durationSec: number;
   /**
    * Milliseconds the main thread (the application, or the driver loop) was busy per completed

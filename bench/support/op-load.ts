@@ -11,6 +11,7 @@ export async function opLoad(
 ): Promise<LoadResult> {
   const samples = new LatencySamples();
   let errors = 0;
+  let firstError: string | undefined;
   let counter = 0;
   const started = performance.now();
   const deadline = started + opts.durationSec * 1000;
@@ -20,11 +21,12 @@ export async function opLoad(
       try {
         await op(counter++);
         samples.record(performance.now() - t0);
-      } catch {
+      } catch (e) {
         errors++;
+        firstError ??= e instanceof Error ? e.message : String(e);
       }
     }
   };
   await Promise.all(Array.from({ length: opts.concurrency }, loop));
-  return summarise(samples.values(), errors, (performance.now() - started) / 1000);
+  return { ...summarise(samples.values(), errors, (performance.now() - started) / 1000), firstError };
 }

@@ -58,21 +58,27 @@ export class PipelineService {
     });
   }
 
-  /** The default pipeline, created if missing (the same code at provisioning, migration and first use). */
+  /**
+   * The default pipeline, created if missing (the same code at provisioning, migration and first use).
+   * A default of the tenant, not somebody's change: written without audit entry or event.
+   */
   async ensureDefault(): Promise<{ pipeline: PipelineLean; created: boolean }> {
     const existing = await this.repo.findById(DEFAULT_PIPELINE_ID);
     if (existing) return { pipeline: existing, created: false };
+    const at = new Date();
     try {
-      await this.records.create(
-        {
-          _id: new Types.ObjectId(DEFAULT_PIPELINE_ID),
-          name: 'Sales',
-          stages: DEFAULT_STAGES.map((s) => ({ ...s })),
-          isDefault: true,
-        },
-        PipelineEventName.CREATED,
-      );
-      return { pipeline: await this.records.load(DEFAULT_PIPELINE_ID), created: true };
+      const pipeline = await this.repo.insert({
+        _id: new Types.ObjectId(DEFAULT_PIPELINE_ID),
+        name: 'Sales',
+        stages: DEFAULT_STAGES.map((s) => ({ ...s })),
+        isDefault: true,
+        createdAt: at,
+        updatedAt: at,
+        createdBy: this.context.actor,
+        updatedBy: this.context.actor,
+        version: 1,
+      });
+      return { pipeline, created: true };
     } catch (e) {
       if (!isDuplicateKeyError(e)) throw e;
       return { pipeline: await this.records.load(DEFAULT_PIPELINE_ID), created: false };

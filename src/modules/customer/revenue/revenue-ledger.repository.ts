@@ -65,38 +65,28 @@ export class RevenueLedgerRepository {
   }
 
   /**
-   * The totals of a customer's live entries. FerretDB 1.24 computes only the first accumulator of a
-   * `$group` correctly, so the two sums are two pipelines; first and last purchase are index-ordered
-   * reads (no `$min`/`$max` in its `$group`). The reversed keys come first, so an original counts or
-   * not by whether its reversal exists, whichever of the two landed first.
+   * The totals of a customer's live entries: one read of its entries (index prefix `customerId`), the
+   * arithmetic in code, in integer cents. One query instead of a `$group` per sum (FerretDB 1.24 computes
+   * only the first accumulator of a `$group` correctly) and ordered reads for first and last purchase.
+   * An original counts or not by whether its reversal exists, whichever of the two landed first.
    */
   async totals(customerId: string): Promise<LedgerTotals> {
-    const Model = this.model.current();
-    const reversed = await Model.find({ customerId, reverses: { $ne: null } }, { reverses: 1 })
-      .lean<Array<{ reverses: string }>>()
+    const rows = await this.model
+      .current()
+      .find({ customerId }, { _id: 0, key: 1, amountMinor: 1, purchases: 1, at: 1, reverses: 1 })
+      .lean<Array<Pick<RevenueEntryLean, 'key' | 'amountMinor' | 'purchases' | 'at' | 'reverses'>>>()
       .exec();
-    const live = { customerId, reverses: null, key: { $nin: reversed.map((r) => r.reverses) } };
-    const sum = async (field: string): Promise<number> => {
-      const rows = await Model.aggregate<{ t: number }>([
-        { $match: live },
-        { $group: { _id: null, t: { $sum: `$${field}` } } },
-      ]).exec();
-      return rows[0]?.t ?? 0;
-    };
-    const edge = async (direction: 1 | -1): Promise<Date | null> => {
-      const row = await Model.findOne({ ...live, purchases: { $gt: 0 } }, { at: 1 })
-        .sort({ at: direction, _id: direction })
-        .lean<{ at: Date }>()
-        .exec();
-      return row?.at ?? null;
-    };
-    const [totalMinor, purchases, first, last] = await Promise.all([
-      sum('amountMinor'),
-      sum('purchases'),
-      edge(1),
-      edge(-1),
-    ]);
-    return { totalMinor, purchases, first, last };
+    const reversed = new Set(rows.filter((r) => r.reverses !== null).map((r) => r.reverses));
+    const t: LedgerTotals = { totalMinor: 0, purchases: 0, first: null, last: null };
+    for (const r of rows) {
+      if (r.reverses !== null || reversed.has(r.key)) continue;
+      t.totalMinor += r.amountMinor;
+      t.purchases += r.purchases;
+      if (r.purchases <= 0) continue;
+      if (!t.first || r.at < t.first) t.first = r.at;
+      if (!t.last || r.at > t.last) t.last = r.at;
+    }
+    return t;
   }
 
   /** Every entry of a customer (purge). */
