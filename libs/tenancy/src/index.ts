@@ -23,3 +23,4 @@ export * from './tenant-sets';
 export * from './versioned-record';
 export * from './versioned-repository';
 export * from './versioned-writer';
+export * from './user-notice';
