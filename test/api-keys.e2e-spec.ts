@@ -1,7 +1,8 @@
 import { BSON } from 'mongodb';
 import request from 'supertest';
 import { TenantConnectionRegistry, TenantDirectory, tenancySettings } from '@app/tenancy';
-import { connectRealtime, request as ack } from '@app/testing/realtime-client';
+import { platformToken } from '@app/testing';
+import { connectRealtime, nextEvent, request as ack, waitFor } from '@app/testing/realtime-client';
 import {
   as,
   expectProblem,
@@ -221,16 +222,28 @@ describe('API keys', () => {
     expectProblem(await a.admin.delete(`/api/v1/api-keys/${k.id}`), 404);
   });
 
-  it('opens a realtime socket with a key, and refuses a revoked one', async () => {
+  it('opens a realtime socket with a key; revoking ends its open sockets and refuses new ones', async () => {
     const k = await createKey({ name: 'socket', roles: ['viewer'] });
-    const socket = await connectRealtime(one.url, k.key);
+    const here = await connectRealtime(one.url, k.key);
+    const there = await connectRealtime(two.url, k.key);
+    const bystander = await connectRealtime(one.url, a.token());
     try {
-      const res = await ack<{ ok: boolean }>(socket, 'subscribe', { companyId: companyA });
-      expect(res.ok).toBe(true);
+      for (const s of [here, there, bystander]) {
+        expect((await ack<{ ok: boolean }>(s, 'subscribe', { companyId: companyA })).ok).toBe(true);
+      }
+      const endedHere = nextEvent<{ code: string }>(here, 'session.expired', 1_000);
+      // The other instance learns of the revocation from its cache expiring (TTL 1 s in tests).
+      const endedThere = nextEvent<{ code: string }>(there, 'session.expired', 5_000);
+      await a.admin.delete(`/api/v1/api-keys/${k.id}`).expect(204);
+      expect(await endedHere).toMatchObject({ status: 401, code: 'auth.invalid_api_key' });
+      expect(await endedThere).toMatchObject({ status: 401, code: 'auth.invalid_api_key' });
+      await waitFor(() => here.disconnected && there.disconnected);
+      // A token's socket of the same tenant stays.
+      expect(bystander.connected).toBe(true);
+      expect((await ack<{ ok: boolean }>(bystander, 'subscribe', { companyId: otherA })).ok).toBe(true);
     } finally {
-      socket.close();
+      for (const s of [here, there, bystander]) s.close();
     }
-    await a.admin.delete(`/api/v1/api-keys/${k.id}`).expect(204);
     const err = await connectRealtime(one.url, k.key).then(
       (s) => {
         s.close();
@@ -239,5 +252,26 @@ describe('API keys', () => {
       (e: { data?: { code?: string } }) => e,
     );
     expect(err?.data?.code).toBe('auth.invalid_api_key');
+  });
+
+  it("a suspended tenant's open sockets are ended within the cache TTL, whatever their credential", async () => {
+    const c = await newTenant(one, 'aks');
+    const companyC = await newCompany(c);
+    const k = (
+      await c.admin
+        .post('/api/v1/api-keys')
+        .send({ name: 's', roles: ['viewer'] })
+        .expect(201)
+    ).body as CreatedKey;
+    const sockets = [await connectRealtime(two.url, k.key), await connectRealtime(two.url, c.token())];
+    try {
+      for (const s of sockets)
+        expect((await ack<{ ok: boolean }>(s, 'subscribe', { companyId: companyC })).ok).toBe(true);
+      const ended = sockets.map((s) => nextEvent<{ code: string }>(s, 'session.expired', 5_000));
+      await as(one, platformToken()).patch(`/api/v1/tenants/${c.slug}`).send({ status: 'suspended' }).expect(200);
+      for (const e of await Promise.all(ended)) expect(e).toMatchObject({ status: 403, code: 'tenant.suspended' });
+    } finally {
+      for (const s of sockets) s.close();
+    }
   });
 });

@@ -101,6 +101,31 @@ describe('Rate limiting per tenant, per user and per IP', () => {
     expect(res.body.scope).toBe('tenant');
   });
 
+  it('counts each API key as its own user, whichever header carries it', async () => {
+    const a = await tenant('rlk');
+    const admin = a.token(Role.ADMIN, { user: 'key-admin' });
+    const newKey = async (name: string) =>
+      (
+        await support
+          .as(t, admin)
+          .post('/api/v1/api-keys')
+          .send({ name, roles: ['viewer'] })
+          .expect(201)
+      ).body.key as string;
+    const [busy, idle] = [await newKey('busy'), await newKey('idle')];
+    const viaHeader = (key: string) => request(t.app.getHttpServer()).get('/api/v1/companies').set('X-API-Key', key);
+    for (let i = 0; i < PER_USER; i++) {
+      await (i % 2 ? viaHeader(busy) : companies(t, busy)).expect(200);
+    }
+    for (const res of [await viaHeader(busy), await companies(t, busy)]) {
+      support.expectProblem(res, 429, 'rate_limit.exceeded');
+      expect(res.body.scope).toBe('user');
+    }
+    // Another key of the tenant, and the admin who made them, keep budgets of their own.
+    await viaHeader(idle).expect(200);
+    await companies(t, admin).expect(200);
+  });
+
   it('limits hold across instances through Redis', async () => {
     const a = await tenant('rlr');
     const token = a.token(Role.VIEWER, { user: 'roaming' });

@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import type { Settings } from '@app/common';
+import { tenancySettings } from './tenancy.settings';
 
 /** Thrown where an armed failpoint stops the work, as if the process had died at that line. */
 export class FailpointCrash extends Error {
@@ -16,6 +18,12 @@ export class FailpointCrash extends Error {
 @Injectable()
 export class Failpoints {
   private readonly armed = new Map<string, number>();
+  /** Points that kill the process outright (FAILPOINTS), for tests that run the app as a child process. */
+  private readonly kills = new Set<string>();
+
+  constructor(@Optional() @Inject(tenancySettings.KEY) settings?: Settings<typeof tenancySettings>) {
+    for (const spec of settings?.FAILPOINTS?.split(',') ?? []) this.kills.add(spec.split('=')[0]);
+  }
 
   /** The next `times` passes through `point` throw FailpointCrash. */
   arm(point: string, times = 1): void {
@@ -27,6 +35,7 @@ export class Failpoints {
   }
 
   check(point: string): void {
+    if (this.kills.size && this.kills.has(point)) process.kill(process.pid, 'SIGKILL');
     const left = this.armed.get(point);
     if (left === undefined) return;
     if (left <= 1) this.armed.delete(point);

@@ -6,4 +6,11 @@ describe(readTenancySettings.name, () => {
     expect(() => readTenancySettings({ MONGODB_URI: 'http://x' })).toThrow(/MONGODB_URI/);
     expect(() => readTenancySettings({ TENANT_DB_PREFIX: 'a.b' })).toThrow(/TENANT_DB_PREFIX/);
   });
+
+  it('takes kill failpoints for crash tests, never in production', () => {
+    const points = 'writer.after-record-write=kill,outbox.after-consume=kill';
+    expect(readTenancySettings({ FAILPOINTS: points }).FAILPOINTS).toBe(points);
+    expect(() => readTenancySettings({ FAILPOINTS: 'writer.after-record-write=crash' })).toThrow(/FAILPOINTS/);
+    expect(() => readTenancySettings({ FAILPOINTS: points, NODE_ENV: 'production' })).toThrow(/not allowed/);
+  });
 });

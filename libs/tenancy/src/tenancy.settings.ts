@@ -53,11 +53,20 @@ export class TenancySettings {
   @Min(0)
   @Max(3_600_000)
   OUTBOX_RECOVER_AFTER_MS = 15_000;
+
+  /**
+   * Crash tests only: failpoints that kill this process (SIGKILL) when first reached, as
+   * `point=kill[,point=kill...]` (e.g. `writer.after-record-write=kill`). Refused under NODE_ENV=production.
+   */
+  @IsOptional()
+  @Matches(/^[a-z.-]+=kill(,[a-z.-]+=kill)*$/, { message: 'FAILPOINTS must be point=kill[,point=kill...]' })
+  FAILPOINTS?: string;
 }
 
 export const tenancySettings = defineSettings('tenancy', TenancySettings, {
-  optional: ['MONGODB_URI'],
+  optional: ['MONGODB_URI', 'FAILPOINTS'],
   finish: (s) => {
+    refuseFailpointsInProduction(s, process.env);
     const legacy = process.env.CUSTOMER_PURGE_INTERVAL_MS;
     if (!process.env.MAINTENANCE_INTERVAL_MS && legacy && /^\d+$/.test(legacy))
       s.MAINTENANCE_INTERVAL_MS = Number(legacy);
@@ -67,5 +76,12 @@ export const tenancySettings = defineSettings('tenancy', TenancySettings, {
 
 /** The tenancy settings outside Nest (scripts). */
 export function readTenancySettings(raw: Record<string, unknown> = process.env): Readonly<TenancySettings> {
-  return loadSettings(TenancySettings, raw, ['MONGODB_URI']);
+  return refuseFailpointsInProduction(loadSettings(TenancySettings, raw, ['MONGODB_URI', 'FAILPOINTS']), raw);
+}
+
+function refuseFailpointsInProduction<T extends TenancySettings>(s: T, env: Record<string, unknown>): T {
+  if (s.FAILPOINTS && env.NODE_ENV === 'production') {
+    throw new Error('Invalid configuration:\n  - FAILPOINTS: not allowed when NODE_ENV=production');
+  }
+  return s;
 }

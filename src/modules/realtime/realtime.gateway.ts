@@ -26,7 +26,10 @@ import { socketAuthMiddleware } from './socket-auth.middleware';
 
 export const REALTIME_NAMESPACE = '/realtime';
 
-/** Sent to a socket right before it is disconnected because its token expired. */
+/**
+ * Sent to a socket right before it is disconnected because its credential no longer holds: the token
+ * expired, the API key was revoked, the tenant was suspended or removed. The body's `code` says which.
+ */
 export const SESSION_EXPIRED_EVENT = 'session.expired';
 
 /** setTimeout cannot wait longer than this; longer waits are re-armed. */
@@ -109,16 +112,28 @@ export class RealtimeGateway
       this.setTimer(socket, MAX_TIMER_MS, () => this.armExpiry(socket, expiresAt));
       return;
     }
-    this.setTimer(socket, Math.max(wait, 0), () => {
-      // The event first, then the namespace disconnect: both go down the same connection in order,
-      // so the client learns why before it sees `disconnect` ("io server disconnect").
-      const reason = new RealtimeError(
-        RealtimeErrorCode.TOKEN_EXPIRED,
-        'The token has expired. Reconnect with a fresh token and resubscribe with sinceSeq.',
-      );
-      socket.emit(SESSION_EXPIRED_EVENT, toErrorBody(reason));
-      socket.disconnect();
-    });
+    this.setTimer(socket, Math.max(wait, 0), () =>
+      this.endSession(
+        socket,
+        new RealtimeError(
+          RealtimeErrorCode.TOKEN_EXPIRED,
+          'The token has expired. Reconnect with a fresh token and resubscribe with sinceSeq.',
+        ),
+      ),
+    );
+  }
+
+  /** Every socket connected to this instance. */
+  connected(): Iterable<Socket> {
+    return this.server.sockets.values();
+  }
+
+  /** Tells the client why, then disconnects it. */
+  endSession(socket: Socket, reason: unknown): void {
+    // The event first, then the namespace disconnect: both go down the same connection in order,
+    // so the client learns why before it sees `disconnect` ("io server disconnect").
+    socket.emit(SESSION_EXPIRED_EVENT, toErrorBody(reason));
+    socket.disconnect();
   }
 
   private setTimer(socket: Socket, ms: number, fn: () => void): void {

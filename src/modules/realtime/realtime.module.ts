@@ -10,6 +10,7 @@ import { RealtimeLogRetentionTask } from './realtime-log-retention.task';
 import { RealtimePurgeHook } from './realtime-purge.hook';
 import { RealtimeSubscriptionService } from './realtime-subscription.service';
 import { RealtimeGateway } from './realtime.gateway';
+import { SocketSessionRecheck } from './socket-session-recheck';
 import { RealtimeIsolationProbe } from './realtime.isolation-probe';
 import { DEFAULT_REALTIME_OPTIONS, REALTIME_OPTIONS } from './realtime.options';
 import { RealtimeCounter, RealtimeCounterSchema } from './schemas/realtime-counter.schema';
@@ -43,6 +44,7 @@ const customerSnapshots = (customers: CustomerService): CustomerSnapshotSource =
     // registrations: erase a purged record's events or a deleted company's stream, prune old events hourly
     RealtimePurgeHook,
     RealtimeLogRetentionTask,
+    SocketSessionRecheck,
     { provide: REALTIME_OPTIONS, useValue: DEFAULT_REALTIME_OPTIONS },
     { provide: CUSTOMER_SNAPSHOT_SOURCE, inject: [CustomerService], useFactory: customerSnapshots },
   ],
