@@ -4,6 +4,9 @@ import { ImportFailpoint, ImportRunner, ImportService } from '../src/modules/dat
 import { connectRealtime } from '@app/testing';
 import { expectProblem, newCompany, newTenant, startTestApp, TenantFixture, TestApp } from './support/test-app';
 
+// Imports run in the background over hundreds of rows (and a 10 MB line): slow on a loaded machine.
+jest.setTimeout(180_000);
+
 const IMPORTS = '/api/v1/imports';
 const CUSTOMERS = '/api/v1/customers';
 
