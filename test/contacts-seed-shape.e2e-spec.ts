@@ -238,11 +238,22 @@ describe('Contacts in the seed shape', () => {
     expect((await a.viewer.get(`/api/v1/leads/${leadId.toHexString()}`).expect(200)).body).toEqual(leadBefore);
     const tenant = await registry.collection('tenants').findOne({ _id: a.slug as never });
     expect(tenant?.uid).toMatch(/^[0-9a-f-]{36}$/);
-    expect(tenant?.migrations).toEqual(['2026-12-contact-names-customers', '2026-12-contact-names-leads']);
+    // The ones a new index needs run first (before the index set), then the rest.
+    expect(tenant?.migrations).toEqual([
+      '2026-12-external-keys-customers',
+      '2026-12-external-keys-leads',
+      '2026-12-contact-names-customers',
+      '2026-12-contact-names-leads',
+    ]);
     // Now current: skipped. Forced, every step runs again and changes nothing.
     expect((await migrateTenantIndexes(t.app, quiet)).skipped).toEqual([a.slug]);
     const forced = await migrateTenantIndexes(t.app, { ...quiet, force: true });
-    expect(forced.migrated).toEqual({ '2026-12-contact-names-customers': 0, '2026-12-contact-names-leads': 0 });
+    expect(forced.migrated).toEqual({
+      '2026-12-contact-names-customers': 0,
+      '2026-12-contact-names-leads': 0,
+      '2026-12-external-keys-customers': 0,
+      '2026-12-external-keys-leads': 0,
+    });
     expect(await db.collection('customers').findOne({ _id: customerId })).toEqual(stored);
     expect((await registry.collection('tenants').findOne({ _id: a.slug as never }))?.uid).toBe(tenant?.uid);
 
