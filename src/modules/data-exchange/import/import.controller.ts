@@ -11,6 +11,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MinRole } from '@app/auth';
 import { ParseObjectIdPipe, Role } from '@app/common';
+import { Idempotent } from '@app/tenancy';
 import { ApiProblemResponses } from '../../../swagger';
 import { ImportAcceptedResponse, ImportResponse } from '../dto/import.dto';
 import { type ImportUpload, ImportService } from './import.service';
@@ -25,6 +26,7 @@ export class ImportController {
   @Post()
   @MinRole(Role.MEMBER)
   @HttpCode(202)
+  @Idempotent()
   @ApiOperation({
     summary:
       'Import customers from a CSV (UTF-8, `,` or `;`, quoted fields) or NDJSON file as a background job; dryRun validates only',
@@ -105,6 +107,7 @@ export class ImportController {
   @Post(':id/revert')
   @MinRole(Role.ADMIN)
   @HttpCode(200)
+  @Idempotent()
   @ApiOperation({
     summary:
       'Undo an import: remove what it created, restore what it updated (records changed since are reported and left)',
