@@ -3,7 +3,7 @@ import { connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mongoose from 'mongoose';
-import { freePort, startFerretDb, type EmbeddedMongo } from './ferretdb';
+import { defaultMemoryLimitMb, freePort, startFerretDb, type EmbeddedMongo } from './ferretdb';
 
 // The first run on a machine may build FerretDB from source.
 const TIMEOUT_MS = 300_000;
@@ -67,6 +67,31 @@ describe('startFerretDb', () => {
     },
     TIMEOUT_MS,
   );
+
+  it(
+    'runs FerretDB with a memory limit: the one given, else one relative to the machine',
+    async () => {
+      sut = await startFerretDb({ dataDir, memoryLimitMb: 321 });
+      expect(sut.memoryLimitMb).toBe(321);
+      const environ = (await readFile(`/proc/${sut.pid}/environ`, 'utf8')).split('\0');
+      expect(environ).toContain('GOMEMLIMIT=321MiB');
+      await sut.stop();
+
+      sut = await startFerretDb({ dataDir });
+      expect(sut.memoryLimitMb).toBe(defaultMemoryLimitMb());
+      expect((await readFile(`/proc/${sut.pid}/environ`, 'utf8')).split('\0')).toContain(
+        `GOMEMLIMIT=${defaultMemoryLimitMb()}MiB`,
+      );
+    },
+    TIMEOUT_MS,
+  );
+
+  it('takes a quarter of the machine as the default limit, between 256 MiB and 4 GiB', () => {
+    const GiB = 1024 ** 3;
+    expect(defaultMemoryLimitMb(8 * GiB)).toBe(2048);
+    expect(defaultMemoryLimitMb(512 * 1024 ** 2)).toBe(256);
+    expect(defaultMemoryLimitMb(64 * GiB)).toBe(4096);
+  });
 
   it(
     'fails with FerretDB stderr, also written to the log file, when the requested port is taken',

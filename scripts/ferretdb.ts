@@ -5,6 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { totalmem } from 'node:os';
 import { MongoClient } from 'mongodb';
 
 /** A running MongoDB-compatible server owned by this process. */
@@ -12,6 +13,10 @@ export interface EmbeddedMongo {
   uri: string;
   port: number;
   dataDir: string;
+  /** The FerretDB process (for resource readings: CPU time, resident memory). */
+  pid: number;
+  /** The soft memory limit it runs with (GOMEMLIMIT), in MiB. */
+  memoryLimitMb: number;
   stop(): Promise<void>;
 }
 
@@ -25,6 +30,14 @@ export interface StartFerretDbOptions {
   handler?: 'sqlite' | 'postgresql';
   /** Required with the postgresql handler. */
   postgresqlUrl?: string;
+  /** Soft memory limit in MiB (Go's GOMEMLIMIT); default: defaultMemoryLimitMb() of this machine. */
+  memoryLimitMb?: number;
+}
+
+/** A quarter of the machine's memory, at least 256 MiB and at most 4 GiB. */
+export function defaultMemoryLimitMb(totalBytes = totalmem()): number {
+  const quarter = Math.floor(totalBytes / 4 / (1024 * 1024));
+  return Math.min(4096, Math.max(256, quarter));
 }
 
 const READY_TIMEOUT_MS = 30_000;
@@ -59,7 +72,7 @@ export async function startFerretDb(opts: StartFerretDbOptions): Promise<Embedde
   for (let attempt = 1; ; attempt++) {
     const port = opts.port ?? (await freePort());
     try {
-      return await launch(bin, args, dataDir, port, opts.logFile);
+      return await launch(bin, args, dataDir, port, opts.logFile, opts.memoryLimitMb ?? defaultMemoryLimitMb());
     } catch (err) {
       if (!(err instanceof AddressInUseError) || attempt >= attempts) throw err;
     }
@@ -110,6 +123,7 @@ async function launch(
   dataDir: string,
   port: number,
   logFile: string | undefined,
+  memoryLimitMb: number,
 ): Promise<EmbeddedMongo> {
   const args = [
     ...backend,
@@ -120,7 +134,11 @@ async function launch(
     '--log-level=warn',
   ];
   const log = logFile ? await openLog(logFile) : undefined;
-  const child = spawn(bin, args, { cwd: dataDir, stdio: ['ignore', log ? 'pipe' : 'ignore', 'pipe'] });
+  // Go's garbage collector works harder as the heap nears GOMEMLIMIT instead of letting a big scan grow
+  // it without bound (16 GB of 23 was seen at 20,000 customers). A soft limit: a single result set
+  // larger than it still fits, at the price of more collection.
+  const env = { ...process.env, GOMEMLIMIT: `${memoryLimitMb}MiB` };
+  const child = spawn(bin, args, { cwd: dataDir, env, stdio: ['ignore', log ? 'pipe' : 'ignore', 'pipe'] });
   const tail = new LineTail(STDERR_TAIL_LINES);
   child.stdout?.on('data', (chunk: Buffer) => log?.write(chunk));
   child.stderr?.on('data', (chunk: Buffer) => {
@@ -192,7 +210,7 @@ async function launch(
     return stopping;
   };
 
-  return { uri, port, dataDir, stop };
+  return { uri, port, dataDir, pid: child.pid ?? 0, memoryLimitMb, stop };
 }
 
 function describeExit(exit: ExitInfo): string {

@@ -4,8 +4,8 @@ import {
   systemPrincipal,
   TenantConnectionRegistry,
   TenantDirectory,
-  TenantMigrations,
   type TenantMigration,
+  TenantMigrations,
   type TenantRecord,
   TenantRunner,
 } from '@app/tenancy';
@@ -18,6 +18,8 @@ export interface MigrateOptions {
   force?: boolean;
   /** One line per tenant and a summary; default: stdout. */
   log?: (line: string) => void;
+  /** Also check what migrations maintain (customer counters against a recount) and repair drift. */
+  verify?: boolean;
   /** Called after each tenant is done (tests use it to simulate a crash part-way). */
   afterTenant?: (slug: string, position: number) => void | Promise<void>;
 }
@@ -30,6 +32,8 @@ export interface MigrateReport {
   failed: Array<{ slug: string; error: string }>;
   /** Records changed per data migration id, over all tenants. */
   migrated: Record<string, number>;
+  /** With `verify`: every problem found (and repaired), prefixed with its tenant. */
+  drift: string[];
 }
 
 /**
@@ -60,6 +64,7 @@ export async function migrateTenantIndexes(
     skipped: [],
     failed: [],
     migrated: Object.fromEntries(migrations.map((m) => [m.id, 0])),
+    drift: [],
   };
   log(`index set ${hash} (${connections.modelNames().sort().join(', ')}) → ${tenants.length} tenant database(s)`);
   if (migrations.length) log(`data migrations: ${migrations.map((m) => `${m.id} (${m.description})`).join('; ')}`);
@@ -107,6 +112,9 @@ export async function migrateTenantIndexes(
         report.failed.push({ slug: tenant._id, error });
       }
     }
+    if (opts.verify && tenant && !report.failed.some((f) => f.slug === tenant._id)) {
+      await verifyTenant(runner, migrations, tenant._id, position, log, report);
+    }
     await opts.afterTenant?.(listed._id, i + 1);
   }
   log(
@@ -116,11 +124,37 @@ export async function migrateTenantIndexes(
   return report;
 }
 
-const USAGE = `npm run migrate -- [--tenant <slug> ...] [--force]
+async function verifyTenant(
+  runner: TenantRunner,
+  migrations: readonly TenantMigration[],
+  slug: string,
+  position: string,
+  log: (line: string) => void,
+  report: MigrateReport,
+): Promise<void> {
+  try {
+    for (const m of migrations) {
+      if (!m.verify) continue;
+      const verify = m.verify.bind(m);
+      const problems = await runner.runInTenant(slug, verify, systemPrincipal(slug, 'migrate'), {
+        includeSuspended: true,
+      });
+      for (const p of problems) report.drift.push(`${slug}: ${p}`);
+      log(`${position} ${slug} verified ${m.id}: ${problems.length ? problems.join('; ') : 'ok'}`);
+    }
+  } catch (e) {
+    const error = (e as Error).message;
+    log(`${position} ${slug} verify FAILED: ${error}`);
+    report.failed.push({ slug, error });
+  }
+}
+
+const USAGE = `npm run migrate -- [--tenant <slug> ...] [--force] [--verify]
 
 Applies the current index set and the pending data migrations to every tenant database (or the
 named ones), one line per tenant. Tenants already current are skipped; after a crash, run it again
-to resume. --force re-applies everything (every step is idempotent).
+to resume. --force re-applies everything (every step is idempotent). --verify also recounts what
+is kept beside the records (per-company customer counters) and repairs any drift it finds.
 MONGODB_URI selects the server; without it, the embedded FerretDB under DATA_DIR is used.`;
 
 /** `npm run migrate`: the CLI around migrateTenantIndexes, against MONGODB_URI or the embedded FerretDB. */
@@ -129,6 +163,7 @@ async function main(): Promise<number> {
     options: {
       tenant: { type: 'string', multiple: true },
       force: { type: 'boolean', default: false },
+      verify: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -144,7 +179,11 @@ async function main(): Promise<number> {
     const { AppModule } = await import('../src/app.module');
     const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
     try {
-      const report = await migrateTenantIndexes(app, { tenants: values.tenant, force: values.force });
+      const report = await migrateTenantIndexes(app, {
+        tenants: values.tenant,
+        force: values.force,
+        verify: values.verify,
+      });
       return report.failed.length ? 1 : 0;
     } finally {
       await app.close();

@@ -2,6 +2,7 @@ import { Module, RequestMethod } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
+import { ScheduleModule } from '@nestjs/schedule';
 import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from '@app/auth';
@@ -14,13 +15,16 @@ import {
   type Settings,
 } from '@app/common';
 import { TenancyModule } from '@app/tenancy';
+import { ActivityModule } from './modules/activity';
 import { AuditModule } from './modules/audit';
 import { CompanyModule } from './modules/company';
 import { CustomerModule } from './modules/customer';
 import { DataExchangeModule } from './modules/data-exchange';
 import { HealthModule } from './modules/health';
 import { IntegrationModule } from './modules/integration';
+import { AnalyticsModule } from './modules/analytics';
 import { LeadModule } from './modules/lead';
+import { OpportunityModule } from './modules/opportunity';
 import { RateLimitModule } from './modules/rate-limit';
 import { RealtimeModule } from './modules/realtime';
 import { TenantModule } from './modules/tenant';
@@ -58,6 +62,7 @@ type LoggedRequest = IncomingMessage & { tenantId?: string; userId?: string };
       }),
     }),
     EventEmitterModule.forRoot(),
+    ScheduleModule.forRoot(),
     TenancyModule.forRoot(),
     AuthModule,
     // After AuthModule: global guards run in registration order, and limits key on the verified caller.
@@ -68,9 +73,12 @@ type LoggedRequest = IncomingMessage & { tenantId?: string; userId?: string };
     CompanyModule,
     CustomerModule,
     RealtimeModule,
+    OpportunityModule,
     LeadModule,
+    ActivityModule,
     IntegrationModule,
     DataExchangeModule,
+    AnalyticsModule,
   ],
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -42,7 +42,7 @@ describe('Customer timeline', () => {
     const res = await timeline(id).expect(200);
     const entries = res.body.data as Entry[];
     expect(entries.map((e) => e.kind)).toEqual(['revenue', 'revenue', 'revenue', 'assignment', 'status_change']);
-    expect(entries[0]).toMatchObject({ actor: 'member-user', summary: 'Revenue of 30.00 recorded (total 60.50)' });
+    expect(entries[0]).toMatchObject({ actor: 'member-user', summary: 'Revenue of 30.00 recorded' });
     expect(entries[3].summary).toBe('Assigned from nobody to rep-1');
     expect(entries[4]).toMatchObject({
       summary: 'Status changed from active to inactive',

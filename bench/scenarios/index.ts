@@ -1,9 +1,12 @@
 import type { Scenario } from '../support/scenario';
+import { activities } from './activities';
 import { companiesRead } from './companies-read';
 import { customersList } from './customers-list';
 import { customersRead } from './customers-read';
 import { customersSearch } from './customers-search';
+import { embeddedScale } from './embedded-scale';
 import { manyTenants } from './many-tenants';
+import { opportunities } from './opportunities';
 import { realtimeFanout } from './realtime-fanout';
 import { tenancyCost } from './tenancy-cost';
 import { webhookDelivery } from './webhook-delivery';
@@ -18,4 +21,7 @@ export const SCENARIOS: Scenario[] = [
   customersSearch,
   realtimeFanout,
   webhookDelivery,
+  embeddedScale,
+  activities,
+  opportunities,
 ];

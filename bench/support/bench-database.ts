@@ -15,6 +15,8 @@ export interface BenchDatabase {
   port?: number;
   /** Whether the bench owns the server and its data (and may leave data behind when it stops). */
   owned: boolean;
+  /** Our own FerretDB's process id (resident memory readings); undefined for an external server. */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -44,6 +46,7 @@ export async function openBenchDatabase(handler: Handler, env: NodeJS.ProcessEnv
     label: handler,
     port: mongo.port,
     owned: true,
+    pid: mongo.pid,
     stop: async () => {
       await mongo.stop();
       await rm(dataDir, { recursive: true, force: true });

@@ -41,15 +41,15 @@ export function customerFixture(s: BenchSession): Promise<CustomerFixture> {
 }
 
 /**
- * A tenant with `count` customers spread over five companies, inserted in batches straight into
+ * A tenant with `count` customers spread over `companies` companies (five unless told), inserted in batches straight into
  * the tenant's collection (seeding 100k through the API would take longer than the benchmark).
  * Documents have exactly the shape CustomerService.create writes, search tokens included, and
  * the tenant was provisioned by TenantService, so the collection has its production indexes.
  */
-export async function seedCustomers(s: BenchSession, count: number): Promise<CustomerFixture> {
+export async function seedCustomers(s: BenchSession, count: number, companies = COMPANIES): Promise<CustomerFixture> {
   const tenant = await s.newTenant('customers');
   const companyIds: string[] = [];
-  for (let i = 0; i < COMPANIES; i++) companyIds.push(await s.newCompany(tenant, `Business unit ${i + 1}`));
+  for (let i = 0; i < companies; i++) companyIds.push(await s.newCompany(tenant, `Business unit ${i + 1}`));
   const collection = s.connections.root.getClient().db(tenant.dbName).collection('customers');
   const vocabulary = Math.max(1, Math.floor(count / CUSTOMERS_PER_WORD));
   const random = seededRandom(42);
@@ -59,7 +59,7 @@ export async function seedCustomers(s: BenchSession, count: number): Promise<Cus
   for (let first = 0; first < count; first += BATCH) {
     const docs: Array<Customer & { _id: Types.ObjectId }> = [];
     for (let i = first; i < Math.min(count, first + BATCH); i++) {
-      const doc = customerDoc(i, word(i % vocabulary), companyIds[i % COMPANIES], random);
+      const doc = customerDoc(i, word(i % vocabulary), companyIds[i % companies], random);
       if (i % sampleEvery === 0) sampleIds.push(doc._id);
       docs.push(doc);
     }

@@ -81,7 +81,8 @@ export class ProblemDto {
     additionalProperties: { type: 'integer', format: 'int32', minimum: 1, maximum: 1_000_000_000 },
     maxProperties: 100,
     example: { customers: 2, leads: 1 },
-    description: '409 on a company still in use: what each module still files under it, counted',
+    description:
+      '409 on a company, customer or pipeline stage still in use: what each module still files under it, counted',
   })
   remaining?: Record<string, number>;
 

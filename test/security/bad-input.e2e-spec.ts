@@ -142,7 +142,13 @@ describe('Bad input (property-based, generated from the route table)', () => {
     for (const p of route.params) {
       values[p] =
         override[p] ??
-        { slug: data.slug, contactId: data.contact, tag: data.tag, deliveryId: data.delivery }[p] ??
+        {
+          slug: data.slug,
+          contactId: data.contact,
+          tag: data.tag,
+          deliveryId: data.delivery,
+          entryId: data.revenueEntry,
+        }[p] ??
         {
           companies: data.company,
           customers: data.customer,
@@ -150,6 +156,9 @@ describe('Bad input (property-based, generated from the route table)', () => {
           tenants: data.slug,
           webhooks: data.webhook,
           'api-keys': data.apiKey,
+          activities: data.activity,
+          opportunities: data.opportunity,
+          pipelines: data.pipeline,
         }[route.family] ??
         data.company ??
         data.company;
@@ -158,7 +167,7 @@ describe('Bad input (property-based, generated from the route table)', () => {
   }
 
   function baseBody(route: ApiRoute): Record<string, unknown> {
-    return validBody(route, doc, { companyId: data.company, unique: unique() }) ?? {};
+    return validBody(route, doc, { companyId: data.company, customerId: data.customer, unique: unique() }) ?? {};
   }
 
   /** Names of the body's documented fields (and of the base body's), with their schemas. */
@@ -245,7 +254,8 @@ describe('Bad input (property-based, generated from the route table)', () => {
         withField(route, (s) =>
           s.type === 'array'
             ? fc.integer({ min: 1_000, max: 8_000 }).map((n) => Array.from({ length: n }, (_, i) => `t${i}`))
-            : fc.integer({ min: 6_000, max: 90_000 }).map((n) => 'x'.repeat(n)),
+            : // Longer than any field allows: past its documented maxLength (long texts like an activity body allow more).
+              fc.integer({ min: Math.max(6_000, (s.maxLength ?? 0) + 1), max: 90_000 }).map((n) => 'x'.repeat(n)),
         ),
       ),
     'deep nesting': () =>
@@ -531,6 +541,8 @@ describe('Bad input (property-based, generated from the route table)', () => {
     'realtime_events companyId,seq': 'seq is allocated by the server',
     'tenants dbName': 'derived from the slug; a clash through another prefix is test/tenant-incarnation.e2e-spec.ts',
     'api_keys hash': 'the SHA-256 of a key the server generates from 256 random bits',
+    'revenue_entries key':
+      'a repeated reference is the de-duplication itself (200, counted once): test/revenue-ledger.e2e-spec.ts',
   };
 
   function routeOf(method: string, path: string): ApiRoute {

@@ -50,6 +50,7 @@ const ID_QUERY_PARAMS: Record<string, keyof TenantData> = {
   leadId: 'lead',
   contactId: 'contact',
   entityId: 'customer',
+  pipelineId: 'pipeline',
 };
 
 describe('Cross-tenant attack suite (generated from the route table)', () => {
@@ -132,7 +133,7 @@ describe('Cross-tenant attack suite (generated from the route table)', () => {
   function attacksOn(route: ApiRoute): Attack[] {
     const out: Attack[] = [];
     const aUrl = urlFor(route, aData);
-    const body = validBody(route, doc, { companyId: aData.company, unique: unique() });
+    const body = validBody(route, doc, { companyId: aData.company, customerId: aData.customer, unique: unique() });
     const label = (what: string) => `${route.method} ${route.path} ${what}`;
     const asA = (role: Role) => a.token(role, { user: `a-${role}` });
 
@@ -191,7 +192,7 @@ describe('Cross-tenant attack suite (generated from the route table)', () => {
       route,
       urlFor(route, own),
       b.token(Role.ADMIN, { user: 'b-admin' }),
-      validBody(route, doc, { companyId: own.company, unique: unique() }),
+      validBody(route, doc, { companyId: own.company, customerId: own.customer, unique: unique() }),
     );
     return res.status;
   }
@@ -201,8 +202,19 @@ describe('Cross-tenant attack suite (generated from the route table)', () => {
     // Company routes get a company with nothing filed under it, so delete can succeed.
     if (route.family === 'companies') data.company = await fixtures.company(b.admin, 'b-fresh');
     const wants = (name: string) => route.family === name || route.params.some((p) => p.startsWith(name.slice(0, -1)));
-    if (fixtures.has('POST', '/customers') && (wants('customers') || route.family === 'audit' || !known(route))) {
+    const deals = ['opportunities', 'pipelines'].includes(route.family) || route.params.includes('entryId');
+    const onCustomer = route.family === 'audit' || route.family === 'activities' || deals || !known(route);
+    if (fixtures.has('POST', '/customers') && (wants('customers') || onCustomer)) {
       Object.assign(data, await fixtures.customer(b.admin, data.company, 'b-fresh'));
+    }
+    if (fixtures.has('POST', '/activities') && data.customer && (wants('activities') || !known(route))) {
+      data.activity = await fixtures.activity(b.admin, data.customer, 'b-fresh');
+    }
+    if (fixtures.has('POST', '/opportunities') && data.customer && (deals || !known(route))) {
+      Object.assign(data, await fixtures.opportunity(b.admin, data.customer, 'b-fresh'));
+      // Only a closed deal can be reopened.
+      if (route.path.endsWith('/reopen'))
+        await b.admin.post(`/api/v1/opportunities/${data.opportunity}/lost`).send({ reason: 'x' });
     }
     if (fixtures.has('POST', '/leads') && (wants('leads') || !known(route))) {
       data.lead = await fixtures.lead(b.admin, data.company, 'b-fresh');
@@ -248,6 +260,10 @@ describe('Cross-tenant attack suite (generated from the route table)', () => {
       aData.webhook,
       aData.delivery,
       aData.apiKey,
+      aData.activity,
+      aData.pipeline,
+      aData.opportunity,
+      aData.revenueEntry,
     ].filter((x): x is string => !!x);
     const echoed = ids.find((id) => text.includes(id));
     if (echoed) return f(`the response names tenant A's record ${echoed}, which the request did not`, true);
@@ -283,8 +299,12 @@ function paramValue(route: ApiRoute, param: string, data: TenantData): string {
     tenants: data.slug,
     webhooks: data.webhook,
     'api-keys': data.apiKey,
+    activities: data.activity,
+    opportunities: data.opportunity,
+    pipelines: data.pipeline,
   };
   const direct: Record<string, string | undefined> = {
+    entryId: data.revenueEntry,
     deliveryId: data.delivery,
     slug: data.slug,
     contactId: data.contact,
@@ -306,11 +326,22 @@ function strings(value: unknown): string[] {
 }
 
 function mentionsCompany(body: Record<string, unknown> | undefined): boolean {
-  return body !== undefined && ['companyId', 'companyIds', 'companies'].some((k) => k in body);
+  return body !== undefined && ['companyId', 'companyIds', 'companies', 'customerId', 'leadId'].some((k) => k in body);
 }
 
 function known(route: ApiRoute): boolean {
-  return ['companies', 'customers', 'leads', 'tenants', 'audit', 'webhooks', 'api-keys'].includes(route.family);
+  return [
+    'companies',
+    'customers',
+    'leads',
+    'tenants',
+    'audit',
+    'webhooks',
+    'api-keys',
+    'activities',
+    'opportunities',
+    'pipelines',
+  ].includes(route.family);
 }
 
 function rank(role: Role): number {

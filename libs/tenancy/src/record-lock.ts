@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Model, Schema } from 'mongoose';
 import { DomainError, ErrorKind, isDuplicateKeyError } from '@app/common';
 import { KeyedLock } from './keyed-lock';
+import { withoutDeadline } from './query-deadline';
 import { TenantConnectionRegistry } from './tenant-connection.registry';
 import { TenantContext } from './tenant-context';
 
@@ -92,9 +93,10 @@ export class RecordLock {
     try {
       return await fn();
     } finally {
-      await model
-        .deleteOne({ _id: key, token })
-        .catch((err: unknown) => this.logger.error({ err, key }, 'record lease not released; it expires by itself'));
+      // Released even when the request ran out of time: a lease left behind blocks the record for LEASE_MS.
+      await withoutDeadline(() => model.deleteOne({ _id: key, token }).exec()).catch((err: unknown) =>
+        this.logger.error({ err, key }, 'record lease not released; it expires by itself'),
+      );
     }
   }
 }

@@ -2,7 +2,7 @@ import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { DiscoveryModule } from '@nestjs/core';
 import { MongooseModule } from '@nestjs/mongoose';
-import type { Schema } from 'mongoose';
+import type { Connection, Schema } from 'mongoose';
 import { ClsModule } from 'nestjs-cls';
 import { appSettings, requestIdOf, type Settings } from '@app/common';
 import { IDEMPOTENCY_RECORD, IdempotencyRecordSchema } from './idempotency/idempotency-record.schema';
@@ -17,6 +17,7 @@ import { Outbox, OUTBOX_MODEL, OutboxEntrySchema, OutboxRecoveryTask } from './o
 import { IsolationProbeRegistry } from './isolation-probe';
 import { TenantMaintenance } from './maintenance';
 import { PurgeHooks } from './purge-hooks';
+import { queryDeadlinePlugin } from './query-deadline';
 import { RecordLock } from './record-lock';
 import { tenancySettings } from './tenancy.settings';
 import { TenantConnectionRegistry } from './tenant-connection.registry';
@@ -105,6 +106,8 @@ export class TenancyModule {
               socketTimeoutMS: app.REQUEST_TIMEOUT_MS,
               retryAttempts: 3,
               retryDelay: 1000,
+              // Registry reads carry the request's remaining time too (tenant handles: see the registry).
+              connectionFactory: (connection: Connection) => connection.plugin(queryDeadlinePlugin),
             };
           },
         }),

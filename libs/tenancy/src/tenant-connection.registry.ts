@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection, Model, Schema } from 'mongoose';
+import { queryDeadlinePlugin } from './query-deadline';
 
 /**
  * Tenant database handles over the process's single connection pool. `useDb` with `useCache`
@@ -18,6 +19,8 @@ export class TenantConnectionRegistry {
     const existing = this.schemas.get(name);
     if (existing && existing !== schema)
       throw new Error(`Tenant model ${name} registered twice with different schemas`);
+    // Tenant handles come from useDb, which does not inherit the root connection's plugins.
+    if (!existing) schema.plugin(queryDeadlinePlugin);
     this.schemas.set(name, schema);
   }
 

@@ -21,6 +21,16 @@ export interface TenantMigration {
   readonly beforeIndexes?: boolean;
   /** Changes what still needs it in the current tenant; returns how many records it changed. */
   run(): Promise<number>;
+  /**
+   * `npm run migrate -- --verify`: checks what the migration maintains (derived data such as counters)
+   * against the records and repairs it; one line per problem found (and repaired).
+   */
+  verify?(): Promise<string[]>;
+  /**
+   * Per-tenant setup (defaults such as a default pipeline): also run for every new tenant at
+   * provisioning, through this same `run`, so new and existing tenants are set up by one code path.
+   */
+  readonly atProvisioning?: boolean;
 }
 
 /** Every migration the application declares, in id order. */
@@ -38,6 +48,11 @@ export class TenantMigrations {
     const twice = ids.find((id, i) => ids.indexOf(id) !== i);
     if (twice) throw new Error(`Tenant migration ${twice} is declared twice`);
     return this.migrations;
+  }
+
+  /** The setups provisioning runs in a new tenant (see TenantMigration.atProvisioning). */
+  setups(): readonly TenantMigration[] {
+    return this.all().filter((m) => m.atProvisioning);
   }
 
   ids(): string[] {

@@ -1,4 +1,6 @@
+import { Logger } from '@nestjs/common';
 import { Types, type UpdateQuery } from 'mongoose';
+import { isFerretDb } from './server-profile';
 import type { TenantModel } from './tenant-model';
 import type { NewRecord, Stamped, VersionedStore } from './versioned-writer';
 
@@ -8,6 +10,8 @@ import type { NewRecord, Stamped, VersionedStore } from './versioned-writer';
  * writes conditional on the version read. `hidden` fields (search tokens) never leave the repository.
  */
 export abstract class VersionedRepository<D extends Stamped & { _id: Types.ObjectId }> implements VersionedStore<D> {
+  private readonly logger = new Logger(VersionedRepository.name);
+
   protected constructor(
     protected readonly model: TenantModel<D>,
     private readonly hidden: readonly string[] = [],
@@ -35,12 +39,24 @@ export abstract class VersionedRepository<D extends Stamped & { _id: Types.Objec
     update: UpdateQuery<D>,
     guard: Record<string, unknown> = {},
   ): Promise<D | null> {
+    const Model = this.model.current();
     // No projection: FerretDB's findAndModify does not implement one.
-    const row = await this.model
-      .current()
-      .findOneAndUpdate({ ...guard, _id: id, version }, update, { returnDocument: 'after' })
-      .lean<D>()
-      .exec();
+    if (!(await isFerretDb(Model.db))) {
+      const row = await Model.findOneAndUpdate({ ...guard, _id: id, version }, update, { returnDocument: 'after' })
+        .lean<D>()
+        .exec();
+      return row && this.withoutHidden(row);
+    }
+    // FerretDB: its SQLite backend pushes down only a bare `_id` filter; `{ _id, version }` scans the
+    // collection (22 s vs 2.4 s for the newest of 20,000 customers, measured). Its conditional updates
+    // are not atomic anyway (see RecordLock), so on FerretDB RecordLock is what serialises writers of a
+    // record: the writer read the record at `version` under the lock and checked `guard` on it, and
+    // every writer of a versioned record takes that lock. The version after the write tells whether
+    // anything slipped in between; a record that is gone (purged) answers null as before.
+    const row = await Model.findOneAndUpdate({ _id: id }, update, { returnDocument: 'after' }).lean<D>().exec();
+    if (row && row.version !== version + 1) {
+      this.logger.error({ id, expected: version + 1, actual: row.version }, 'record written outside its lock');
+    }
     return row && this.withoutHidden(row);
   }
 

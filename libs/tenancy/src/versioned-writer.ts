@@ -100,7 +100,17 @@ export interface VersionedRecordType<D extends VersionedDoc, R extends Versioned
   event(change: WrittenChange<R>): object;
   /** The error for a duplicate key of one of the store's unique indexes (default: a generic 409). */
   duplicate?(err: unknown): Error | undefined;
+  /**
+   * Runs after every write that landed, before audit and event, with the stored record before (null:
+   * created) and after (null: removed): where derived data kept beside the records (per-company
+   * counters) follows every write path, present and future, without each caller remembering it.
+   * A failure is logged, not answered: the write has landed (a recount repairs what it missed).
+   */
+  afterWrite?(before: D | null, after: D | null): Promise<void>;
 }
+
+/** Computes a change from the record as loaded; null writes nothing. */
+export type ChangeOf<D> = (current: D, at: Date) => RecordChange<D> | null | Promise<RecordChange<D> | null>;
 
 export interface MutateOptions {
   /** From If-Match: the write happens only at this version, else 412. */
@@ -203,18 +213,18 @@ export class RecordWriter<D extends VersionedDoc, R extends VersionedResponse> {
       throw this.mapped(e);
     }
     this.w.failpoints.check(WriterFailpoint.AFTER_RECORD_WRITE);
+    await this.afterWrite(null, created);
     const response = this.type.toResponse(created);
     await this.publish(event, null, response, at, undefined, ticket);
     return response;
   }
 
-  /** Changes a record (see VersionedWriter). Returns the record as it is afterwards. */
-  mutate(
-    id: string,
-    event: string,
-    change: (current: D, at: Date) => RecordChange<D> | null,
-    opts: MutateOptions = {},
-  ): Promise<R> {
+  /**
+   * Changes a record (see VersionedWriter). Returns the record as it is afterwards. `change` may read
+   * other data (asynchronously): it runs after the record is loaded, so a write computed from data
+   * read there lands only if nobody changed the record in between.
+   */
+  mutate(id: string, event: string, change: ChangeOf<D>, opts: MutateOptions = {}): Promise<R> {
     return this.w.lock.run(`${this.type.entityType}:${id}`, () => this.mutateLocked(id, event, change, opts));
   }
 
@@ -245,6 +255,7 @@ export class RecordWriter<D extends VersionedDoc, R extends VersionedResponse> {
         }
         if (removed) {
           this.w.failpoints.check(WriterFailpoint.AFTER_RECORD_WRITE);
+          await this.afterWrite(current, null);
           await this.publish(event, before, before, at, {}, ticket);
           return before;
         }
@@ -320,6 +331,18 @@ export class RecordWriter<D extends VersionedDoc, R extends VersionedResponse> {
     return this.w.outbox.prepare({ entityType: this.type.entityType, entityId: after.id, version, removal, event });
   }
 
+  private async afterWrite(before: D | null, after: D | null): Promise<void> {
+    if (!this.type.afterWrite) return;
+    try {
+      await this.type.afterWrite(before, after);
+    } catch (err) {
+      this.logger.error(
+        { err, id: String((after ?? before) && ((after ?? before) as { _id?: unknown })._id) },
+        'after-write hook failed',
+      );
+    }
+  }
+
   private diff(before: R | null, after: R): Record<string, FieldDiff> {
     return diffFields({ ...(before ?? {}) }, { ...after }, this.type.notAudited);
   }
@@ -337,17 +360,12 @@ export class RecordWriter<D extends VersionedDoc, R extends VersionedResponse> {
     });
   }
 
-  private async mutateLocked(
-    id: string,
-    event: string,
-    change: (current: D, at: Date) => RecordChange<D> | null,
-    opts: MutateOptions,
-  ): Promise<R> {
+  private async mutateLocked(id: string, event: string, change: ChangeOf<D>, opts: MutateOptions): Promise<R> {
     for (let attempt = 1; ; attempt++) {
       const current = await this.load(id, opts);
       this.assertVersion(current, opts.expectedVersion);
       const at = new Date();
-      const update = change(current, at);
+      const update = await change(current, at);
       if (!update) return this.type.toResponse(current);
       const query = this.toQuery(current, update, at);
       const before = this.type.toResponse(current);
@@ -363,6 +381,7 @@ export class RecordWriter<D extends VersionedDoc, R extends VersionedResponse> {
       }
       if (after) {
         this.w.failpoints.check(WriterFailpoint.AFTER_RECORD_WRITE);
+        await this.afterWrite(current, after);
         const response = this.type.toResponse(after);
         await this.publish(event, before, response, at, update.changes, ticket);
         return response;

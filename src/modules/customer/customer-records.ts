@@ -2,6 +2,7 @@ import type { Provider } from '@nestjs/common';
 import { canSeeCompany, isDuplicateKeyOn, staleVersion } from '@app/common';
 import { externalKeyOf } from '../../domain/external-id';
 import { type RecordWriter, TenantContext, type VersionedRecordType, VersionedWriter } from '@app/tenancy';
+import { CustomerCounters } from './counters/customer-counters';
 import { customerSearchTokens, SEARCHABLE_FIELDS } from './customer-search';
 import {
   contactNotFound,
@@ -39,6 +40,7 @@ const QUIET: readonly string[] = [CustomerEventName.CREATED, CustomerEventName.D
 export function customerRecordType(
   repo: CustomerRepository,
   context: TenantContext,
+  counters: CustomerCounters,
 ): VersionedRecordType<CustomerLean, CustomerResponse> {
   return {
     entityType: CUSTOMER_ENTITY,
@@ -60,6 +62,8 @@ export function customerRecordType(
       if ('externalId' in set) derived.externalKey = externalKeyOf(next._id, next.externalId);
       return derived;
     },
+    // Every write that landed moves the company's counters (statistics), whoever made it.
+    afterWrite: (before, after) => counters.record(before, after),
     event: (w) =>
       new CustomerDomainEvent(
         w.name as CustomerEventName,
@@ -77,9 +81,13 @@ export function customerRecordType(
 
 export const customerRecordsProvider: Provider = {
   provide: CUSTOMER_RECORDS,
-  inject: [VersionedWriter, CustomerRepository, TenantContext],
-  useFactory: (writer: VersionedWriter, repo: CustomerRepository, context: TenantContext): CustomerRecords =>
-    writer.for(customerRecordType(repo, context)),
+  inject: [VersionedWriter, CustomerRepository, TenantContext, CustomerCounters],
+  useFactory: (
+    writer: VersionedWriter,
+    repo: CustomerRepository,
+    context: TenantContext,
+    counters: CustomerCounters,
+  ): CustomerRecords => writer.for(customerRecordType(repo, context, counters)),
 };
 
 /** The index of a contact of the customer, or contact.not_found. */

@@ -1,43 +1,45 @@
 import { Injectable } from '@nestjs/common';
 import { TenantContext } from '@app/tenancy';
 import { CompanyService } from '../company';
-import { customerListFilter } from './customer-search';
+import { CustomerCounters } from './counters/customer-counters';
+import { createdDay } from './counters/customer-counts';
 import { CustomerSource, CustomerStatus } from './customer.enums';
 import { toMajor } from '../../domain/money';
-import { CustomerRepository } from './customer.repository';
 import type { CustomerStatisticsResponse } from './dto/customer.response';
 import type { CompanyScopeQueryDto } from '@app/common';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** "New in the last 30 days": created today (UTC) or on one of the 29 days before. */
+const NEW_DAYS = 30;
 
 /**
- * Counts and sums over live customers, per company or tenant-wide. No `$facet` (FerretDB):
- * four small pipelines run in parallel, each with a single accumulator, because FerretDB 1.24
- * computes only the first accumulator of a `$group` correctly (the others come back 0).
+ * Statistics from the per-company counters kept with every write (CustomerCounters): one read of a
+ * few small documents, whatever the number of customers (a scan of every customer took 5 s at 5,000
+ * customers and ran past the request deadline at 20,000 on FerretDB's SQLite backend).
  */
 @Injectable()
 export class CustomerStatisticsService {
   constructor(
-    private readonly repo: CustomerRepository,
+    private readonly counters: CustomerCounters,
     private readonly companies: CompanyService,
     private readonly context: TenantContext,
   ) {}
 
   async statistics(query: CompanyScopeQueryDto, now = new Date()): Promise<CustomerStatisticsResponse> {
     if (query.companyId) await this.companies.assertVisible(query.companyId);
-    const match = customerListFilter({ companyId: query.companyId }, this.context.principal.companies) ?? {};
-    const [byStatus, bySource, revenueMinor, newLast30Days] = await Promise.all([
-      this.repo.countBy(match, 'status'),
-      this.repo.countBy(match, 'source'),
-      this.repo.sum(match, 'totalRevenueMinor'),
-      this.repo.count({ ...match, createdAt: { $gte: new Date(now.getTime() - 30 * DAY_MS) } }),
-    ]);
-    const totalCustomers = [...byStatus.values()].reduce((a, b) => a + b, 0);
+    const scope = query.companyId ? [query.companyId] : this.context.principal.companies;
+    const counts = await this.counters.total(scope);
+    const since = createdDay(new Date(now.getTime() - (NEW_DAYS - 1) * DAY_MS));
+    const newLast30Days = Object.entries(counts)
+      .filter(([k]) => k.startsWith('created.') && k.slice('created.'.length) >= since)
+      .reduce((sum, [, n]) => sum + n, 0);
+    const totalCustomers = counts.total ?? 0;
+    const revenueMinor = counts.revenueMinor ?? 0;
     return {
       companyId: query.companyId ?? null,
       totalCustomers,
-      byStatus: everyValue(Object.values(CustomerStatus), byStatus),
-      bySource: everyValue(Object.values(CustomerSource), bySource),
+      byStatus: everyValue(Object.values(CustomerStatus), 'status', counts),
+      bySource: everyValue(Object.values(CustomerSource), 'source', counts),
       totalRevenue: toMajor(revenueMinor),
       averageRevenue: totalCustomers ? toMajor(Math.round(revenueMinor / totalCustomers)) : 0,
       newLast30Days,
@@ -46,6 +48,6 @@ export class CustomerStatisticsService {
 }
 
 /** Every enum value with its count, zeros included. */
-function everyValue<K extends string>(keys: K[], counts: Map<string | null, number>): Record<K, number> {
-  return Object.fromEntries(keys.map((k) => [k, counts.get(k) ?? 0])) as Record<K, number>;
+function everyValue<K extends string>(keys: K[], group: string, counts: Record<string, number>): Record<K, number> {
+  return Object.fromEntries(keys.map((k) => [k, counts[`${group}.${k}`] ?? 0])) as Record<K, number>;
 }

@@ -24,7 +24,6 @@ import {
 import { Idempotent } from '@app/tenancy';
 import { ApiProblemResponses } from '../../swagger/api-problem-responses';
 import { AuditPageQueryDto, AuditPageResponse } from '../audit';
-import { CustomerRevenueService } from './customer-revenue.service';
 import { CustomerStatisticsService } from './customer-statistics.service';
 import { CustomerService } from './customer.service';
 import { CreateCustomerDto } from './dto/create-customer.dto';
@@ -38,6 +37,7 @@ import {
 import { ListCustomersQueryDto, RecentCustomersQueryDto } from './dto/list-customers-query.dto';
 import { TimelineQueryDto } from './dto/timeline-query.dto';
 import { TimelinePageResponse } from './dto/timeline.response';
+import { RevenueLedgerService } from './revenue/revenue-ledger.service';
 import { UpdateCustomerDto } from './dto/update-customer.dto';
 import { ParseTagPipe } from './tag-param.pipe';
 
@@ -51,7 +51,7 @@ import { ParseTagPipe } from './tag-param.pipe';
 export class CustomerController {
   constructor(
     private readonly customers: CustomerService,
-    private readonly revenue: CustomerRevenueService,
+    private readonly revenue: RevenueLedgerService,
     private readonly stats: CustomerStatisticsService,
   ) {}
 
@@ -175,10 +175,10 @@ export class CustomerController {
   @MinRole(Role.MEMBER)
   @HttpCode(200)
   @Idempotent()
-  @ApiOperation({ summary: 'Record a purchase; the same reference counts once' })
+  @ApiOperation({ summary: 'Record a purchase as a ledger entry; the same reference counts once' })
   @ApiOkResponse({ type: CustomerResponse })
   recordRevenue(@Param('id', ParseObjectIdPipe) id: string, @Body() dto: RecordRevenueDto): Promise<CustomerResponse> {
-    return this.revenue.record(id, dto);
+    return this.revenue.recordPurchase(id, dto);
   }
 
   @Get(':id/timeline')

@@ -9,6 +9,10 @@ export enum CustomerErrorCode {
   TOO_MANY_TAGS = 'customer.too_many_tags',
   LEAD_CUSTOMER_DELETED = 'customer.lead_customer_deleted',
   SOURCE_FIXED = 'customer.source_fixed',
+  REVENUE_ENTRY_NOT_FOUND = 'customer.revenue_entry_not_found',
+  REVENUE_ALREADY_REVERSED = 'customer.revenue_already_reversed',
+  REVENUE_NOT_REVERSIBLE = 'customer.revenue_not_reversible',
+  IN_USE = 'customer.in_use',
   EXTERNAL_ID_TAKEN = 'customer.external_id_taken',
 }
 
@@ -21,6 +25,10 @@ const KIND: Record<CustomerErrorCode, ErrorKind> = {
   [CustomerErrorCode.TOO_MANY_TAGS]: ErrorKind.UNPROCESSABLE,
   [CustomerErrorCode.LEAD_CUSTOMER_DELETED]: ErrorKind.CONFLICT,
   [CustomerErrorCode.SOURCE_FIXED]: ErrorKind.CONFLICT,
+  [CustomerErrorCode.REVENUE_ENTRY_NOT_FOUND]: ErrorKind.NOT_FOUND,
+  [CustomerErrorCode.REVENUE_ALREADY_REVERSED]: ErrorKind.CONFLICT,
+  [CustomerErrorCode.REVENUE_NOT_REVERSIBLE]: ErrorKind.CONFLICT,
+  [CustomerErrorCode.IN_USE]: ErrorKind.CONFLICT,
   [CustomerErrorCode.EXTERNAL_ID_TAKEN]: ErrorKind.CONFLICT,
 };
 

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { expectHidden, IsolationCheck, IsolationProbe, IsolationProbeProvider } from '@app/tenancy';
 import { CompanyService } from '../company';
 import { CustomerContactsService } from './customer-contacts.service';
-import { CustomerRevenueService } from './customer-revenue.service';
+import { RevenueLedgerService } from './revenue/revenue-ledger.service';
 import { CustomerStatisticsService } from './customer-statistics.service';
 import { CustomerStatus } from './customer.enums';
 import { CustomerService } from './customer.service';
@@ -24,7 +24,7 @@ export class CustomerIsolationProbe implements IsolationProbe<Fixture> {
   constructor(
     private readonly customers: CustomerService,
     private readonly contacts: CustomerContactsService,
-    private readonly revenue: CustomerRevenueService,
+    private readonly revenue: RevenueLedgerService,
     private readonly stats: CustomerStatisticsService,
     private readonly companies: CompanyService,
   ) {}
@@ -41,7 +41,7 @@ export class CustomerIsolationProbe implements IsolationProbe<Fixture> {
         tags: [token],
         contacts: [{ firstName: 'Contact', lastName: token }],
       });
-      customer = await this.revenue.record(customer.id, { amount: 10, purchasedAt: new Date().toISOString() });
+      customer = await this.revenue.recordPurchase(customer.id, { amount: 10, purchasedAt: new Date().toISOString() });
       return { companyId: company.id, token, customer };
     } catch (e) {
       // Half-planted: clean up what exists, then report the failure.
@@ -70,8 +70,10 @@ export class CustomerIsolationProbe implements IsolationProbe<Fixture> {
       expectHidden('add contact from tenant B', () => this.contacts.add(id, { name: 'intruder' })),
       expectHidden('make primary from tenant B', () => this.contacts.makePrimary(id, contactId)),
       expectHidden('revenue from tenant B', () =>
-        this.revenue.record(id, { amount: 1, purchasedAt: new Date().toISOString() }),
+        this.revenue.recordPurchase(id, { amount: 1, purchasedAt: new Date().toISOString() }),
       ),
+      expectHidden('revenue ledger from tenant B', () => this.revenue.list(id, {})),
+      expectHidden('revenue reversal from tenant B', () => this.revenue.reverse(id, id, 'intruder')),
       expectHidden('history from tenant B', () => this.customers.history(id, {})),
       expectHidden('delete from tenant B', () => this.customers.remove(id)),
       expectHidden('restore from tenant B', () => this.customers.restore(id)),

@@ -38,6 +38,8 @@ export function toCustomerResponse(c: CustomerLean): CustomerResponse {
     firstPurchaseAt: iso(c.firstPurchaseAt),
     lastPurchaseAt: iso(c.lastPurchaseAt),
     leadId: c.leadId ?? null,
+    lastActivityAt: iso(c.lastActivityAt),
+    openTasks: c.openTasks ?? 0,
     statusHistory: (c.statusHistory ?? []).map((h) => ({
       from: h.from ?? null,
       to: h.to,

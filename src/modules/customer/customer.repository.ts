@@ -28,6 +28,18 @@ export class CustomerRepository extends VersionedRepository<CustomerLean> implem
     return this.find(where, { _id: 1 }, limit);
   }
 
+  /** Live customers of a company in id order after `afterId`: the fields scoring reads. */
+  scan(companyId: string, afterId: string | null, limit: number): Promise<CustomerLean[]> {
+    const where = { companyId, deletedAt: null, ...(afterId ? { _id: { $gt: new Types.ObjectId(afterId) } } : {}) };
+    return this.model
+      .current()
+      .find(where, { companyId: 1, status: 1, totalRevenueMinor: 1, createdAt: 1, lastActivityAt: 1 })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean<CustomerLean[]>()
+      .exec();
+  }
+
   /** Live customers of the company, counted up to `limit`. */
   countInCompany(companyId: string, limit: number): Promise<number> {
     return this.model.current().countDocuments({ companyId, deletedAt: null }, { limit }).exec();
@@ -91,6 +103,25 @@ export class CustomerRepository extends VersionedRepository<CustomerLean> implem
   async replaceContacts(id: string, version: number, contacts: Contact[]): Promise<boolean> {
     const res = await this.model.current().updateOne({ _id: id, version }, { $set: { contacts } }).exec();
     return res.matchedCount === 1;
+  }
+
+  /** Every customer, deleted ones included, with the fields the counters count (their recount). */
+  allCounted(): AsyncIterable<CustomerLean> {
+    const fields = { companyId: 1, status: 1, source: 1, totalRevenueMinor: 1, createdAt: 1, deletedAt: 1 };
+    return this.model.current().find({}, fields).lean<CustomerLean>().cursor();
+  }
+
+  /** The activity rollups, without a new version (see CustomerActivityRollups). */
+  async setActivityRollup(id: string, rollup: { lastActivityAt: Date | null; openTasks: number }): Promise<void> {
+    await this.model.current().updateOne({ _id: id }, { $set: rollup }).exec();
+  }
+
+  /** `lastActivityAt` raised to `at` if that is later (`$max`; null sorts below every date). */
+  async raiseLastActivity(id: string, at: Date): Promise<void> {
+    await this.model
+      .current()
+      .updateOne({ _id: id }, { $max: { lastActivityAt: at } })
+      .exec();
   }
 
   /**

@@ -4,11 +4,15 @@ import { MemoryVersionedStore, specWriter } from '@app/testing/memory-store';
 import type { AuditService } from '../audit';
 import type { PurgeHooks } from '@app/tenancy';
 import type { CompanyService } from '../company';
+import type { CustomerCounters } from './counters/customer-counters';
 import { customerRecordType } from './customer-records';
 import { CustomerStatus, MAX_TAGS } from './customer.enums';
 import type { CustomerRepository } from './customer.repository';
+import type { CustomerSegments } from './customer-segments';
 import { CustomerService } from './customer.service';
 import type { CustomerLean } from './schemas/customer.schema';
+import type { CustomerDeletionChecks } from './customer-deletion';
+import type { RevenueLedgerService } from './revenue/revenue-ledger.service';
 import type { TimelineService } from './timeline/timeline.service';
 
 const COMPANY = new Types.ObjectId().toHexString();
@@ -23,7 +27,8 @@ describe(CustomerService.name, () => {
     const { writer, context, emitted: names } = specWriter();
     emitted = names;
     const repo = store as unknown as CustomerRepository;
-    const records = writer.for(customerRecordType(repo, context));
+    const counters = { record: async () => undefined } as unknown as CustomerCounters;
+    const records = writer.for(customerRecordType(repo, context, counters));
     const companies = {
       assertVisible: async (id: string) => {
         if (id !== COMPANY) throw new DomainError(ErrorKind.NOT_FOUND, 'company.not_found', 'no');
@@ -37,6 +42,10 @@ describe(CustomerService.name, () => {
       context,
       {} as PurgeHooks,
       {} as TimelineService,
+      counters,
+      {} as RevenueLedgerService,
+      { assertDeletable: async () => undefined } as unknown as CustomerDeletionChecks,
+      {} as CustomerSegments,
     );
   });
 

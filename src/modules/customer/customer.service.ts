@@ -20,6 +20,8 @@ import { initialContacts } from '../../domain/contacts';
 import { externalKeyOf } from '../../domain/external-id';
 import { type AuditPageQueryDto, type AuditPageResponse, AuditService } from '../audit';
 import { CompanyService } from '../company';
+import { CustomerCounters } from './counters/customer-counters';
+import { CustomerDeletionChecks } from './customer-deletion';
 import { CUSTOMER_ENTITY, CUSTOMER_PERSONAL_FIELDS, CUSTOMER_RECORDS, type CustomerRecords } from './customer-records';
 import {
   customerListFilter,
@@ -27,6 +29,7 @@ import {
   customerMatchFilter,
   customerSearchTokens,
 } from './customer-search';
+import { CustomerSegments } from './customer-segments';
 import { CustomerSource, CustomerStatus, MAX_STATUS_HISTORY, MAX_TAGS } from './customer.enums';
 import { CustomerError, CustomerErrorCode } from './customer.errors';
 import { toCustomerResponse } from './customer.mapper';
@@ -40,7 +43,19 @@ import type { TimelinePageResponse } from './dto/timeline.response';
 import type { UpdateCustomerDto } from './dto/update-customer.dto';
 import { CustomerEventName } from './events/customer.events';
 import type { Customer, CustomerLean } from './schemas/customer.schema';
+import { type RevenueInput, RevenueLedgerService, type RevenueReversalInput } from './revenue/revenue-ledger.service';
 import { TimelineService } from './timeline/timeline.service';
+
+/** What scoring reads of a customer (see `scan`). */
+export interface CustomerScanRow {
+  id: string;
+  companyId: string;
+  status: CustomerStatus;
+  totalRevenueMinor: number;
+  createdAt: Date;
+  /** Null: no activity yet. */
+  lastActivityAt: Date | null;
+}
 
 export interface CreateCustomerOptions {
   /**
@@ -89,6 +104,10 @@ export class CustomerService {
     private readonly context: TenantContext,
     private readonly purgeHooks: PurgeHooks,
     private readonly timelines: TimelineService,
+    private readonly counters: CustomerCounters,
+    private readonly ledger: RevenueLedgerService,
+    private readonly deletionChecks: CustomerDeletionChecks,
+    private readonly segments: CustomerSegments,
   ) {}
 
   /**
@@ -156,10 +175,11 @@ export class CustomerService {
     if (query.companyId) await this.companies.assertVisible(query.companyId);
     const spec = parseSort(query.sort, RECORD_SORT_FIELDS, DEFAULT_RECORD_SORT);
     const limit = query.limit ?? DEFAULT_PAGE;
-    const { companyId, status, source, assignedTo, tag, q, updatedSince, externalId } = query;
-    const scope = queryScope({ companyId, status, source, assignedTo, tag, q, updatedSince, externalId });
+    const { companyId, status, source, assignedTo, tag, q, updatedSince, externalId, segmentId } = query;
+    const scope = queryScope({ companyId, status, source, assignedTo, tag, q, updatedSince, externalId, segmentId });
+    const visible = this.context.principal.companies;
     const page = await keysetPage({
-      filter: customerListFilter(query, this.context.principal.companies),
+      filter: await this.segments.narrow(customerListFilter(query, visible), segmentId, visible),
       sort: spec,
       scope,
       cursor: query.cursor,
@@ -193,7 +213,8 @@ export class CustomerService {
    */
   async *pages(query: ListCustomersQueryDto, pageSize = 500): AsyncGenerator<CustomerResponse[]> {
     if (query.companyId) await this.companies.assertVisible(query.companyId);
-    const filter = customerListFilter(query, this.context.principal.companies);
+    const visible = this.context.principal.companies;
+    const filter = await this.segments.narrow(customerListFilter(query, visible), query.segmentId, visible);
     if (!filter) return;
     let after: Types.ObjectId | null = null;
     for (;;) {
@@ -204,12 +225,36 @@ export class CustomerService {
     }
   }
 
+  /** How many customers a list query matches (every page together). */
+  async count(query: ListCustomersQueryDto): Promise<number> {
+    if (query.companyId) await this.companies.assertVisible(query.companyId);
+    const visible = this.context.principal.companies;
+    const filter = await this.segments.narrow(customerListFilter(query, visible), query.segmentId, visible);
+    return filter ? this.repo.count(filter) : 0;
+  }
+
   /** Most recently updated first. */
   async recent(query: RecentCustomersQueryDto): Promise<CustomerListResponse> {
     if (query.companyId) await this.companies.assertVisible(query.companyId);
     const filter = customerListFilter({ companyId: query.companyId }, this.context.principal.companies);
     const rows = await this.repo.find(filter ?? {}, { updatedAt: -1, _id: -1 }, query.limit ?? DEFAULT_RECENT);
     return { data: rows.map(toCustomerResponse) };
+  }
+
+  /**
+   * Live customers of a company in id order, `limit` after `afterId`, with the fields scoring reads
+   * (analytics). Not limited by the principal: background work runs as the system.
+   */
+  async scan(companyId: string, afterId: string | null, limit: number): Promise<CustomerScanRow[]> {
+    const rows = await this.repo.scan(companyId, afterId, limit);
+    return rows.map((c) => ({
+      id: c._id.toHexString(),
+      companyId: c.companyId,
+      status: c.status,
+      totalRevenueMinor: c.totalRevenueMinor,
+      createdAt: c.createdAt,
+      lastActivityAt: c.lastActivityAt ?? null,
+    }));
   }
 
   /** PATCH: changes the given fields; a body that changes nothing writes nothing. */
@@ -240,8 +285,10 @@ export class CustomerService {
     );
   }
 
-  /** Soft delete: hidden from every read until restored or purged. */
-  remove(id: string, expectedVersion?: number): Promise<CustomerResponse> {
+  /** Soft delete: hidden from every read until restored or purged. Vetoed while other modules need it (409). */
+  async remove(id: string, expectedVersion?: number): Promise<CustomerResponse> {
+    await this.records.load(id);
+    await this.deletionChecks.assertDeletable(id);
     return this.records.mutate(
       id,
       CustomerEventName.DELETED,
@@ -321,7 +368,7 @@ export class CustomerService {
    */
   async erase(id: string, opts: { leaveNoTrace?: boolean } = {}): Promise<void> {
     const current = await this.records.load(id, { includeDeleted: true });
-    await this.repo.remove(id);
+    if (await this.repo.remove(id)) await this.counters.record(current, null);
     await this.purgeHooks.run({
       entityType: CUSTOMER_ENTITY,
       entityId: id,
@@ -341,6 +388,19 @@ export class CustomerService {
   async history(id: string, page: AuditPageQueryDto): Promise<AuditPageResponse> {
     await this.records.load(id);
     return this.audit.history(CUSTOMER_ENTITY, id, page);
+  }
+
+  /**
+   * Records a revenue entry on a visible customer (see RevenueLedgerService): counted once per
+   * reference and occurrence, however often it is retried or raced; the totals follow the ledger.
+   */
+  recordRevenue(customerId: string, input: RevenueInput): Promise<CustomerResponse> {
+    return this.ledger.record(customerId, input);
+  }
+
+  /** Reverses the entry recorded under a reference (idempotent; works before the entry has landed). */
+  reverseRevenue(customerId: string, input: RevenueReversalInput): Promise<CustomerResponse> {
+    return this.ledger.reverseReference(customerId, input);
   }
 
   private async existingForLead(leadId: string): Promise<CustomerResponse> {

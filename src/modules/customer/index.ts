@@ -1,11 +1,25 @@
 export { CustomerModule } from './customer.module';
 export { CUSTOMER_ENTITY } from './customer-records';
-export { CustomerService, type CreateCustomerOptions } from './customer.service';
+export { type CustomerDeletionCheck, CustomerDeletionCheckProvider } from './customer-deletion';
+export { CustomerService, type CreateCustomerOptions, type CustomerScanRow } from './customer.service';
+export {
+  type CustomerSegmentCriteria,
+  type CustomerSegmentResolver,
+  CustomerSegmentResolverProvider,
+} from './customer-segments';
+export { CustomerActivityRollups, type CustomerActivityRollup } from './customer-activity-rollups.service';
 export type { CustomerMatchField } from './customer-search';
 export { CustomerError, CustomerErrorCode } from './customer.errors';
 export { UpdateCustomerDto } from './dto/update-customer.dto';
 export { ListCustomersQueryDto } from './dto/list-customers-query.dto';
 export { CustomerSize, CustomerSource, CustomerStatus } from './customer.enums';
+export { RevenueSource } from './revenue/revenue.enums';
+export {
+  type CustomerLedgerPurchases,
+  type LedgerPurchase,
+  PurchaseHistoryReader,
+} from './revenue/purchase-history.reader';
+export type { RevenueInput, RevenueReversalInput } from './revenue/revenue-ledger.service';
 export { CreateCustomerDto } from './dto/create-customer.dto';
 export { CustomerResponse, CustomerPageResponse } from './dto/customer.response';
 export {

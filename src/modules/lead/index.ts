@@ -2,4 +2,5 @@ export { LeadModule } from './lead.module';
 export { LeadService } from './lead.service';
 export { LeadDomainEvent, LeadEventName, type LeadFieldChange } from './events/lead.events';
 export { LeadResponse } from './dto/lead.response';
-export { LeadSource, LeadStatus } from './lead.enums';
+export { LeadConversionFailpoint, LeadSource, LeadStatus } from './lead.enums';
+export { type LeadConversion, type LeadConversionStep, LeadConversionStepProvider } from './lead-conversion-steps';

@@ -1,9 +1,11 @@
 import { Types } from 'mongoose';
-import type { PurgeHooks, RecordLock } from '@app/tenancy';
+import { Failpoints, type PurgeHooks, type RecordLock } from '@app/tenancy';
 import { MemoryVersionedStore, specWriter } from '@app/testing/memory-store';
 import type { CompanyService } from '../company';
 import type { CreateCustomerDto, CustomerResponse, CustomerService } from '../customer';
+import type { LeadOpportunity } from './lead-opportunity';
 import { LeadConversionService } from './lead-conversion.service';
+import type { LeadConversion, LeadConversionSteps } from './lead-conversion-steps';
 import type { LeadRepository } from './lead.repository';
 import { LeadService } from './lead.service';
 import type { LeadLean } from './schemas/lead.schema';
@@ -43,6 +45,8 @@ describe(LeadConversionService.name, () => {
   let leads: LeadService;
   let emitted: string[];
   let sut: LeadConversionService;
+  let stepRuns: LeadConversion[];
+  let failStep: number;
 
   beforeEach(() => {
     leadStore = new MemoryVersionedStore<LeadLean>();
@@ -52,7 +56,23 @@ describe(LeadConversionService.name, () => {
     const lock = { run: <T>(_key: string, fn: () => Promise<T>) => fn() } as unknown as RecordLock;
     const companies = { assertVisible: async () => undefined } as unknown as CompanyService;
     leads = new LeadService(leadStore as unknown as LeadRepository, companies, context, {} as PurgeHooks, writer);
-    sut = new LeadConversionService(leads, customers as unknown as CustomerService, context, lock);
+    stepRuns = [];
+    failStep = 0;
+    const steps = {
+      run: async (c: LeadConversion) => {
+        stepRuns.push(c);
+        if (failStep-- > 0) throw new Error('process died in a step');
+      },
+    } as unknown as LeadConversionSteps;
+    sut = new LeadConversionService(
+      leads,
+      customers as unknown as CustomerService,
+      context,
+      lock,
+      steps,
+      {} as LeadOpportunity,
+      new Failpoints(),
+    );
   });
 
   const newLead = () =>
@@ -98,6 +118,21 @@ describe(LeadConversionService.name, () => {
     mark.mockRestore();
     const res = await sut.convert(lead.id, {});
     expect(res.lead.status).toBe('converted');
+    expect(customers.byId.size).toBe(1);
+  });
+
+  it('runs the conversion steps with the new customer before marking the lead; a crash in a step is healed by the retry', async () => {
+    const lead = await newLead();
+    failStep = 1;
+    await expect(sut.convert(lead.id, {})).rejects.toThrow('process died in a step');
+    expect((await leads.get(lead.id)).status).toBe('new');
+    const res = await sut.convert(lead.id, {});
+    expect(res.lead.status).toBe('converted');
+    const companyId = COMPANY;
+    expect(stepRuns).toEqual([
+      { leadId: lead.id, customerId: lead.id, companyId },
+      { leadId: lead.id, customerId: lead.id, companyId },
+    ]);
     expect(customers.byId.size).toBe(1);
   });
 

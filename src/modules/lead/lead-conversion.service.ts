@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { RecordLock, TenantContext } from '@app/tenancy';
+import { Failpoints, RecordLock, TenantContext } from '@app/tenancy';
 import { contactCopy } from '../../domain/contacts';
 import {
   type CreateCustomerDto,
@@ -11,11 +11,13 @@ import {
 import type { ConvertLeadDto } from './dto/convert-lead.dto';
 import type { ConversionPreviewResponse, ConversionResponse, DuplicateCandidate } from './dto/conversion.response';
 import type { LeadResponse } from './dto/lead.response';
+import { LeadConversionSteps } from './lead-conversion-steps';
 import { LeadEventName } from './events/lead.events';
 import { LeadError, LeadErrorCode } from './lead.errors';
 import { toLeadResponse } from './lead.mapper';
 import { LEAD_ENTITY, LeadService } from './lead.service';
-import { LeadStatus } from './lead.enums';
+import { LeadConversionFailpoint, LeadStatus } from './lead.enums';
+import { LeadOpportunity } from './lead-opportunity';
 import type { LeadLean } from './schemas/lead.schema';
 
 /**
@@ -25,8 +27,10 @@ import type { LeadLean } from './schemas/lead.schema';
  * customer can exist: the first insert wins and every other attempt gets that same customer.
  * The lead is then marked converted with a conditional update that only one attempt can win
  * (the record lock makes that hold on FerretDB too).
- * A crash between the two writes leaves a customer and an unconverted lead; the next attempt
- * finds the customer and finishes the job.
+ * With `createOpportunity` the deal is created the same way (OpportunityService, the lead's id as
+ * its id) between the two, and then every registered conversion step runs (activities follow the lead to
+ * the customer). A crash between any two writes leaves an unconverted lead; the next attempt finds what
+ * exists, runs the steps again (each finishes what it had started) and finishes the job.
  */
 @Injectable()
 export class LeadConversionService {
@@ -35,6 +39,9 @@ export class LeadConversionService {
     private readonly customers: CustomerService,
     private readonly context: TenantContext,
     private readonly lock: RecordLock,
+    private readonly steps: LeadConversionSteps,
+    private readonly deal: LeadOpportunity,
+    private readonly failpoints: Failpoints,
   ) {}
 
   /** One conversion of a lead at a time (see RecordLock: FerretDB has no atomic conditional update). */
@@ -46,8 +53,13 @@ export class LeadConversionService {
     const lead = await this.leads.load(id);
     assertConvertible(lead);
     const customer = await this.customers.create(this.customerInput(lead, dto), { leadId: lead._id.toHexString() });
+    this.failpoints.check(LeadConversionFailpoint.AFTER_CUSTOMER);
+    const opportunity = dto.createOpportunity ? await this.deal.create(lead, customer, dto.createOpportunity) : null;
+    this.failpoints.check(LeadConversionFailpoint.AFTER_OPPORTUNITY);
+    // Other modules' part of the conversion (idempotent: a retry after a crash finishes it).
+    await this.steps.run({ leadId: id, customerId: customer.id, companyId: lead.companyId });
     const converted = await this.markConverted(lead, customer);
-    return { customer, lead: converted };
+    return { customer, lead: converted, opportunity };
   }
 
   /** What convert would create, and customers of the company that look like the same one. */

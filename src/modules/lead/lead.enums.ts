@@ -14,3 +14,9 @@ export enum LeadSource {
   EVENT = 'event',
   OTHER = 'other',
 }
+
+/** Failpoints of the conversion (see Failpoints): a crash between its writes. */
+export enum LeadConversionFailpoint {
+  AFTER_CUSTOMER = 'lead.convert.after-customer',
+  AFTER_OPPORTUNITY = 'lead.convert.after-opportunity',
+}

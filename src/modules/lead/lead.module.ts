@@ -2,10 +2,13 @@ import { Module } from '@nestjs/common';
 import { TenancyModule } from '@app/tenancy';
 import { CompanyModule } from '../company';
 import { CustomerModule } from '../customer';
+import { OpportunityModule } from '../opportunity';
+import { LeadOpportunity } from './lead-opportunity';
 import { LeadCompanyCheck } from './lead-company.check';
 import { LeadContactNamesMigration } from './lead-contact-names.migration';
 import { LeadExternalKeysMigration } from './lead-external-keys.migration';
 import { LeadConversionService } from './lead-conversion.service';
+import { LeadConversionSteps } from './lead-conversion-steps';
 import { LeadController } from './lead.controller';
 import { LeadIsolationProbe } from './lead.isolation-probe';
 import { LeadRepository } from './lead.repository';
@@ -15,7 +18,12 @@ import { Lead, LeadSchema } from './schemas/lead.schema';
 
 /** Leads and their conversion into customers through CustomerService (never its collection). */
 @Module({
-  imports: [TenancyModule.forFeature([{ name: Lead.name, schema: LeadSchema }]), CompanyModule, CustomerModule],
+  imports: [
+    TenancyModule.forFeature([{ name: Lead.name, schema: LeadSchema }]),
+    CompanyModule,
+    CustomerModule,
+    OpportunityModule,
+  ],
   controllers: [LeadController],
   providers: [
     // storage
@@ -23,6 +31,8 @@ import { Lead, LeadSchema } from './schemas/lead.schema';
     // services
     LeadService,
     LeadConversionService,
+    LeadConversionSteps,
+    LeadOpportunity,
     // registrations: isolation probe, company-deletion check, timeline source, data migrations
     LeadIsolationProbe,
     LeadCompanyCheck,

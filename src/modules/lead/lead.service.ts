@@ -12,7 +12,14 @@ import {
   queryScope,
   RECORD_SORT_FIELDS,
 } from '@app/common';
-import { PublishesEvents, PurgeHooks, type RecordWriter, TenantContext, VersionedWriter } from '@app/tenancy';
+import {
+  PublishesEvents,
+  PurgeHooks,
+  RecordLock,
+  type RecordWriter,
+  TenantContext,
+  VersionedWriter,
+} from '@app/tenancy';
 import { Types } from 'mongoose';
 import { initialContacts } from '../../domain/contacts';
 import { externalIdFilter, externalKeyOf } from '../../domain/external-id';
@@ -55,6 +62,7 @@ const NOT_NULLABLE = ['companyId', 'name', 'source', 'status', 'tags', 'contacts
 export class LeadService {
   /** Lead records as the shared writer handles them; the conversion writes through it too. */
   readonly records: RecordWriter<LeadLean, LeadResponse>;
+  private readonly lock: RecordLock;
 
   constructor(
     private readonly repo: LeadRepository,
@@ -63,6 +71,7 @@ export class LeadService {
     private readonly purgeHooks: PurgeHooks,
     writer: VersionedWriter,
   ) {
+    this.lock = writer.lock;
     this.records = writer.for({
       entityType: LEAD_ENTITY,
       store: repo,
@@ -226,6 +235,19 @@ export class LeadService {
       companyId: current.companyId,
       personalFields: LEAD_PERSONAL_FIELDS,
       leaveNoTrace: opts.leaveNoTrace,
+    });
+  }
+
+  /**
+   * Runs `fn` on a live, visible, unconverted lead while holding its record lock, the one its
+   * conversion holds: work attached to the lead (an activity) lands either before the conversion
+   * (and is carried over by it) or not at all (409: the lead is read-only).
+   */
+  whileWritable<T>(id: string, fn: (lead: LeadResponse) => Promise<T>): Promise<T> {
+    return this.lock.run(`${LEAD_ENTITY}:${id}`, async () => {
+      const lead = await this.records.load(id);
+      this.assertWritable(lead);
+      return fn(toLeadResponse(lead));
     });
   }
 

@@ -123,9 +123,9 @@ export class RealtimeGateway
     );
   }
 
-  /** Every socket connected to this instance. */
+  /** Every socket connected to this instance (none where no server runs: `npm run migrate`'s context). */
   connected(): Iterable<Socket> {
-    return this.server.sockets.values();
+    return this.server?.sockets.values() ?? [];
   }
 
   /** Tells the client why, then disconnects it. */

@@ -8,7 +8,9 @@ import {
   TenantDirectory,
   TenantMigrations,
   TenantRecord,
+  TenantRunner,
   TenantStatus,
+  systemPrincipal,
 } from '@app/tenancy';
 import { CreateTenantDto } from './dto/create-tenant.dto';
 import { UpdateTenantDto } from './dto/update-tenant.dto';
@@ -24,6 +26,7 @@ export class TenantService {
     private readonly connections: TenantConnectionRegistry,
     private readonly context: TenantContext,
     private readonly migrations: TenantMigrations,
+    private readonly runner: TenantRunner,
   ) {}
 
   async create(dto: CreateTenantDto, actor = this.context.actor): Promise<TenantRecord> {
@@ -40,8 +43,9 @@ export class TenantService {
       dbName,
       status: TenantStatus.ACTIVE,
       uid: randomUUID(),
-      // A new database holds no data of an older shape: every data migration counts as done.
-      migrations: this.migrations.ids(),
+      // A new database holds no data of an older shape: every data migration counts as done, except
+      // the setups, which are marked done once they ran below (else `npm run migrate` finishes them).
+      migrations: this.migrations.ids().filter((id) => !this.migrations.setups().some((m) => m.id === id)),
       createdAt: now,
       createdBy: actor,
       updatedAt: now,
@@ -59,6 +63,7 @@ export class TenantService {
       }
       throw e;
     }
+    await this.runSetups(record);
     this.logger.log({ tenant: record._id }, 'tenant provisioned');
     return record;
   }
@@ -70,6 +75,15 @@ export class TenantService {
     await this.connections.provision(existing.dbName);
     if (!existing.uid) existing.uid = (await this.directory.ensureUid(existing._id)) ?? undefined;
     return existing;
+  }
+
+  /** The per-tenant setups (defaults), the same code `npm run migrate` runs for older tenants. */
+  private async runSetups(record: TenantRecord): Promise<void> {
+    for (const m of this.migrations.setups()) {
+      await this.runner.runInTenant(record._id, () => m.run(), systemPrincipal(record._id, 'provisioning'));
+      await this.directory.markMigrationApplied(record._id, m.id);
+      record.migrations = [...(record.migrations ?? []), m.id];
+    }
   }
 
   list(): Promise<TenantRecord[]> {

@@ -16,7 +16,18 @@ export interface TenantData {
   /** A delivery of `webhook` (its test ping, to an address that refuses connections). */
   delivery?: string;
   apiKey?: string;
+  /** A task on `customer`. */
+  activity?: string;
+  /** A pipeline of the tenant's own (not the default one, whose id every tenant shares). */
+  pipeline?: string;
+  /** A deal on `customer`, in `pipeline`. */
+  opportunity?: string;
+  /** A revenue entry of `customer`. */
+  revenueEntry?: string;
 }
+
+/** The stages of the fixture pipeline: deals start in the first; the attack suite moves them to the second. */
+export const FIXTURE_STAGES = ['fixture_a', 'fixture_b'];
 
 /** A webhook target that refuses connections at once, on this machine: nothing is ever received. */
 export const DEAD_WEBHOOK_URL = 'http://127.0.0.1:9/hook';
@@ -48,8 +59,13 @@ export class ApiFixtures {
     const data: TenantData = { slug, company };
     if (this.has('POST', '/customers')) Object.assign(data, await this.customer(client, company, marker));
     if (this.has('POST', '/leads')) data.lead = await this.lead(client, company, marker);
+    if (this.has('POST', '/opportunities') && data.customer) {
+      Object.assign(data, await this.opportunity(client, data.customer, marker));
+    }
     if (this.has('POST', '/webhooks')) Object.assign(data, await this.webhook(client, marker));
     if (this.has('POST', '/api-keys')) data.apiKey = await this.apiKey(client, marker);
+    if (this.has('POST', '/activities') && data.customer)
+      data.activity = await this.activity(client, data.customer, marker);
     return data;
   }
 
@@ -63,6 +79,35 @@ export class ApiFixtures {
     const ping = await client.post(`/api/v1/webhooks/${webhook}/test`).send({});
     if (ping.status !== 200) throw new Error(`POST /webhooks/:id/test answered ${ping.status}`);
     return { webhook, delivery: (ping.body as { id: string }).id };
+  }
+
+  /** A task (so complete and reopen apply) on the customer. */
+  async activity(client: Client, customerId: string, marker: string): Promise<string> {
+    const res = await client
+      .post('/api/v1/activities')
+      .send({ type: 'task', subject: `${marker} task ${unique()}`, body: `${marker} body`, customerId });
+    return expectCreated(res, 'POST /activities').id;
+  }
+
+  /** A pipeline, a deal on the customer in it, and a revenue entry of the customer (needs an admin client). */
+  async opportunity(
+    client: Client,
+    customer: string,
+    marker: string,
+  ): Promise<{ pipeline: string; opportunity: string; revenueEntry?: string }> {
+    const stages = FIXTURE_STAGES.map((key) => ({ key, name: `${marker} ${key}`, probability: 50 }));
+    const p = await client.post('/api/v1/pipelines').send({ name: `${marker} pipeline ${unique()}`, stages });
+    const pipeline = expectCreated(p, 'POST /pipelines').id;
+    const o = await client
+      .post('/api/v1/opportunities')
+      .send({ customerId: customer, pipelineId: pipeline, name: `${marker} deal`, amount: 10 });
+    const opportunity = expectCreated(o, 'POST /opportunities').id;
+    const r = await client
+      .post(`/api/v1/customers/${customer}/revenue`)
+      .send({ amount: 1, purchasedAt: new Date().toISOString(), reference: `${marker}-${unique()}` });
+    if (r.status !== 200) return { pipeline, opportunity };
+    const list = await client.get(`/api/v1/customers/${customer}/revenue`);
+    return { pipeline, opportunity, revenueEntry: firstId(list.body?.data) };
   }
 
   async apiKey(client: Client, marker: string): Promise<string> {

@@ -6,6 +6,8 @@ export interface BodyContext {
   companyId: string;
   /** Unique text for names and keys, so repeated calls do not collide. */
   unique: string;
+  /** A customer of the same tenant, for bodies that file something under one (activities, deals). */
+  customerId?: string;
 }
 
 type BodyFactory = (c: BodyContext) => Record<string, unknown>;
@@ -51,6 +53,22 @@ export const VALID_BODIES: Record<string, BodyFactory> = {
   'POST /webhooks/:id/rotate-secret': () => ({}),
   'POST /webhooks/:id/test': () => ({}),
   'POST /webhooks/:id/deliveries/:deliveryId/retry': () => ({}),
+  'POST /activities': (c) => ({ type: 'task', subject: `Task ${c.unique}`, customerId: c.customerId }),
+  'PATCH /activities/:id': (c) => ({ subject: `Renamed ${c.unique}` }),
+  'POST /activities/:id/complete': () => ({}),
+  'POST /activities/:id/reopen': () => ({}),
+  'POST /pipelines': (c) => ({
+    name: `Pipeline ${c.unique}`,
+    stages: [{ key: 'first', name: 'First', probability: 20 }],
+  }),
+  'PATCH /pipelines/:id': (c) => ({ name: `Renamed ${c.unique}` }),
+  'POST /opportunities': (c) => ({ customerId: c.customerId, name: `Deal ${c.unique}`, amount: 10 }),
+  'PATCH /opportunities/:id': (c) => ({ name: `Renamed ${c.unique}` }),
+  'PUT /opportunities/:id/stage': () => ({ stage: 'fixture_b' }),
+  'POST /opportunities/:id/won': () => ({}),
+  'POST /opportunities/:id/lost': () => ({ reason: 'checked by the security suite' }),
+  'POST /opportunities/:id/reopen': () => ({}),
+  'POST /customers/:id/revenue/:entryId/reverse': () => ({ reason: 'checked by the security suite' }),
   'POST /api-keys': (c) => ({ name: `Key ${c.unique}`, roles: ['viewer'], companies: [c.companyId] }),
 };
 

@@ -17,6 +17,9 @@ export interface Classified {
   instance?: string;
 }
 
+/** MongoDB's MaxTimeMSExpired: an operation stopped at its maxTimeMS. */
+const MAX_TIME_EXPIRED = 50;
+
 const DB_UNAVAILABLE = new Set([
   'MongoServerSelectionError',
   'MongooseServerSelectionError',
@@ -109,6 +112,15 @@ export function classify(exception: unknown): Classified {
     }
     if (isDuplicateKeyError(e)) {
       return { status: 409, code: 'conflict.duplicate', detail: 'A record with the same unique value already exists.' };
+    }
+    if (e.code === MAX_TIME_EXPIRED) {
+      // The query ran out of the request's time (its maxTimeMS) just before the deadline answered.
+      return {
+        status: 503,
+        code: 'request.timeout',
+        detail: 'The request took longer than allowed.',
+        headers: { 'Retry-After': '5' },
+      };
     }
     if ((e.name && DB_UNAVAILABLE.has(e.name)) || (typeof e.code === 'string' && NETWORK_ERROR_CODES.has(e.code))) {
       return {

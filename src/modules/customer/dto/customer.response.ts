@@ -41,6 +41,13 @@ export class CustomerResponse {
   @ApiProperty() purchaseCount: number;
   @ApiProperty({ nullable: true, type: String }) firstPurchaseAt: string | null;
   @ApiProperty({ nullable: true, type: String }) lastPurchaseAt: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'When the latest activity (other than an open task) occurred; kept by the Activity module',
+  })
+  lastActivityAt: string | null;
+  @ApiProperty({ description: 'Open tasks on the customer; kept by the Activity module' }) openTasks: number;
   @ApiProperty({ nullable: true, type: String }) leadId: string | null;
   @ApiProperty({ type: [StatusChangeResponse] }) statusHistory: StatusChangeResponse[];
   @ApiProperty() createdBy: string;

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsEnum, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { CompanyScopeQueryDto, SearchListQueryDto } from '@app/common';
+import { IsEnum, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { CompanyScopeQueryDto, OBJECT_ID, SearchListQueryDto } from '@app/common';
 import { ExternalIdQuery } from '../../../domain/external-id';
 import { CustomerSource, CustomerStatus } from '../customer.enums';
 
@@ -28,4 +28,10 @@ export class ListCustomersQueryDto extends SearchListQueryDto {
 
   @ExternalIdQuery()
   externalId?: string;
+
+  @ApiPropertyOptional({ description: 'Only customers of this saved segment (see /segments)' })
+  @IsOptional()
+  @IsString()
+  @Matches(OBJECT_ID, { message: 'segmentId must be a 24-character hex id' })
+  segmentId?: string;
 }

@@ -14,6 +14,7 @@ export enum CustomerEventName {
   ASSIGNED = 'customer.assigned',
   CONTACTS_CHANGED = 'customer.contacts_changed',
   REVENUE_RECORDED = 'customer.revenue_recorded',
+  REVENUE_REVERSED = 'customer.revenue_reversed',
 }
 
 export const CUSTOMER_EVENT_NAMES: readonly CustomerEventName[] = Object.values(CustomerEventName);

@@ -74,13 +74,14 @@ export class Customer extends VersionedRecord {
   @Prop({ required: true, default: 0 })
   purchaseCount: number;
 
-  /** Unset (not null) until the first purchase, so `$min` sets it: null sorts below every date. */
+  /** Unset until the first purchase; null once every purchase was reversed (see the revenue ledger). */
   @Prop({ type: Date })
-  firstPurchaseAt?: Date;
+  firstPurchaseAt?: Date | null;
 
   @Prop({ type: Date })
-  lastPurchaseAt?: Date;
+  lastPurchaseAt?: Date | null;
 
+  /** References counted before the revenue ledger; still honoured, no longer written. */
   @Prop({ type: [String], default: [] })
   revenueRefs: string[];
 
@@ -97,6 +98,13 @@ export class Customer extends VersionedRecord {
 
   @Prop({ type: Date, default: null })
   deletedAt: Date | null;
+
+  /** Rollups of the customer's activities, recounted by CustomerActivityRollups (no version of their own). */
+  @Prop({ type: Date, default: null })
+  lastActivityAt?: Date | null;
+
+  @Prop({ type: Number, default: 0 })
+  openTasks?: number;
 }
 
 export type CustomerLean = Customer & { _id: Types.ObjectId };

@@ -6,7 +6,7 @@ import { TimelineKind, TimelineSourceProvider } from './timeline-source';
 
 const text = (v: unknown): string => (v === null || v === undefined || v === '' ? 'nobody' : String(v));
 
-/** The customer's own changes on its timeline: status changes, assignments and revenue. */
+/** The customer's own changes on its timeline: status changes and assignments (revenue: the ledger's source). */
 @TimelineSourceProvider()
 @Injectable()
 export class CustomerTimelineSource extends AuditTimelineSource {
@@ -14,7 +14,6 @@ export class CustomerTimelineSource extends AuditTimelineSource {
   protected readonly actions = {
     [CustomerEventName.STATUS_CHANGED]: TimelineKind.STATUS_CHANGE,
     [CustomerEventName.ASSIGNED]: TimelineKind.ASSIGNMENT,
-    [CustomerEventName.REVENUE_RECORDED]: TimelineKind.REVENUE,
   };
 
   constructor(audit: AuditService) {
@@ -26,13 +25,8 @@ export class CustomerTimelineSource extends AuditTimelineSource {
     switch (e.action) {
       case CustomerEventName.STATUS_CHANGED:
         return `Status changed from ${text(c.status?.from)} to ${text(c.status?.to)}`;
-      case CustomerEventName.ASSIGNED:
+      default:
         return `Assigned from ${text(c.assignedTo?.from)} to ${text(c.assignedTo?.to)}`;
-      default: {
-        const from = Number(c.totalRevenue?.from ?? 0);
-        const to = Number(c.totalRevenue?.to ?? 0);
-        return `Revenue of ${(to - from).toFixed(2)} recorded (total ${to.toFixed(2)})`;
-      }
     }
   }
 }

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { CreateCustomerDto, CustomerResponse, CustomerSource } from '../../customer';
+import { OpportunityResponse } from '../../opportunity';
 import { LeadResponse } from './lead.response';
 
 export class ConversionResponse {
@@ -8,6 +9,9 @@ export class ConversionResponse {
 
   @ApiProperty({ type: LeadResponse })
   lead: LeadResponse;
+
+  @ApiProperty({ type: OpportunityResponse, nullable: true, description: 'The deal, with createOpportunity' })
+  opportunity: OpportunityResponse | null;
 }
 
 export class DuplicateCandidate {

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsEnum, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { IsEnum, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ConvertOpportunityDto } from './convert-opportunity.dto';
 import { QueryBoolean, toWebsite, trim } from '@app/common';
 import { CustomerSize, CustomerStatus } from '../../customer';
 
@@ -52,6 +53,12 @@ export class ConvertLeadDto {
   @IsString()
   @MaxLength(5000)
   notes?: string;
+
+  @ApiPropertyOptional({ type: ConvertOpportunityDto, description: 'Also create a deal on the new customer' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ConvertOpportunityDto)
+  createOpportunity?: ConvertOpportunityDto;
 }
 
 export class ConvertLeadQueryDto {

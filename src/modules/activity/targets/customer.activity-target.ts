@@ -1,0 +1,22 @@
+import { Injectable } from '@nestjs/common';
+import { CustomerService } from '../../customer';
+import { ActivityTargetType } from '../activity.enums';
+import { type ActivityTarget, ActivityTargetProvider, type ActivityTargetResolver } from '../activity-targets';
+
+/** Activities on a live customer the caller may see (else customer.not_found, 404). */
+@ActivityTargetProvider()
+@Injectable()
+export class CustomerActivityTarget implements ActivityTargetResolver {
+  readonly type = ActivityTargetType.CUSTOMER;
+
+  constructor(private readonly customers: CustomerService) {}
+
+  async resolve(id: string): Promise<ActivityTarget> {
+    const c = await this.customers.get(id);
+    return { type: this.type, id: c.id, companyId: c.companyId, customerId: c.id };
+  }
+
+  async attach<T>(id: string, write: (target: ActivityTarget) => Promise<T>): Promise<T> {
+    return write(await this.resolve(id));
+  }
+}

@@ -1,0 +1,14 @@
+export { AnalyticsModule } from './analytics.module';
+export { ScoringService } from './scores/scoring.service';
+export { ScoreUpdatesListener } from './scores/score-updates.listener';
+export { ScoreRecomputeJob } from './scores/score-recompute.job';
+export { SegmentService } from './segments/segment.service';
+export { PURCHASE_HISTORY, type CustomerPurchases, type PurchaseHistorySource } from './purchase-history';
+export {
+  CustomerScoreChangedEvent,
+  HealthModelEventName,
+  ScoreEventName,
+  SegmentEventName,
+} from './events/analytics.events';
+export { RfmSegment } from './scoring/rfm';
+export { HealthBand } from './scoring/health';

@@ -1,0 +1,70 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
+import { DomainError } from '@app/common';
+import { KeyedLock, systemPrincipal, TenantRunner } from '@app/tenancy';
+import { ActivityDomainEvent, ActivityEventName } from '../../activity';
+import { CustomerDomainEvent, CustomerEventName } from '../../customer';
+import { ScoringService } from './scoring.service';
+
+/**
+ * Incremental scoring: re-scores a customer after an event that changes what its scores depend on,
+ * against the company's last quintile edges. Runs after the write's response (never slows it down),
+ * one update at a time per customer, as the system.
+ */
+@Injectable()
+export class ScoreUpdatesListener {
+  private readonly logger = new Logger(ScoreUpdatesListener.name);
+  private readonly queue = new KeyedLock();
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(
+    private readonly scoring: ScoringService,
+    private readonly runner: TenantRunner,
+  ) {}
+
+  // Events after which the customer's own scores change: a new or restored customer, status, purchases.
+  // One decorator per name: an array would be read as one namespaced event.
+  @OnEvent(CustomerEventName.CREATED)
+  @OnEvent(CustomerEventName.RESTORED)
+  @OnEvent(CustomerEventName.STATUS_CHANGED)
+  @OnEvent(CustomerEventName.REVENUE_RECORDED)
+  @OnEvent(CustomerEventName.REVENUE_REVERSED)
+  onCustomerEvent(event: unknown): void {
+    if (!(event instanceof CustomerDomainEvent)) return;
+    this.track(event.tenantId, event.customerId);
+  }
+
+  // An activity moves the customer's last activity (and its tasks).
+  @OnEvent(ActivityEventName.CREATED)
+  @OnEvent(ActivityEventName.UPDATED)
+  @OnEvent(ActivityEventName.COMPLETED)
+  @OnEvent(ActivityEventName.REOPENED)
+  @OnEvent(ActivityEventName.DELETED)
+  onActivityEvent(event: unknown): void {
+    if (!(event instanceof ActivityDomainEvent) || !event.activity.customerId) return;
+    this.track(event.tenantId, event.activity.customerId);
+  }
+
+  /** Resolves once every update queued so far has run (tests). */
+  async idle(): Promise<void> {
+    while (this.pending.size) await Promise.all([...this.pending]);
+  }
+
+  private track(tenantId: string, customerId: string): void {
+    const work = this.queue
+      .run(`${tenantId}\u0000${customerId}`, () =>
+        this.runner.runInTenant(
+          tenantId,
+          async () => void (await this.scoring.recomputeCustomer(customerId)),
+          systemPrincipal(tenantId, 'analytics'),
+        ),
+      )
+      .catch((err: unknown) => {
+        // A customer deleted meanwhile, or a tenant gone: nothing to score.
+        if (err instanceof DomainError && err.code.endsWith('not_found')) return;
+        this.logger.error({ err, tenant: tenantId, customer: customerId }, 'incremental scoring failed');
+      })
+      .finally(() => this.pending.delete(work));
+    this.pending.add(work);
+  }
+}

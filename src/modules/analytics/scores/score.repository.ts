@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import type { AnyBulkWriteOperation } from 'mongoose';
+import { InjectTenantModel, TenantModel } from '@app/tenancy';
+import { CustomerScore } from '../schemas/customer-score.schema';
+
+/** The only code touching the tenant's `customer_scores` collection. Plain objects out. */
+@Injectable()
+export class ScoreRepository {
+  constructor(@InjectTenantModel(CustomerScore.name) private readonly scores: TenantModel<CustomerScore>) {}
+
+  findById(customerId: string): Promise<CustomerScore | null> {
+    return this.scores.current().findOne({ _id: customerId }).lean<CustomerScore>().exec();
+  }
+
+  findMany(customerIds: readonly string[]): Promise<CustomerScore[]> {
+    if (!customerIds.length) return Promise.resolve([]);
+    return this.scores
+      .current()
+      .find({ _id: { $in: customerIds } })
+      .lean<CustomerScore[]>()
+      .exec();
+  }
+
+  /** Writes each score whole (insert or replace). */
+  async save(docs: readonly CustomerScore[]): Promise<void> {
+    if (!docs.length) return;
+    const ops: AnyBulkWriteOperation<CustomerScore>[] = docs.map((d) => ({
+      replaceOne: { filter: { _id: d._id }, replacement: d, upsert: true },
+    }));
+    await this.scores.current().bulkWrite(ops, { ordered: false });
+  }
+
+  /** A company's scores in customer-id order after `afterId`. */
+  page(companyIds: readonly string[], afterId: string | null, limit: number): Promise<CustomerScore[]> {
+    return this.scores
+      .current()
+      .find({ companyId: { $in: [...companyIds] }, ...(afterId ? { _id: { $gt: afterId } } : {}) })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean<CustomerScore[]>()
+      .exec();
+  }
+
+  /** Customers per RFM segment (one accumulator per `$group`: FerretDB computes only the first right). */
+  async countBySegment(companyIds: readonly string[]): Promise<Map<string, number>> {
+    const rows = await this.scores
+      .current()
+      .aggregate<{ _id: string; n: number }>([
+        { $match: { companyId: { $in: [...companyIds] } } },
+        { $group: { _id: '$segment', n: { $sum: 1 } } },
+      ])
+      .exec();
+    return new Map(rows.map((r) => [r._id, r.n]));
+  }
+
+  /** Ids of the customers whose scores match, up to `limit` (the caller asks for one more to detect overflow). */
+  async idsMatching(
+    companyIds: readonly string[] | null,
+    segments: readonly string[] | undefined,
+    bands: readonly string[] | undefined,
+    limit: number,
+  ): Promise<string[]> {
+    const where: Record<string, unknown> = {};
+    if (companyIds) where.companyId = { $in: [...companyIds] };
+    if (segments?.length) where.segment = { $in: [...segments] };
+    if (bands?.length) where.band = { $in: [...bands] };
+    const rows = await this.scores.current().find(where, { _id: 1 }).limit(limit).lean<{ _id: string }[]>().exec();
+    return rows.map((r) => r._id);
+  }
+
+  async remove(customerId: string): Promise<void> {
+    await this.scores.current().deleteOne({ _id: customerId }).exec();
+  }
+
+  async removeForCompany(companyId: string): Promise<void> {
+    await this.scores.current().deleteMany({ companyId }).exec();
+  }
+}

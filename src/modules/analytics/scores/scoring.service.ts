@@ -1,0 +1,225 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Settings } from '@app/common';
+import { PublishesEvents, TenantContext } from '@app/tenancy';
+import { type CustomerScanRow, CustomerService } from '../../customer';
+import { analyticsSettings } from '../analytics.settings';
+import { AnalyticsStateRepository } from '../analytics-state.repository';
+import { AnalyticsEventPublisher } from '../event-publisher';
+import { CustomerScoreChangedEvent, ScoreEventName } from '../events/analytics.events';
+import { HealthModelService } from '../health-model.service';
+import { PURCHASE_HISTORY, type PurchaseHistorySource } from '../purchase-history';
+import type { CustomerScore } from '../schemas/customer-score.schema';
+import { type HealthModel, healthScore } from '../scoring/health';
+import {
+  type RfmEdges,
+  type RfmScore,
+  RfmSegment,
+  type RfmValues,
+  rfmValues,
+  scoreAgainst,
+  scorePopulation,
+} from '../scoring/rfm';
+import { ScoreRepository } from './score.repository';
+
+const BATCH = 500;
+
+/** The quintile edges of a company's last full recompute. */
+export interface CompanyEdges {
+  edges: RfmEdges;
+  asOf: string;
+  windowDays: number;
+  computedAt: string;
+}
+
+export const edgesKey = (companyId: string) => `edges:${companyId}`;
+
+export interface RecomputeResult {
+  customers: number;
+  scored: number;
+  written: number;
+  changed: number;
+}
+
+/** What a customer's scores depend on besides purchases. */
+type ScoredCustomer = Pick<CustomerScanRow, 'id' | 'companyId' | 'status' | 'lastActivityAt'>;
+
+/**
+ * Keeps `customer_scores` current. A full recompute of a company scores its whole population at once
+ * (quintiles are relative: edges move as others buy) and stores the edges; between full runs a
+ * customer whose purchases, status or activities change is re-scored alone against those edges. Writes
+ * only scores that changed, and announces segment and band changes to the company room and webhooks.
+ */
+@PublishesEvents(Object.values(ScoreEventName))
+@Injectable()
+export class ScoringService {
+  private readonly logger = new Logger(ScoringService.name);
+  private readonly windowDays: number;
+  /** Full recomputes in flight in this process, by database and company: callers share them. */
+  private readonly running = new Map<string, Promise<RecomputeResult>>();
+
+  constructor(
+    private readonly scores: ScoreRepository,
+    private readonly state: AnalyticsStateRepository,
+    @Inject(PURCHASE_HISTORY) private readonly history: PurchaseHistorySource,
+    private readonly customers: CustomerService,
+    private readonly models: HealthModelService,
+    private readonly publisher: AnalyticsEventPublisher,
+    private readonly context: TenantContext,
+    @Inject(analyticsSettings.KEY) settings: Settings<typeof analyticsSettings>,
+  ) {
+    this.windowDays = settings.ANALYTICS_WINDOW_DAYS;
+  }
+
+  /** Scores every live customer of the company as of `asOf`. */
+  recomputeCompany(companyId: string, asOf = new Date()): Promise<RecomputeResult> {
+    const key = `${this.context.dbName}\u0000${companyId}`;
+    let run = this.running.get(key);
+    if (!run) {
+      run = this.fullRun(companyId, asOf).finally(() => this.running.delete(key));
+      this.running.set(key, run);
+    }
+    return run;
+  }
+
+  /** Re-scores one customer against its company's last edges (a full run first if there is none). */
+  async recomputeCustomer(customerId: string, asOf = new Date()): Promise<CustomerScore | null> {
+    const customer = await this.customers.get(customerId);
+    const edges = await this.state.get<CompanyEdges>(edgesKey(customer.companyId));
+    if (!edges) {
+      await this.recomputeCompany(customer.companyId, asOf);
+      return this.scores.findById(customerId);
+    }
+    const purchases = await this.history.ofCustomer(customerId);
+    const values = rfmValues(purchases, { asOf, windowDays: this.windowDays });
+    const rfm = values ? scoreAgainst(edges.data.edges, values) : null;
+    const model = await this.models.current();
+    const row: ScoredCustomer = {
+      id: customer.id,
+      companyId: customer.companyId,
+      status: customer.status,
+      lastActivityAt: customer.lastActivityAt ? new Date(customer.lastActivityAt) : null,
+    };
+    const doc = scoreDoc(row, rfm, model, asOf);
+    await this.persist([doc]);
+    return doc;
+  }
+
+  private async fullRun(companyId: string, asOf: Date): Promise<RecomputeResult> {
+    const window = { asOf, windowDays: this.windowDays };
+    const live = new Map<string, ScoredCustomer>();
+    for (let after: string | null = null; ;) {
+      const rows = await this.customers.scan(companyId, after, BATCH * 4);
+      if (!rows.length) break;
+      for (const r of rows) live.set(r.id, r);
+      after = rows[rows.length - 1].id;
+    }
+    const ids: string[] = [];
+    const values: RfmValues[] = [];
+    for await (const c of this.history.customers({ companyIds: [companyId] })) {
+      if (!live.has(c.customerId)) continue;
+      const v = rfmValues(c.purchases, window);
+      if (!v) continue;
+      ids.push(c.customerId);
+      values.push(v);
+    }
+    const { scores, edges } = scorePopulation(values);
+    const rfmOf = new Map<string, RfmScore>(ids.map((id, i) => [id, scores[i]]));
+    const model = await this.models.current();
+    const result: RecomputeResult = { customers: live.size, scored: ids.length, written: 0, changed: 0 };
+    let batch: CustomerScore[] = [];
+    for (const row of live.values()) {
+      batch.push(scoreDoc(row, rfmOf.get(row.id) ?? null, model, asOf));
+      if (batch.length === BATCH) {
+        this.add(result, await this.persist(batch));
+        batch = [];
+      }
+    }
+    this.add(result, await this.persist(batch));
+    const computed: CompanyEdges = {
+      edges,
+      asOf: asOf.toISOString(),
+      windowDays: this.windowDays,
+      computedAt: new Date().toISOString(),
+    };
+    await this.state.put(edgesKey(companyId), computed, this.context.actor);
+    this.logger.debug({ companyId, ...result }, 'scores recomputed');
+    return result;
+  }
+
+  private add(total: RecomputeResult, part: { written: number; changed: number }): void {
+    total.written += part.written;
+    total.changed += part.changed;
+  }
+
+  /** Writes the scores that differ from the stored ones; announces changed segments and bands. */
+  private async persist(docs: CustomerScore[]): Promise<{ written: number; changed: number }> {
+    if (!docs.length) return { written: 0, changed: 0 };
+    const stored = new Map((await this.scores.findMany(docs.map((d) => d._id))).map((s) => [s._id, s]));
+    const writes = docs.filter((d) => {
+      const s = stored.get(d._id);
+      return !s || contentOf(s) !== contentOf(d);
+    });
+    await this.scores.save(writes);
+    const events: CustomerScoreChangedEvent[] = [];
+    const tenantId = this.context.tenantId;
+    for (const d of writes) {
+      const before = stored.get(d._id);
+      if (!before) continue;
+      if (before.segment !== d.segment) {
+        events.push(
+          new CustomerScoreChangedEvent(
+            ScoreEventName.SEGMENT_CHANGED,
+            tenantId,
+            d.companyId,
+            d._id,
+            d.computedAt,
+            before.segment,
+            d.segment,
+            { code: d.rfm?.code ?? null },
+          ),
+        );
+      }
+      if (before.band !== d.band) {
+        events.push(
+          new CustomerScoreChangedEvent(
+            ScoreEventName.HEALTH_CHANGED,
+            tenantId,
+            d.companyId,
+            d._id,
+            d.computedAt,
+            before.band,
+            d.band,
+            { score: d.healthScore },
+          ),
+        );
+      }
+    }
+    for (const e of events) await this.publisher.publish(e);
+    return { written: writes.length, changed: events.length };
+  }
+}
+
+function scoreDoc(row: ScoredCustomer, rfm: RfmScore | null, model: HealthModel, asOf: Date): CustomerScore {
+  const health = healthScore(model, {
+    asOf,
+    rfm,
+    status: row.status,
+    lastActivityAt: row.lastActivityAt,
+  });
+  return {
+    _id: row.id,
+    companyId: row.companyId,
+    segment: rfm?.segment ?? RfmSegment.NO_PURCHASE,
+    band: health.band,
+    rfm,
+    healthScore: health.score,
+    components: health.components,
+    asOf,
+    computedAt: new Date(),
+  };
+}
+
+/** What a score says (not when it was computed). */
+function contentOf(s: CustomerScore): string {
+  return JSON.stringify([s.companyId, s.segment, s.band, s.rfm, s.healthScore, s.components]);
+}

@@ -1,0 +1,77 @@
+import { Injectable } from '@nestjs/common';
+import type { PipelineStage } from 'mongoose';
+import { InjectTenantModel, TenantModel, VersionedRepository } from '@app/tenancy';
+import { OpportunityStatus } from './opportunity.enums';
+import { Opportunity, type OpportunityLean } from './schemas/opportunity.schema';
+
+/** The only code touching the tenant's `opportunities` collection. Plain objects out, search tokens never. */
+@Injectable()
+export class OpportunityRepository extends VersionedRepository<OpportunityLean> {
+  constructor(@InjectTenantModel(Opportunity.name) opportunities: TenantModel<OpportunityLean>) {
+    super(opportunities, ['searchTokens']);
+  }
+
+  find(filter: Record<string, unknown>, sort: Record<string, 1 | -1>, limit: number): Promise<OpportunityLean[]> {
+    return this.model
+      .current()
+      .find(filter, this.visibleFields)
+      .sort(sort)
+      .limit(limit)
+      .lean<OpportunityLean[]>()
+      .exec();
+  }
+
+  /** Live deals matching `filter`, counted up to `limit`. */
+  count(filter: Record<string, unknown>, limit: number): Promise<number> {
+    return this.model
+      .current()
+      .countDocuments({ ...filter, deletedAt: null }, { limit })
+      .exec();
+  }
+
+  /** Open deals of a pipeline in the given stages, up to `limit`. */
+  openInStages(pipelineId: string, stages: string[], limit: number): Promise<number> {
+    if (!stages.length) return Promise.resolve(0);
+    return this.count({ pipelineId, stage: { $in: stages }, status: OpportunityStatus.OPEN }, limit);
+  }
+
+  /**
+   * `{ stage: Σ field }` over the matched deals (`field` null: a count). One accumulator per pipeline:
+   * FerretDB 1.24 computes only the first accumulator of a `$group` correctly.
+   */
+  async sumByStage(match: Record<string, unknown>, field: string | null): Promise<Map<string, number>> {
+    const pipeline: PipelineStage[] = [
+      { $match: match },
+      { $group: { _id: '$stage', n: { $sum: field ? `$${field}` : 1 } } },
+    ];
+    const rows = await this.model.current().aggregate<{ _id: string; n: number }>(pipeline).exec();
+    return new Map(rows.map((r) => [r._id, r.n]));
+  }
+
+  /** Every deal of a customer (timeline), newest first, with the fields it needs. */
+  ofCustomer(customerId: string, limit: number): Promise<OpportunityLean[]> {
+    return this.model
+      .current()
+      .find({ customerId, deletedAt: null }, { searchTokens: 0 })
+      .limit(limit)
+      .lean<OpportunityLean[]>()
+      .exec();
+  }
+
+  /** Ids of every deal of a customer, deleted ones too (purge). */
+  async idsOfCustomer(customerId: string): Promise<string[]> {
+    const rows = await this.model.current().find({ customerId }, { _id: 1 }).lean<Array<{ _id: unknown }>>().exec();
+    return rows.map((r) => String(r._id));
+  }
+
+  /** Every deal of a customer, deleted ones too (purge). */
+  async removeForCustomer(customerId: string): Promise<number> {
+    const res = await this.model.current().deleteMany({ customerId }).exec();
+    return res.deletedCount;
+  }
+
+  /** Unconditional hard delete (isolation probe clean-up). */
+  async remove(id: string): Promise<void> {
+    await this.model.current().deleteOne({ _id: id }).exec();
+  }
+}

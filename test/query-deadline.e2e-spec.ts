@@ -1,0 +1,98 @@
+import { type Collection, MongoClient, ObjectId } from 'mongodb';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startFerretDb, type EmbeddedMongo } from '../scripts/ferretdb';
+import type { TenantFixture, TestApp } from './support/test-app';
+import { loadAppWithEnv, type TestAppSupport } from './security/support/app-with-env';
+
+const REQUEST_TIMEOUT_MS = 1_000;
+/** How long FerretDB's CPU is watched once the slow request has been answered. */
+const WATCH_MS = 1_500;
+const CUSTOMERS = 6_000;
+
+/** CPU seconds the process has used so far (user + system), from /proc. */
+async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * A request the deadline answers with 503 must not leave its query running on the database: every
+ * query carries the time the request has left (maxTimeMS), so the server stops when the client has
+ * been answered. The suite runs its own FerretDB (SQLite handler, where a search scans every
+ * customer) to watch that server's CPU.
+ */
+describe('Query deadline', () => {
+  let db: EmbeddedMongo;
+  let dataDir: string;
+  let support: TestAppSupport;
+  let t: TestApp;
+  let tenant: TenantFixture;
+  let company: string;
+  let client: MongoClient;
+  let customers: Collection;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'tenant-crm-deadline-'));
+    db = await startFerretDb({ dataDir });
+    support = await loadAppWithEnv({ MONGODB_URI: db.uri, REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) });
+    t = await support.startTestApp();
+    tenant = await support.newTenant(t, 'deadline');
+    company = await support.newCompany(tenant);
+    // Its own client: the app's connections time out at the (short) request deadline.
+    client = await MongoClient.connect(db.uri);
+    customers = client.db(`crm_t_${tenant.slug}`).collection('customers');
+    const at = new Date();
+    const tokens = Array.from({ length: 150 }, (_, i) => `word${i}`);
+    for (let n = 0; n < CUSTOMERS; n += 1_000) {
+      await customers.insertMany(
+        Array.from({ length: 1_000 }, (_, i) => ({
+          _id: new ObjectId(),
+          companyId: company,
+          name: `Seeded ${n + i}`,
+          nameSort: `seeded ${n + i}`,
+          status: 'active',
+          source: 'direct',
+          notes: 'x'.repeat(1_000),
+          tags: [],
+          contacts: [],
+          searchTokens: tokens,
+          deletedAt: null,
+          createdAt: at,
+          updatedAt: at,
+          version: 1,
+        })),
+      );
+    }
+  }, 300_000);
+
+  afterAll(async () => {
+    await t?.close();
+    await client?.close();
+    await db?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('stops the database working on a query whose request was answered 503, and the next request is served', async () => {
+    const search = `/api/v1/customers?companyId=${company}&q=nomatch`;
+    // Precondition: the search (a full scan here) takes longer than the deadline plus the watch.
+    const started = Date.now();
+    await customers.find({ companyId: company, searchTokens: 'nomatch' }).toArray();
+    const scanMs = Date.now() - started;
+    expect(scanMs).toBeGreaterThan(REQUEST_TIMEOUT_MS + WATCH_MS);
+
+    const res = await tenant.admin.get(search);
+    expect(res.status).toBe(503);
+
+    // Without the deadline on the query, FerretDB would go on scanning for about scanMs at a full core.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const before = await cpuSeconds(db.pid);
+    await new Promise((resolve) => setTimeout(resolve, WATCH_MS));
+    const used = (await cpuSeconds(db.pid)) - before;
+    expect(used).toBeLessThan((WATCH_MS / 1000) * 0.3);
+
+    await tenant.admin.get(`/api/v1/companies/${company}`).expect(200);
+  }, 120_000);
+});
