@@ -1,4 +1,5 @@
 import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
 import { BadRequestException, type INestApplication, NotFoundException } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
@@ -125,6 +126,8 @@ export function configureApp(app: NestFastifyApplication, opts: { shutdownHooks?
   registerJsonBodyParser(fastify, bodyLimitBytes(config.BODY_LIMIT));
   installResponseConventions(fastify);
   const publicUrl = publicUrlOf(config);
+  // Uploads (POST /imports): streamed, one file; the import module bounds its size.
+  void app.register(multipart, { limits: { files: 1, fields: 20, fieldSize: 100_000, fileSize: 1024 * 1024 * 1024 } });
   void app.register(helmet, { contentSecurityPolicy: { useDefaults: false, directives: API_CSP } });
   installDocsContentSecurityPolicy(fastify, docsContentSecurityPolicy(publicUrl));
   const origins = config.CORS_ORIGINS.split(',')

@@ -181,8 +181,11 @@ function completeOperation(
     if (status === 429 || status === 503) names.push('Retry-After');
     res.headers = { ...refs(names), ...res.headers };
   }
-  const json = body?.content?.[JSON_TYPE];
-  if (json && json.example === undefined && json.schema) json.example = exampleOf(json.schema, schemas);
+  // JSON bodies, and the fields of a multipart form (uploads).
+  for (const type of [JSON_TYPE, 'multipart/form-data']) {
+    const media = body?.content?.[type];
+    if (media && media.example === undefined && media.schema) media.example = exampleOf(media.schema, schemas);
+  }
 }
 
 function access(fact: RouteFacts): string {

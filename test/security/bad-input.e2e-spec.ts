@@ -94,6 +94,8 @@ describe('Bad input (property-based, generated from the route table)', () => {
   let before: Record<string, string>;
   /** A second company, so that renaming one to the other's name can be tried. */
   let otherCompany: { id: string; name: string };
+  /** An externalId a customer and a lead of the tenant hold, so that taking it can be tried. */
+  let takenExternalId: string;
   const counts = { requests: 0, mayPass: 0, serverErrors: 0, byCategory: new Map<string, number>() };
   const unexpected: string[] = [];
   let partialWrites = -1;
@@ -109,6 +111,13 @@ describe('Bad input (property-based, generated from the route table)', () => {
       .send({ name: `Other Company ${unique()}` })
       .expect(201);
     otherCompany = { id: other.body.id, name: other.body.name };
+    takenExternalId = `ext-${unique()}`;
+    for (const entity of ['customers', 'leads']) {
+      await tenant.admin
+        .post(`/api/v1/${entity}`)
+        .send({ companyId: otherCompany.id, name: `Holder ${unique()}`, externalId: takenExternalId })
+        .expect(201);
+    }
     before = await settledSnapshot(t.app, tenant.slug);
   });
 
@@ -207,7 +216,8 @@ describe('Bad input (property-based, generated from the route table)', () => {
       default:
         return fc.oneof(
           fc.integer(),
-          fc.double({ noNaN: true }),
+          // Not infinite: JSON.stringify writes Infinity as null, which nullable fields accept.
+          fc.double({ noNaN: true, noDefaultInfinity: true }),
           fc.boolean(),
           obj,
           fc.array(fc.integer(), { minLength: 1, maxLength: 3 }),
@@ -496,6 +506,27 @@ describe('Bad input (property-based, generated from the route table)', () => {
         statuses: [409],
       }),
     ],
+    ...Object.fromEntries(
+      (['customers', 'leads'] as const).map((entity) => [
+        `${entity} externalKey`,
+        [
+          () => ({
+            category: 'duplicate',
+            route: routeOf('POST', `/${entity}`),
+            url: `/api/v1/${entity}`,
+            raw: JSON.stringify({ companyId: data.company, name: 'Same external id', externalId: takenExternalId }),
+            statuses: [409],
+          }),
+          () => ({
+            category: 'duplicate',
+            route: routeOf('PATCH', `/${entity}/:id`),
+            url: `/api/v1/${entity}/${(entity === 'customers' ? data.customer : data.lead) ?? ''}`,
+            raw: JSON.stringify({ externalId: ` ${takenExternalId} ` }),
+            statuses: [409],
+          }),
+        ],
+      ]),
+    ),
     'tenants _id': [
       () => ({
         category: 'duplicate',

@@ -25,3 +25,4 @@ export * from './tenant-sets';
 export * from './versioned-record';
 export * from './versioned-repository';
 export * from './versioned-writer';
+export * from './user-notice';

@@ -46,6 +46,6 @@ export function contactNotFound(id: string): CustomerError {
 export function externalIdTaken(): CustomerError {
   return new CustomerError(
     CustomerErrorCode.EXTERNAL_ID_TAKEN,
-    'Another customer of this tenant (possibly a deleted one) already has this externalId.',
+    'Another customer of this tenant already has this externalId.',
   );
 }

@@ -63,6 +63,11 @@ export interface CreateCustomerOptions {
    * `lead_conversion`. A second create for the same lead returns the existing customer.
    */
   leadId?: string;
+  /**
+   * The customer's id, chosen by the caller: an import row's own id, so that a row applied again
+   * (an import resumed after a crash) finds its customer instead of making a second one.
+   */
+  id?: string;
 }
 
 const DEFAULT_PAGE = 25;
@@ -127,7 +132,7 @@ export class CustomerService {
       tags: normaliseTags(dto.tags ?? []),
       contacts: initialContacts(dto.contacts ?? []),
     };
-    const _id = new Types.ObjectId(opts.leadId);
+    const _id = new Types.ObjectId(opts.leadId ?? opts.id);
     const doc = (at: Date, actor: string) => ({
       ...fields,
       _id,
@@ -287,7 +292,12 @@ export class CustomerService {
     return this.records.mutate(
       id,
       CustomerEventName.DELETED,
-      (_current, at) => ({ set: { deletedAt: at }, changes: { deletedAt: { from: null, to: at.toISOString() } } }),
+      // A deleted customer lets go of its externalId's key (restore takes it back, if still free), so a
+      // deleted record never blocks a new one (a reverted import imported again).
+      (current, at) => ({
+        set: { deletedAt: at, externalKey: externalKeyOf(current._id, null) },
+        changes: { deletedAt: { from: null, to: at.toISOString() } },
+      }),
       { expectedVersion },
     );
   }
@@ -301,7 +311,10 @@ export class CustomerService {
       CustomerEventName.RESTORED,
       (c) =>
         c.deletedAt
-          ? { set: { deletedAt: null }, changes: { deletedAt: { from: c.deletedAt.toISOString(), to: null } } }
+          ? {
+              set: { deletedAt: null, externalKey: externalKeyOf(c._id, c.externalId) },
+              changes: { deletedAt: { from: c.deletedAt.toISOString(), to: null } },
+            }
           : null,
       { includeDeleted: true },
     );

@@ -39,3 +39,4 @@ export {
   type TimelineSource,
   TimelineSourceProvider,
 } from './timeline/timeline-source';
+export { type CustomerMergeParticipant, CustomerMergeParticipantProvider } from './customer-merge-participant';

@@ -5,3 +5,8 @@
 export function companyRoom(tenantId: string, companyId: string): string {
   return `t:${tenantId}:c:${companyId}`;
 }
+
+/** The Socket.IO room of one user's sockets in a tenant (notices meant for them alone). */
+export function userRoom(tenantId: string, userId: string): string {
+  return `t:${tenantId}:u:${userId}`;
+}

@@ -11,11 +11,14 @@ import {
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import { Authenticator } from '@app/auth';
+import { USER_NOTICE, UserNotice } from '@app/tenancy';
+import { OnEvent } from '@nestjs/event-emitter';
 import type { ErrorAck, SubscribeAck, UnsubscribeAck } from './dto/realtime-ack';
 import { SubscribeDto, UnsubscribeDto } from './dto/subscribe.dto';
 import { parseMessage } from './parse-message';
 import { toErrorBody } from './realtime-error-body';
 import type { RealtimePayload } from './realtime-payload';
+import { userRoom } from './realtime-rooms';
 import { RealtimeSubscriptionService } from './realtime-subscription.service';
 import { RealtimeError, RealtimeErrorCode } from './realtime.errors';
 import { identityOf } from './socket-identity';
@@ -56,7 +59,9 @@ export class RealtimeGateway
   }
 
   handleConnection(socket: Socket): void {
-    const { expiresAt } = identityOf(socket);
+    const { expiresAt, tenantId, principal } = identityOf(socket);
+    // Every socket hears the notices meant for its user (e.g. the progress of their import).
+    void socket.join(userRoom(tenantId, principal.userId));
     if (expiresAt !== undefined) this.armExpiry(socket, expiresAt);
   }
 
@@ -81,6 +86,13 @@ export class RealtimeGateway
     } catch (e) {
       return this.errorAck(e, socket);
     }
+  }
+
+  /** Sends a user notice to that user's sockets, on this and (with Redis) every instance. */
+  @OnEvent(USER_NOTICE)
+  notify(notice: UserNotice): void {
+    if (!(notice instanceof UserNotice)) return;
+    this.server.to(userRoom(notice.tenantId, notice.userId)).emit(notice.name, notice.payload);
   }
 
   /** Sends one event to every socket in the room, on this and (with Redis) every instance. */

@@ -24,7 +24,7 @@ export class BatchService {
     for (const [index, op] of req.operations.entries()) {
       try {
         const done = await this.operations.apply({ op: op.op, id: op.id, match: matchOf(op), data: op.data });
-        results.push({ index, status: STATUS[done.outcome], id: done.customer.id, outcome: done.outcome });
+        results.push({ index, status: STATUS[done.outcome], id: done.customer?.id, outcome: done.outcome });
       } catch (e) {
         const c = classify(e);
         if (c.status >= 500) throw e;

@@ -19,13 +19,26 @@ export interface CustomerOperation {
   id?: string;
   match?: { field: CustomerMatchField; value: string };
   data?: Record<string, unknown>;
+  /** Matches only customers of this company (an import's), and creates there. */
+  companyId?: string;
+  /** The id of a customer this operation creates (an import row's own, so a replay finds it). */
+  newId?: string;
+}
+
+/** How an import takes part in an operation. */
+export interface OperationOptions {
+  /** Validate and look up only: the outcome the operation would have, nothing written. */
+  dryRun?: boolean;
+  /** Called with the customer as it is, right before an update is written (undo log). */
+  beforeUpdate?: (current: CustomerResponse) => Promise<void>;
 }
 
 export type OperationOutcome = 'created' | 'updated' | 'unchanged' | 'deleted';
 
 export interface OperationResult {
   outcome: OperationOutcome;
-  customer: CustomerResponse;
+  /** Null on a dry run of a create. */
+  customer: CustomerResponse | null;
   /** The customer as it was before an update (import undo). */
   before?: CustomerResponse;
 }
@@ -47,50 +60,72 @@ export class CustomerOperations {
     private readonly lock: RecordLock,
   ) {}
 
-  async apply(op: CustomerOperation): Promise<OperationResult> {
+  async apply(op: CustomerOperation, opts: OperationOptions = {}): Promise<OperationResult> {
     switch (op.op) {
       case 'create':
-        return { outcome: 'created', customer: await this.create(op.data) };
+        return this.create(op, await validatedInput(CreateCustomerDto, required(op.data), 'data'), opts);
       case 'update': {
         const id = await this.target(op);
-        return this.update(id, op.data);
+        return this.update(id, op.data, opts);
       }
       case 'delete': {
         const id = await this.target(op);
+        if (opts.dryRun) return { outcome: 'deleted', customer: await this.customers.get(id) };
         return { outcome: 'deleted', customer: await this.customers.remove(id) };
       }
       case 'upsert':
-        return this.upsert(op);
+        return this.upsert(op, opts);
     }
   }
 
-  private async create(data: Record<string, unknown> | undefined): Promise<CustomerResponse> {
-    return this.customers.create(await validatedInput(CreateCustomerDto, required(data), 'data'));
+  private async create(
+    op: CustomerOperation,
+    dto: CreateCustomerDto,
+    opts: OperationOptions,
+  ): Promise<OperationResult> {
+    if (op.companyId && dto.companyId !== op.companyId) {
+      throw new DataExchangeError(DataExchangeErrorCode.MATCH_OTHER_COMPANY, 'companyId must be the import company.');
+    }
+    if (opts.dryRun) return { outcome: 'created', customer: null };
+    try {
+      return { outcome: 'created', customer: await this.customers.create(dto, { id: op.newId }) };
+    } catch (e) {
+      // Replayed after a crash: the row's customer is there already.
+      const existing = op.newId ? await this.customers.get(op.newId).catch(() => null) : null;
+      if (existing) return { outcome: 'created', customer: existing };
+      throw e;
+    }
   }
 
-  private async update(id: string, data: Record<string, unknown> | undefined): Promise<OperationResult> {
+  private async update(
+    id: string,
+    data: Record<string, unknown> | undefined,
+    opts: OperationOptions,
+  ): Promise<OperationResult> {
     const dto = await validatedInput(UpdateCustomerDto, required(data), 'data');
     const before = await this.customers.get(id);
+    if (opts.dryRun) return { outcome: 'updated', customer: before, before };
+    await opts.beforeUpdate?.(before);
     const customer = await this.customers.update(id, dto);
     return { outcome: customer.version === before.version ? 'unchanged' : 'updated', customer, before };
   }
 
-  private async upsert(op: CustomerOperation): Promise<OperationResult> {
+  private async upsert(op: CustomerOperation, opts: OperationOptions): Promise<OperationResult> {
     const data = required(op.data);
     const create = await validatedInput(CreateCustomerDto, matchedData(op, data), 'data');
     const match = op.match ?? (op.id ? undefined : noMatch());
-    if (!match) return this.update(op.id ?? '', withoutCreateOnly(data));
+    if (!match) return this.update(op.id ?? '', withoutCreateOnly(data), opts);
     return this.lock.run(`customer-match:${match.field}:${match.value.trim().toLowerCase()}`, async () => {
-      const found = await this.find(match, create.companyId);
-      if (found) return this.update(found.id, withoutCreateOnly(data));
+      const found = await this.find(match, op.companyId ?? create.companyId);
+      if (found) return this.update(found.id, withoutCreateOnly(data), opts);
       try {
-        return { outcome: 'created' as const, customer: await this.customers.create(create) };
+        return await this.create(op, create, opts);
       } catch (e) {
         // Created meanwhile elsewhere with this externalId (the unique key refused ours).
         if (!(e instanceof CustomerError && e.code === CustomerErrorCode.EXTERNAL_ID_TAKEN)) throw e;
         const now = await this.find(match, create.companyId);
         if (!now) throw e;
-        return this.update(now.id, withoutCreateOnly(data));
+        return this.update(now.id, withoutCreateOnly(data), opts);
       }
     });
   }
@@ -101,7 +136,7 @@ export class CustomerOperations {
     if (!op.match) {
       throw new DataExchangeError(DataExchangeErrorCode.ID_REQUIRED, `${op.op} needs id or match.`);
     }
-    const found = await this.find(op.match);
+    const found = await this.find(op.match, op.companyId);
     if (!found) {
       throw new DataExchangeError(DataExchangeErrorCode.NOT_MATCHED, `No customer has this ${op.match.field}.`);
     }

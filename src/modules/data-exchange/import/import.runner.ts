@@ -1,0 +1,367 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { parse } from 'csv-parse';
+import { createHash } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { ClsService, CLS_ID } from 'nestjs-cls';
+import { classify, type Principal, Role } from '@app/common';
+import {
+  FailpointCrash,
+  Failpoints,
+  LeaseClaims,
+  TenantContext,
+  TenantRunner,
+  USER_NOTICE,
+  UserNotice,
+} from '@app/tenancy';
+import type { CustomerMatchField } from '../../customer';
+import { CustomerOperations, type CustomerOperation } from '../batch/customer-operation';
+import { IMPORT_PROGRESS, ImportDomainEvent, ImportEventName, type ImportSummary } from '../events/import.events';
+import { ImportMode, type ImportJobLean, type ImportRowError, ImportStatus } from '../schemas/import-job.schema';
+import { readUpload } from './import-file';
+import { ImportRepository, MAX_STORED_ERRORS } from './import.repository';
+import { csvRowToData, jsonRowToData, resolveColumns, RowProblem } from './row-mapping';
+
+/** Where a test can stop an import as if its instance died there. */
+export enum ImportFailpoint {
+  /** A batch's rows are written; its position and counts are not. */
+  AFTER_ROW_WRITES = 'import.after-row-writes',
+}
+
+/** Rows per progress write (position, counts and errors land together). */
+const BATCH_ROWS = 100;
+/** An import holds its lease this long; one that outlives it (a dead instance) is taken over. */
+const LEASE_MS = 10 * 60_000;
+/** Longest CSV record (a 10 MB line fails the import at that line, in bounded memory). */
+const MAX_RECORD_BYTES = 1024 * 1024;
+
+/** The id a row's created customer gets: the same on every run of the row. */
+export function rowCustomerId(importId: string, row: number): string {
+  return createHash('sha256').update(`${importId}:${row}`).digest('hex').slice(0, 24);
+}
+
+interface Row {
+  n: number;
+  data?: Record<string, unknown>;
+  problem?: RowProblem;
+}
+
+/**
+ * Runs an import in the background, resumable: it claims the import (a lease every instance
+ * respects), re-reads the stored file and skips the rows a previous run finished, then applies the
+ * rest in batches, writing the position, the counts and the errors of each batch in one update. A
+ * row applied again after a crash finds its work done: a created customer has the row's own id, an
+ * update's undo entry is keyed by the row.
+ */
+@Injectable()
+export class ImportRunner {
+  private readonly logger = new Logger(ImportRunner.name);
+  private readonly active = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly repo: ImportRepository,
+    private readonly operations: CustomerOperations,
+    private readonly runner: TenantRunner,
+    private readonly context: TenantContext,
+    private readonly claims: LeaseClaims,
+    private readonly cls: ClsService,
+    private readonly events: EventEmitter2,
+    private readonly failpoints: Failpoints,
+  ) {}
+
+  /** Starts the import in the background on this instance (no-op if it runs here already). */
+  start(tenantId: string, importId: string, actor: string): Promise<void> {
+    const key = `${tenantId}:${importId}`;
+    const running = this.active.get(key);
+    if (running) return running;
+    const run = this.cls
+      .run({ ifNested: 'override' }, () => {
+        // Audit entries of the import's writes carry the import's id as their request id.
+        this.cls.set(CLS_ID, `import:${importId}`);
+        return this.runner.runInTenant(tenantId, () => this.claimAndRun(importId), principalOf(tenantId, actor));
+      })
+      .catch((err: unknown) => this.logger.error({ err, tenant: tenantId, importId }, 'import run failed'))
+      .finally(() => this.active.delete(key));
+    this.active.set(key, run);
+    return run;
+  }
+
+  /** Resolves when every import started on this instance has stopped (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.active.size) await Promise.all([...this.active.values()]);
+  }
+
+  private async claimAndRun(importId: string): Promise<void> {
+    const claim = await this.claims.tryClaim(`import:${importId}`, LEASE_MS);
+    if (!claim) return;
+    try {
+      const job = await this.repo.findJob(importId);
+      if (!job || (job.status !== ImportStatus.QUEUED && job.status !== ImportStatus.RUNNING)) return;
+      await this.repo.setStatus(importId, [ImportStatus.QUEUED, ImportStatus.RUNNING], ImportStatus.RUNNING);
+      try {
+        await this.process({ ...job, status: ImportStatus.RUNNING });
+      } catch (err) {
+        // A simulated crash leaves the import as a dead instance would: running, to be resumed.
+        if (err instanceof FailpointCrash) throw err;
+        const failure = err instanceof RowProblem || isParseError(err) ? (err as Error).message : 'internal error';
+        if (failure === 'internal error') this.logger.error({ err, importId }, 'import failed');
+        await this.repo.setStatus(importId, [ImportStatus.RUNNING], ImportStatus.FAILED, {
+          failure,
+          finishedAt: new Date(),
+        });
+        await this.announce(importId, ImportEventName.FAILED);
+      }
+    } finally {
+      await claim.release();
+    }
+  }
+
+  private async process(job: ImportJobLean): Promise<void> {
+    const id = job._id.toHexString();
+    const tenantId = this.context.tenantId;
+    const principal = this.context.principal;
+    const inTenant = <T>(fn: () => Promise<T>) => this.runner.runInTenant(tenantId, fn, principal);
+    const file = readUpload(this.repo, id, job.fileParts, inTenant);
+    const rows = job.format === 'ndjson' ? this.ndjsonRows(file, job) : this.csvRows(file, job);
+    let position = job.rowsDone;
+    let batch: Row[] = [];
+    const flush = async () => {
+      if (!batch.length) return;
+      position = await this.applyBatch(job, position, batch);
+      batch = [];
+    };
+    for await (const row of rows) {
+      if (row.n <= job.rowsDone) continue;
+      batch.push(row);
+      if (batch.length >= BATCH_ROWS) await flush();
+    }
+    await flush();
+    await this.repo.setStatus(id, [ImportStatus.RUNNING], ImportStatus.COMPLETED, {
+      total: position,
+      finishedAt: new Date(),
+    });
+    await this.announce(id, ImportEventName.COMPLETED);
+  }
+
+  private async applyBatch(job: ImportJobLean, from: number, rows: Row[]): Promise<number> {
+    const id = job._id.toHexString();
+    const counts = { created: 0, updated: 0, skipped: 0, failed: 0 };
+    const errors: ImportRowError[] = [];
+    for (const row of rows) {
+      if (row.problem || !row.data) {
+        counts.failed++;
+        errors.push({
+          row: row.n,
+          field: row.problem?.field ?? null,
+          message: row.problem?.message ?? 'unreadable row',
+        });
+        continue;
+      }
+      try {
+        const outcome = await this.applyRow(job, row.n, row.data);
+        counts[outcome]++;
+      } catch (e) {
+        const c = classify(e);
+        if (c.status >= 500) throw e;
+        counts.failed++;
+        const first = c.errors?.[0];
+        errors.push({
+          row: row.n,
+          field: first ? first.path.replace(/^data\./, '') : null,
+          message: first ? first.message : c.detail,
+        });
+      }
+    }
+    this.failpoints.check(ImportFailpoint.AFTER_ROW_WRITES);
+    const to = rows[rows.length - 1].n;
+    const room = MAX_STORED_ERRORS - (job.errors?.length ?? 0) - job.failed;
+    if (!(await this.repo.advance(id, from, to, counts, errors, room))) {
+      throw new Error(`import ${id} moved on elsewhere (at ${from})`);
+    }
+    job.failed += counts.failed;
+    Object.assign(job, {
+      created: job.created + counts.created,
+      updated: job.updated + counts.updated,
+      skipped: job.skipped + counts.skipped,
+      rowsDone: to,
+    });
+    this.events.emit(
+      USER_NOTICE,
+      new UserNotice(this.context.tenantId, job.createdBy, IMPORT_PROGRESS, {
+        ...summaryOf(job),
+        at: new Date().toISOString(),
+      }),
+    );
+    return to;
+  }
+
+  private async applyRow(
+    job: ImportJobLean,
+    n: number,
+    data: Record<string, unknown>,
+  ): Promise<'created' | 'updated' | 'skipped'> {
+    const id = job._id.toHexString();
+    if (data.companyId !== job.companyId) throw new RowProblem('companyId', 'companyId must be the import company');
+    const field = (job.match ?? 'externalId') as CustomerMatchField;
+    const matchValue = data[field];
+    const op: CustomerOperation = {
+      op: job.mode === ImportMode.CREATE ? 'create' : job.mode === ImportMode.UPSERT ? 'upsert' : 'update',
+      data: job.mode === ImportMode.UPDATE ? withoutCompany(data) : data,
+      companyId: job.companyId,
+      newId: rowCustomerId(id, n),
+    };
+    if (job.mode !== ImportMode.CREATE) {
+      if (typeof matchValue !== 'string' || !matchValue) throw new RowProblem(field, `${field} is needed to match`);
+      op.match = { field, value: matchValue };
+    }
+    let replayed = false;
+    const done = await this.operations.apply(op, {
+      dryRun: job.dryRun,
+      beforeUpdate: async (current) => {
+        replayed = !(await this.repo.putUndo(id, n, current.id, undoFields(current)));
+      },
+    });
+    if (done.outcome === 'updated' || (done.outcome === 'unchanged' && replayed)) {
+      if (!job.dryRun && done.customer) await this.repo.setUndoVersion(id, n, done.customer.version);
+      return 'updated';
+    }
+    return done.outcome === 'created' ? 'created' : 'skipped';
+  }
+
+  private async *csvRows(file: Readable, job: ImportJobLean): AsyncGenerator<Row> {
+    const delimiter = await sniffDelimiter(file);
+    const parser = file.pipe(
+      parse({
+        bom: true,
+        delimiter,
+        columns: (header: string[]) => {
+          const { unknown } = resolveColumns(header, job.mapping ?? {});
+          if (unknown.length) {
+            throw new RowProblem(
+              unknown[0],
+              `unknown column(s): ${unknown.join(', ')} (map them to a field, or to "" to skip)`,
+            );
+          }
+          return header;
+        },
+        max_record_size: MAX_RECORD_BYTES,
+        skip_empty_lines: true,
+      }),
+    );
+    let targets: Map<string, string> | undefined;
+    let n = 0;
+    for await (const record of parser as AsyncIterable<Record<string, string>>) {
+      n++;
+      targets ??= resolveColumns(Object.keys(record), job.mapping ?? {}).targets;
+      try {
+        yield { n, data: csvRowToData(record, targets, job.companyId) };
+      } catch (e) {
+        if (!(e instanceof RowProblem)) throw e;
+        yield { n, problem: e };
+      }
+    }
+  }
+
+  private async *ndjsonRows(file: Readable, job: ImportJobLean): AsyncGenerator<Row> {
+    const lines = createInterface({ input: file, crlfDelay: Infinity });
+    let n = 0;
+    for await (const raw of lines) {
+      const line = n === 0 ? raw.replace(/^\uFEFF/, '') : raw;
+      if (!line.trim()) continue;
+      n++;
+      if (line.length > MAX_RECORD_BYTES) {
+        yield { n, problem: new RowProblem(null, `the line is longer than ${MAX_RECORD_BYTES} characters`) };
+        continue;
+      }
+      try {
+        yield { n, data: jsonRowToData(JSON.parse(line), job.mapping ?? {}, job.companyId) };
+      } catch (e) {
+        yield { n, problem: e instanceof RowProblem ? e : new RowProblem(null, 'the line is not valid JSON') };
+      }
+    }
+  }
+
+  private async announce(importId: string, name: ImportEventName): Promise<void> {
+    const job = await this.repo.findJob(importId);
+    if (!job) return;
+    const event = new ImportDomainEvent(
+      name,
+      this.context.tenantId,
+      job.companyId,
+      this.context.actor,
+      new Date(),
+      summaryOf(job),
+      this.cls.getId(),
+    );
+    this.events.emit(name, event);
+    this.events.emit(
+      USER_NOTICE,
+      new UserNotice(this.context.tenantId, job.createdBy, IMPORT_PROGRESS, {
+        ...summaryOf(job),
+        at: event.at.toISOString(),
+      }),
+    );
+  }
+}
+
+export function summaryOf(job: ImportJobLean): ImportSummary {
+  return {
+    importId: job._id.toHexString(),
+    status: job.status,
+    processed: job.rowsDone,
+    created: job.created,
+    updated: job.updated,
+    skipped: job.skipped,
+    failed: job.failed,
+  };
+}
+
+/** The PATCH fields of a customer as they are: what a revert writes back. */
+export function undoFields(c: object): Record<string, unknown> {
+  const v = c as Record<string, unknown>;
+  const keys = [
+    'name',
+    'source',
+    'email',
+    'phone',
+    'website',
+    'industry',
+    'size',
+    'address',
+    'notes',
+    'tags',
+    'externalId',
+  ];
+  return Object.fromEntries(keys.map((k) => [k, v[k] ?? null]));
+}
+
+function withoutCompany(data: Record<string, unknown>): Record<string, unknown> {
+  const { companyId: _c, ...rest } = data;
+  return rest;
+}
+
+function principalOf(tenantId: string, userId: string): Principal {
+  // The import company was checked against the importer's companies when the import was accepted,
+  // and every row is held to that company.
+  return { userId, tenantId, roles: [Role.ADMIN] };
+}
+
+function isParseError(e: unknown): boolean {
+  return typeof (e as { code?: unknown }).code === 'string' && String((e as { code: string }).code).startsWith('CSV_');
+}
+
+/** `;` when the header line has more semicolons than commas (spreadsheets in many locales), else `,`. */
+async function sniffDelimiter(file: Readable): Promise<string> {
+  const first =
+    (file.read() as Buffer | null) ??
+    (await new Promise<Buffer | null>((resolve) => {
+      file.once('readable', () => resolve(file.read() as Buffer | null));
+      file.once('end', () => resolve(null));
+    }));
+  if (!first) return ',';
+  file.unshift(first);
+  const line = first.toString('utf8').split(/\r?\n/)[0] ?? '';
+  const count = (ch: string) => line.split(ch).length - 1;
+  return count(';') > count(',') ? ';' : ',';
+}
