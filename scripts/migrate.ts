@@ -67,6 +67,7 @@ export async function migrateTenantIndexes(
     drift: [],
   };
   log(`index set ${hash} (${connections.modelNames().sort().join(', ')}) → ${tenants.length} tenant database(s)`);
+  log(footprintLine(connections));
   if (migrations.length) log(`data migrations: ${migrations.map((m) => `${m.id} (${m.description})`).join('; ')}`);
 
   for (const [i, listed] of tenants.entries()) {
@@ -149,12 +150,22 @@ async function verifyTenant(
   }
 }
 
-const USAGE = `npm run migrate -- [--tenant <slug> ...] [--force] [--verify]
+/** One line: collections + indexes per tenant database, and each collection's share. */
+export function footprintLine(connections: TenantConnectionRegistry): string {
+  const f = connections.footprint();
+  const parts = Object.entries(f.byCollection)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, n]) => `${name} ${n}`);
+  return `per tenant: ${f.collections} collections + ${f.indexes} indexes = ${f.total} (${parts.join(', ')})`;
+}
+
+const USAGE = `npm run migrate -- [--tenant <slug> ...] [--force] [--verify] [--report]
 
 Applies the current index set and the pending data migrations to every tenant database (or the
 named ones), one line per tenant. Tenants already current are skipped; after a crash, run it again
 to resume. --force re-applies everything (every step is idempotent). --verify also recounts what
 is kept beside the records (per-company customer counters) and repairs any drift it finds.
+--report only prints what one tenant database holds (collections + indexes: files on a MongoDB server).
 MONGODB_URI selects the server; without it, the embedded FerretDB under DATA_DIR is used.`;
 
 /** `npm run migrate`: the CLI around migrateTenantIndexes, against MONGODB_URI or the embedded FerretDB. */
@@ -164,6 +175,7 @@ async function main(): Promise<number> {
       tenant: { type: 'string', multiple: true },
       force: { type: 'boolean', default: false },
       verify: { type: 'boolean', default: false },
+      report: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -179,6 +191,11 @@ async function main(): Promise<number> {
     const { AppModule } = await import('../src/app.module');
     const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
     try {
+      if (values.report) {
+        const { TenantConnectionRegistry: Registry } = await import('@app/tenancy');
+        process.stdout.write(`${footprintLine(app.get(Registry))}\n`);
+        return 0;
+      }
       const report = await migrateTenantIndexes(app, {
         tenants: values.tenant,
         force: values.force,

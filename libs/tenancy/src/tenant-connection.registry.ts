@@ -39,6 +39,21 @@ export class TenantConnectionRegistry {
     return createHash('sha256').update(JSON.stringify(set)).digest('hex').slice(0, 16);
   }
 
+  /**
+   * What one tenant database holds once provisioned: each registered collection and its indexes
+   * (`_id`'s included). Every one is a file on a MongoDB server, and clusters cap their number.
+   */
+  footprint(): { collections: number; indexes: number; total: number; byCollection: Record<string, number> } {
+    const byCollection: Record<string, number> = {};
+    for (const [name, schema] of this.schemas) {
+      const collection = (schema.get('collection') as string | undefined) ?? name;
+      byCollection[collection] = 2 + schema.indexes().length; // the collection, `_id`'s index, the declared ones
+    }
+    const collections = Object.keys(byCollection).length;
+    const total = Object.values(byCollection).reduce((sum, n) => sum + n, 0);
+    return { collections, indexes: total - collections, total, byCollection };
+  }
+
   database(dbName: string): Connection {
     return this.connection.useDb(dbName, { useCache: true });
   }
