@@ -13,6 +13,8 @@ import {
   bodyLimitBytes,
   answerClientError,
   classify,
+  DomainError,
+  ErrorKind,
   installRequestDeadline,
   installRequestSizeLimits,
   installResponseConventions,
@@ -22,6 +24,7 @@ import {
   sendProblem,
   publicUrlOf,
 } from '@app/common';
+import { UPLOAD_ROUTES } from './modules/data-exchange';
 import { installRealtimeAdapter } from './modules/realtime';
 import { createOpenApiDocument } from './swagger';
 
@@ -104,6 +107,18 @@ export function createHttpAdapter(): FastifyAdapter {
   adapter.getInstance().addHook('preHandler', (req, _reply, done) => {
     const params = Object.values(req.params as Record<string, string>);
     done(params.includes('') ? new NotFoundException(`Cannot ${req.method} ${req.originalUrl}`) : undefined);
+  });
+  // Multipart bodies only where an upload is taken; anywhere else they are a 415 like any non-JSON body.
+  adapter.getInstance().addHook('preValidation', (req, _reply, done) => {
+    if (!req.isMultipart() || UPLOAD_ROUTES.has(`${req.method} ${req.routeOptions.url}`)) return done();
+    req.raw.resume();
+    done(
+      new DomainError(
+        ErrorKind.UNSUPPORTED_MEDIA_TYPE,
+        'request.unsupported_media_type',
+        'Send the body as application/json.',
+      ),
+    );
   });
   return adapter;
 }

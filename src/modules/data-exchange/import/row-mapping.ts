@@ -10,6 +10,8 @@ const COMPUTED_COLUMNS = new Set([
   'updatedAt',
   'firstPurchaseAt',
   'lastPurchaseAt',
+  'lastActivityAt',
+  'openTasks',
   'leadId',
   'statusHistory',
   'createdBy',
