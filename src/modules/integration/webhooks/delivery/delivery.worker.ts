@@ -151,9 +151,15 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
       this.failpoints.check(DeliveryFailpoint.AFTER_CLAIM);
       const d = await this.deliveries.findById(id);
       if (!d || d.status !== DeliveryStatus.PENDING || d.attempts !== attempts) return d;
-      const w = await this.sendableEndpoint(d);
-      if (w === 'gone') return null;
-      if (w === 'disabled') return this.deliveries.findById(id);
+      const w = await this.endpoints.byId(d.webhookId);
+      if (!w) {
+        await this.deliveries.deleteOne(d._id);
+        return null;
+      }
+      if (w.status === WebhookStatus.DISABLED && !d.ping) {
+        await this.deliveries.finish(d._id, 'the endpoint is disabled', this.clock.now());
+        return this.deliveries.findById(id);
+      }
       const result = await this.send(d, w);
       const outcome = this.outcomeOf(d, result);
       const updated = await this.deliveries.recordAttempt(d, outcome);
@@ -193,8 +199,15 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
             async () => {
               const d = fresh.get(claimed._id.toHexString());
               if (!d || d.status !== DeliveryStatus.PENDING || d.attempts !== claimed.attempts) return null;
-              const w = await this.sendableEndpoint(d);
-              if (w === 'gone' || w === 'disabled') return null;
+              const w = await this.endpoints.byId(d.webhookId);
+              if (!w) {
+                await this.deliveries.deleteOne(d._id);
+                return null;
+              }
+              if (w.status === WebhookStatus.DISABLED && !d.ping) {
+                await this.deliveries.finish(d._id, 'the endpoint is disabled', this.clock.now());
+                return null;
+              }
               return { d, w, result: await this.send(d, w) };
             },
             true,
@@ -214,23 +227,6 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
     } finally {
       if (!crashed) await batch.release();
     }
-  }
-
-  /**
-   * The endpoint a delivery goes to, if it may be sent: a delivery whose endpoint is gone is removed, and a
-   * real delivery to a disabled endpoint is failed (pings still go).
-   */
-  private async sendableEndpoint(d: WebhookDeliveryLean): Promise<WebhookLean | 'gone' | 'disabled'> {
-    const w = await this.endpoints.byId(d.webhookId);
-    if (!w) {
-      await this.deliveries.deleteOne(d._id);
-      return 'gone';
-    }
-    if (w.status === WebhookStatus.DISABLED && !d.ping) {
-      await this.deliveries.finish(d._id, 'the endpoint is disabled', this.clock.now());
-      return 'disabled';
-    }
-    return w;
   }
 
   /** Signs and sends one attempt. */
