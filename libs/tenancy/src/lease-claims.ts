@@ -17,12 +17,6 @@ export interface Claim {
   release(): Promise<void>;
 }
 
-/** Claims taken together (`tryClaimMany`): the keys won, released together. */
-export interface ClaimBatch {
-  readonly keys: ReadonlySet<string>;
-  release(): Promise<void>;
-}
-
 const DUPLICATE_KEY = 11000;
 /** Takeovers of one key before giving up: each needs the previous holder's lease to have expired. */
 const MAX_GENERATIONS = 32;
@@ -69,51 +63,6 @@ export class LeaseClaims {
       this.logger.warn({ key, generation }, 'taking over an expired lease');
     }
     return null;
-  }
-
-  /**
-   * `tryClaim` for many keys in one round trip: one unordered insert of every lease (each key still
-   * won by exactly one instance: every insert is its own atomic step). Keys found taken go through
-   * `tryClaim` (which takes over expired leases). Released with one delete.
-   */
-  async tryClaimMany(keys: readonly string[], leaseMs: number): Promise<ClaimBatch> {
-    const model = this.model();
-    const token = randomUUID();
-    const expiresAt = new Date(Date.now() + leaseMs);
-    const taken = new Set<number>();
-    try {
-      if (keys.length) {
-        await model.insertMany(
-          keys.map((key) => ({ _id: `${key}#0`, token, expiresAt })),
-          { ordered: false },
-        );
-      }
-    } catch (e) {
-      const errors = (e as { writeErrors?: unknown }).writeErrors;
-      const list = (Array.isArray(errors) ? errors : errors ? [errors] : []) as Array<{ index: number; code: number }>;
-      if (!list.length || list.some((w) => w.code !== DUPLICATE_KEY)) throw e;
-      for (const w of list) taken.add(w.index);
-    }
-    const won = new Set(keys.filter((_, i) => !taken.has(i)));
-    const single: Claim[] = [];
-    for (const i of taken) {
-      const claim = await this.tryClaim(keys[i], leaseMs);
-      if (!claim) continue;
-      single.push(claim);
-      won.add(keys[i]);
-    }
-    const batchIds = keys.filter((_, i) => !taken.has(i)).map((key) => `${key}#0`);
-    return {
-      keys: won,
-      release: async () => {
-        try {
-          if (batchIds.length) await model.deleteMany({ _id: { $in: batchIds }, token }).exec();
-        } catch (err) {
-          this.logger.warn({ err, count: batchIds.length }, 'leases not released; they expire by themselves');
-        }
-        for (const claim of single) await claim.release();
-      },
-    };
   }
 
   private async release(model: Model<LeaseRecord>, key: string, generation: number, token: string): Promise<void> {

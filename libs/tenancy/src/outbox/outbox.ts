@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import { type Model, Types } from 'mongoose';
+import { Types } from 'mongoose';
 import type { Settings } from '@app/common';
 import { DomainEvent } from '../domain-event';
 import { Failpoints } from '../failpoints';
@@ -75,8 +75,6 @@ export class Outbox implements OnApplicationShutdown {
   private consumers?: OutboxConsumer[];
   private readonly versions = new Map<string, (id: string) => Promise<number | null>>();
   private readonly handoffs = new Set<Promise<void>>();
-  /** Consumed entries waiting for removal, per tenant database (see ConsumedRemovals). */
-  private readonly removals = new Map<string, ConsumedRemovals>();
   private readonly recoverAfterMs: number;
   /** Entries whose predicted payload had to be corrected after the write (each costs one more update). */
   corrections = 0;
@@ -270,18 +268,7 @@ export class Outbox implements OnApplicationShutdown {
     const event = toOutboxEvent(entry);
     for (const consumer of this.all()) await consumer.consume(event);
     this.failpoints.check(OutboxFailpoint.AFTER_CONSUME);
-    await this.remove(entry);
-  }
-
-  private remove(entry: OutboxEntry): Promise<void> {
-    const model = this.entries.current();
-    const key = model.db.name;
-    let removals = this.removals.get(key);
-    if (!removals) {
-      removals = new ConsumedRemovals(model, () => this.removals.delete(key));
-      this.removals.set(key, removals);
-    }
-    return removals.add(entry);
+    await this.entries.current().deleteOne({ _id: entry._id, eventId: entry.eventId }).exec();
   }
 
   private async wanted(event: DomainEvent): Promise<boolean> {
@@ -317,56 +304,6 @@ export class Outbox implements OnApplicationShutdown {
       createdAt: new Date(),
     };
   }
-}
-
-/**
- * Group removal of consumed entries: while one delete of a tenant's entries is on its way, the entries
- * consumed meanwhile wait and go together in the next one. A lone event is removed at once, as before;
- * under load one round trip clears many (the outbox's second write per event is what it costs a busy
- * tenant). An entry consumed but not yet removed when the process dies is consumed again by recovery,
- * which consumers take (they are idempotent), as after a crash right after `consume`.
- */
-class ConsumedRemovals {
-  private next: { ids: string[]; eventIds: string[]; done: Promise<void>; settle: (err?: unknown) => void } | null =
-    null;
-  private running = false;
-
-  constructor(
-    private readonly model: Model<OutboxEntry>,
-    private readonly idle: () => void,
-  ) {}
-
-  add(entry: OutboxEntry): Promise<void> {
-    this.next ??= pendingBatch();
-    this.next.ids.push(entry._id);
-    this.next.eventIds.push(entry.eventId);
-    const { done } = this.next;
-    if (!this.running) void this.flush();
-    return done;
-  }
-
-  private async flush(): Promise<void> {
-    this.running = true;
-    while (this.next) {
-      const batch = this.next;
-      this.next = null;
-      try {
-        // Each id is unique, and so is each eventId: an entry replaced by a later attempt has another.
-        await this.model.deleteMany({ _id: { $in: batch.ids }, eventId: { $in: batch.eventIds } }).exec();
-        batch.settle();
-      } catch (err) {
-        batch.settle(err);
-      }
-    }
-    this.running = false;
-    this.idle();
-  }
-}
-
-function pendingBatch() {
-  let settle!: (err?: unknown) => void;
-  const done = new Promise<void>((resolve, reject) => (settle = (err) => (err ? reject(err) : resolve())));
-  return { ids: [] as string[], eventIds: [] as string[], done, settle };
 }
 
 function lockKey(entry: Pick<OutboxEntry, 'entityType' | 'entityId'>): string {
