@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import { Types } from 'mongoose';
+import type { Collection } from 'mongodb';
+import { type Model, Types } from 'mongoose';
 import type { Settings } from '@app/common';
 import { DomainEvent } from '../domain-event';
 import { Failpoints } from '../failpoints';
@@ -106,7 +107,9 @@ export class Outbox implements OnApplicationShutdown {
     const model = this.entries.current();
     for (let attempt = 1; attempt <= COLLISION_ATTEMPTS; attempt++) {
       try {
-        await model.create(entry);
+        // The driver's insert: the entry is built complete here (entryFor), and a mongoose document's
+        // construction and validation were a measurable part of the outbox's price on every write.
+        await raw(model).insertOne(entry);
         return { entry };
       } catch (e) {
         if (!isDuplicateKey(e)) throw e;
@@ -173,7 +176,7 @@ export class Outbox implements OnApplicationShutdown {
     const eventId = new Types.ObjectId().toHexString();
     const entry = this.entryFor({ entityType: 'event', entityId: eventId, version: 0, removal: false, event });
     entry.state = OutboxState.READY;
-    await this.entries.current().create(entry);
+    await raw(this.entries.current()).insertOne(entry);
     this.handOff(entry);
   }
 
@@ -304,6 +307,11 @@ export class Outbox implements OnApplicationShutdown {
       createdAt: new Date(),
     };
   }
+}
+
+/** The collection under a model, typed with the entry's string `_id`. */
+function raw(model: Model<OutboxEntry>): Collection<OutboxEntry> {
+  return model.collection as unknown as Collection<OutboxEntry>;
 }
 
 function lockKey(entry: Pick<OutboxEntry, 'entityType' | 'entityId'>): string {
