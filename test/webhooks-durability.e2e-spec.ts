@@ -173,7 +173,7 @@ describe('Webhooks: durability across crashes', () => {
         ),
       );
       await settle();
-      const groups = deletes.mock.calls.map(([filter]) => (filter as { _id: { $in: string[] } })._id.$in);
+      const groups = deletes.mock.calls.map(([filter]) => (filter as unknown as { _id: { $in: string[] } })._id.$in);
       const removed = groups.flat().filter((key) => ids.some((id) => key.includes(id)));
       expect(removed).toHaveLength(ids.length * 3);
       expect(new Set(removed).size).toBe(ids.length * 3);
