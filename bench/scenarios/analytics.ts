@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import { MAX_STATEMENTS_PER_WRITE } from '@app/tenancy';
 import { AnalyticsReportService, ScoringService } from '../../src/modules/analytics';
 import { DEFAULT_HEALTH_MODEL, healthScore } from '../../src/modules/analytics/scoring/health';
 import { CohortMetric } from '../../src/modules/analytics/scoring/cohorts';
@@ -234,7 +235,7 @@ async function driverPass(db: Db, companyId: string, out: ReturnType<Db['collect
         upsert: true,
       },
     });
-    if (batch.length === 500) {
+    if (batch.length === MAX_STATEMENTS_PER_WRITE) {
       await out.bulkWrite(batch, { ordered: false });
       batch = [];
     }

@@ -1,4 +1,5 @@
 export * from './audit-sink';
+export * from './bulk-write';
 export * from './domain-event';
 export * from './failpoints';
 export * from './idempotency';

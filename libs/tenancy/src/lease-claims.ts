@@ -18,6 +18,12 @@ export interface Claim {
   release(): Promise<void>;
 }
 
+/** Claims taken together (`tryClaimMany`): the keys won, released together. */
+export interface ClaimBatch {
+  readonly keys: ReadonlySet<string>;
+  release(): Promise<void>;
+}
+
 const DUPLICATE_KEY = 11000;
 /** Takeovers of one key before giving up: each needs the previous holder's lease to have expired. */
 const MAX_GENERATIONS = 32;
@@ -64,6 +70,55 @@ export class LeaseClaims {
       this.logger.warn({ key, generation }, 'taking over an expired lease');
     }
     return null;
+  }
+
+  /**
+   * `tryClaim` for many keys with one round trip for the common case: one unordered insert of every
+   * key's first-generation lease (each insert is its own atomic step on the unique `_id`, so each key
+   * is still won by exactly one claimer). Keys found taken go through `tryClaim`, which takes over
+   * expired leases. The won leases are released with one delete.
+   */
+  async tryClaimMany(keys: readonly string[], leaseMs: number): Promise<ClaimBatch> {
+    const model = this.model();
+    const token = randomUUID();
+    const expiresAt = new Date(Date.now() + leaseMs);
+    const taken = new Set<number>();
+    if (keys.length) {
+      try {
+        await rawLeases(model).insertMany(
+          keys.map((key) => ({ _id: `${key}#0`, token, expiresAt })),
+          { ordered: false },
+        );
+      } catch (e) {
+        const errors = (e as { writeErrors?: unknown }).writeErrors;
+        const list = (Array.isArray(errors) ? errors : errors ? [errors] : []) as Array<{
+          index: number;
+          code: number;
+        }>;
+        if (!list.length || list.some((w) => w.code !== DUPLICATE_KEY)) throw e;
+        for (const w of list) taken.add(w.index);
+      }
+    }
+    const batchIds = keys.filter((_, i) => !taken.has(i)).map((key) => `${key}#0`);
+    const won = new Set(keys.filter((_, i) => !taken.has(i)));
+    const single: Claim[] = [];
+    for (const i of taken) {
+      const claim = await this.tryClaim(keys[i], leaseMs);
+      if (!claim) continue;
+      single.push(claim);
+      won.add(keys[i]);
+    }
+    return {
+      keys: won,
+      release: async () => {
+        try {
+          if (batchIds.length) await rawLeases(model).deleteMany({ _id: { $in: batchIds }, token });
+        } catch (err) {
+          this.logger.warn({ err, count: batchIds.length }, 'leases not released; they expire by themselves');
+        }
+        for (const claim of single) await claim.release();
+      },
+    };
   }
 
   private async release(model: Model<LeaseRecord>, key: string, generation: number, token: string): Promise<void> {

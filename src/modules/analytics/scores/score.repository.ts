@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AnyBulkWriteOperation } from 'mongoose';
-import { InjectTenantModel, TenantModel } from '@app/tenancy';
+import { inWriteChunks, InjectTenantModel, TenantModel } from '@app/tenancy';
 import { CustomerScore } from '../schemas/customer-score.schema';
 
 /** The only code touching the tenant's `customer_scores` collection. Plain objects out. */
@@ -27,7 +27,7 @@ export class ScoreRepository {
     const ops: AnyBulkWriteOperation<CustomerScore>[] = docs.map((d) => ({
       replaceOne: { filter: { _id: d._id }, replacement: d, upsert: true },
     }));
-    await this.scores.current().bulkWrite(ops, { ordered: false });
+    await inWriteChunks(ops, (chunk) => this.scores.current().bulkWrite(chunk, { ordered: false }));
   }
 
   /** A company's scores in customer-id order after `afterId`. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Types } from 'mongoose';
-import { InjectTenantModel, TenantModel } from '@app/tenancy';
+import { inWriteChunks, InjectTenantModel, TenantModel } from '@app/tenancy';
 import {
   type DeliveryAttempt,
   DeliveryStatus,
@@ -31,6 +31,16 @@ export class DeliveryRepository {
   async findById(id: string): Promise<WebhookDeliveryLean | null> {
     if (!Types.ObjectId.isValid(id)) return null;
     return this.deliveries.current().findOne({ _id: id }).lean<WebhookDeliveryLean>().exec();
+  }
+
+  /** Whole deliveries (body and history included) by id, in one read. */
+  findMany(ids: readonly Types.ObjectId[]): Promise<WebhookDeliveryLean[]> {
+    if (!ids.length) return Promise.resolve([]);
+    return this.deliveries
+      .current()
+      .find({ _id: { $in: ids } })
+      .lean<WebhookDeliveryLean[]>()
+      .exec();
   }
 
   /** Inserts the deliveries not recorded yet (their ids are derived: a repeat is a duplicate key). */
@@ -64,34 +74,18 @@ export class DeliveryRepository {
 
   /** Records one attempt; only the holder of the attempt's claim calls this, so no version is needed. */
   async recordAttempt(d: WebhookDeliveryLean, o: AttemptOutcome): Promise<WebhookDeliveryLean | null> {
-    const attempt: DeliveryAttempt = {
-      at: o.at,
-      responseStatus: o.responseStatus,
-      durationMs: o.durationMs,
-      error: o.error,
-    };
     return this.deliveries
       .current()
-      .findOneAndUpdate(
-        { _id: d._id },
-        {
-          $set: {
-            status: o.status,
-            attempts: d.attempts + 1,
-            nextAttemptAt: o.nextAttemptAt,
-            lastAttemptAt: o.at,
-            responseStatus: o.responseStatus,
-            durationMs: o.durationMs,
-            responseBody: o.responseBody,
-            error: o.error,
-            history: [...(d.history ?? []), attempt].slice(-HISTORY),
-            updatedAt: o.at,
-          },
-        },
-        { returnDocument: 'after' },
-      )
+      .findOneAndUpdate({ _id: d._id }, attemptUpdate(d, o), { returnDocument: 'after' })
       .lean<WebhookDeliveryLean>()
       .exec();
+  }
+
+  /** Records many attempts in one round trip, each by `_id` (each by the holder of its claim). */
+  async recordAttempts(outcomes: ReadonlyArray<readonly [WebhookDeliveryLean, AttemptOutcome]>): Promise<void> {
+    if (!outcomes.length) return;
+    const ops = outcomes.map(([d, o]) => ({ updateOne: { filter: { _id: d._id }, update: attemptUpdate(d, o) } }));
+    await inWriteChunks(ops, (chunk) => this.deliveries.current().bulkWrite(chunk, { ordered: false }));
   }
 
   /** A manual retry: due now, with a fresh retry window. */
@@ -147,4 +141,27 @@ export class DeliveryRepository {
       .exec();
     return res.deletedCount;
   }
+}
+
+function attemptUpdate(d: WebhookDeliveryLean, o: AttemptOutcome) {
+  const attempt: DeliveryAttempt = {
+    at: o.at,
+    responseStatus: o.responseStatus,
+    durationMs: o.durationMs,
+    error: o.error,
+  };
+  return {
+    $set: {
+      status: o.status,
+      attempts: d.attempts + 1,
+      nextAttemptAt: o.nextAttemptAt,
+      lastAttemptAt: o.at,
+      responseStatus: o.responseStatus,
+      durationMs: o.durationMs,
+      responseBody: o.responseBody,
+      error: o.error,
+      history: [...(d.history ?? []), attempt].slice(-HISTORY),
+      updatedAt: o.at,
+    },
+  };
 }

@@ -18,7 +18,7 @@ import { DeliveryStatus, type WebhookDeliveryLean } from '../schemas/webhook-del
 import { DisabledReason, WEBHOOK_TENANTS, WebhookService } from '../webhook.service';
 import { WebhookEndpoints } from '../webhook-endpoints';
 import { WebhookRepository } from '../webhook.repository';
-import { DeliveryRepository } from './delivery.repository';
+import { type AttemptOutcome, DeliveryRepository } from './delivery.repository';
 import {
   DEFAULT_FACTOR,
   DEFAULT_JITTER,
@@ -130,8 +130,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
   async pollTenant(): Promise<number> {
     await this.outbox.recover();
     const due = await this.deliveries.due(this.clock.now(), POLL_BATCH);
-    const tenantId = this.context.tenantId;
-    await Promise.all(due.map((d) => this.inSlot(tenantId, () => this.attempt(d._id.toHexString(), d.attempts))));
+    await this.attemptDue(due);
     return due.length;
   }
 
@@ -161,10 +160,11 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
         await this.deliveries.finish(d._id, 'the endpoint is disabled', this.clock.now());
         return this.deliveries.findById(id);
       }
-      const headers = signatureHeaders(w.secrets, d.messageId, d.body, new Date(), this.clock.now());
-      const result = await this.sender.send(w.url, headers, d.body);
-      this.failpoints.check(DeliveryFailpoint.AFTER_SEND);
-      return await this.record(d, w, result);
+      const result = await this.send(d, w);
+      const outcome = this.outcomeOf(d, result);
+      const updated = await this.deliveries.recordAttempt(d, outcome);
+      if (!d.ping) await this.health(w, result, outcome.at);
+      return updated;
     } catch (e) {
       // A simulated death keeps its lease, as a killed process would.
       crashed = e instanceof FailpointCrash;
@@ -174,12 +174,83 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
     }
   }
 
-  private async record(d: WebhookDeliveryLean, w: WebhookLean, r: SendResult): Promise<WebhookDeliveryLean | null> {
+  /**
+   * `attempt` for the due deliveries of one poll, with a few round trips in all instead of four each:
+   * the claims in one insert, one re-read, the sends (WEBHOOK_CONCURRENCY at a time), the outcomes in
+   * one bulk write, the releases in one delete. Same claims, re-checks and outcomes as `attempt`, so a
+   * batch and single attempts (of this or another instance) never make one attempt twice. A failure
+   * anywhere leaves the unrecorded attempts due: the next round makes them again (receivers
+   * deduplicate on `webhook-id`).
+   */
+  private async attemptDue(due: readonly WebhookDeliveryLean[]): Promise<void> {
+    if (!due.length) return;
+    const keyOf = (d: WebhookDeliveryLean) => attemptClaimKey(d._id.toHexString(), d.attempts);
+    const batch = await this.leases.tryClaimMany(due.map(keyOf), this.leaseMs);
+    let crashed = false;
+    try {
+      this.failpoints.check(DeliveryFailpoint.AFTER_CLAIM);
+      const mine = due.filter((d) => batch.keys.has(keyOf(d)));
+      const fresh = await this.deliveries.findMany(mine.map((d) => d._id));
+      const current = new Map(fresh.map((d) => [d._id.toHexString(), d]));
+      const settled = await Promise.allSettled(
+        mine.map((claimed) =>
+          this.slot(async () => {
+            const d = current.get(claimed._id.toHexString());
+            if (!d || d.status !== DeliveryStatus.PENDING || d.attempts !== claimed.attempts) return null;
+            const w = await this.endpoints.byId(d.webhookId);
+            if (!w) {
+              await this.deliveries.deleteOne(d._id);
+              return null;
+            }
+            if (w.status === WebhookStatus.DISABLED && !d.ping) {
+              await this.deliveries.finish(d._id, 'the endpoint is disabled', this.clock.now());
+              return null;
+            }
+            return { d, w, result: await this.send(d, w) };
+          }),
+        ),
+      );
+      // Every send has ended before anything is recorded or released: no attempt stays in flight unclaimed.
+      const crash = settled.find((r) => r.status === 'rejected' && r.reason instanceof FailpointCrash);
+      if (crash) throw (crash as PromiseRejectedResult).reason;
+      const done = settled.flatMap((r) => {
+        if (r.status === 'fulfilled') return r.value ? [r.value] : [];
+        this.logger.error({ err: r.reason }, 'webhook delivery attempt failed; the next round retries it');
+        return [];
+      });
+      const outcomes = done.map(({ d, result }) => [d, this.outcomeOf(d, result)] as const);
+      await this.deliveries.recordAttempts(outcomes);
+      for (const [i, { d, w, result }] of done.entries()) {
+        if (!d.ping) await this.health(w, result, outcomes[i][1].at);
+      }
+    } catch (e) {
+      // A simulated death keeps its leases, as a killed process would (and, as for single attempts, the
+      // round goes on).
+      crashed = e instanceof FailpointCrash;
+      this.logger.error(
+        { err: e, tenant: this.context.tenantId },
+        'webhook delivery batch failed; the next round retries it',
+      );
+    } finally {
+      if (!crashed) await batch.release();
+    }
+  }
+
+  /** Signs and sends one attempt. */
+  private async send(d: WebhookDeliveryLean, w: WebhookLean): Promise<SendResult> {
+    const headers = signatureHeaders(w.secrets, d.messageId, d.body, new Date(), this.clock.now());
+    const result = await this.sender.send(w.url, headers, d.body);
+    this.failpoints.check(DeliveryFailpoint.AFTER_SEND);
+    return result;
+  }
+
+  /** What an attempt's answer makes of its delivery: succeeded, failed, or pending with its next attempt. */
+  private outcomeOf(d: WebhookDeliveryLean, r: SendResult): AttemptOutcome {
     const at = this.clock.now();
-    const ok = r.statusCode !== null && r.statusCode >= 200 && r.statusCode < 300;
-    const gone = r.statusCode === 410;
-    const next = ok || gone || d.ping ? null : nextAttemptAt(d.attempts + 1, d.windowStart, at, this.policy);
-    const updated = await this.deliveries.recordAttempt(d, {
+    const ok = isSuccess(r);
+    const next =
+      ok || r.statusCode === 410 || d.ping ? null : nextAttemptAt(d.attempts + 1, d.windowStart, at, this.policy);
+    return {
       status: ok ? DeliveryStatus.SUCCEEDED : next ? DeliveryStatus.PENDING : DeliveryStatus.FAILED,
       nextAttemptAt: next,
       at,
@@ -187,14 +258,14 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
       durationMs: r.durationMs,
       responseBody: r.body,
       error: ok ? null : (r.error ?? failureOf(r.statusCode ?? 0)),
-    });
-    if (!d.ping) await this.health(w, ok, gone, at);
-    return updated;
+    };
   }
 
   /** The endpoint's health after a real delivery's attempt; disables it on 410 or a long failure. */
-  private async health(w: WebhookLean, ok: boolean, gone: boolean, at: Date): Promise<void> {
+  private async health(w: WebhookLean, r: SendResult, at: Date): Promise<void> {
     const id = w._id.toHexString();
+    const ok = isSuccess(r);
+    const gone = r.statusCode === 410;
     // `w` may come from the endpoint cache: health changes drop it, and the disabling rule reads afresh.
     if (ok) {
       if (w.failingSince || w.failureCount) {
@@ -241,13 +312,20 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
 
   /** Runs `fn` in the tenant's context once one of WEBHOOK_CONCURRENCY slots is free. */
   private async inSlot<T>(tenantId: string, fn: () => Promise<T>): Promise<T | null> {
-    if (this.active < this.concurrency) this.active++;
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
     try {
-      return await this.runner.runInTenant(tenantId, fn);
+      return await this.slot(() => this.runner.runInTenant(tenantId, fn));
     } catch (err) {
       this.logger.error({ err, tenant: tenantId }, 'webhook delivery attempt failed; the next round retries it');
       return null;
+    }
+  }
+
+  /** Runs `fn` once one of WEBHOOK_CONCURRENCY slots is free (shared by single attempts and batches). */
+  private async slot<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.active < this.concurrency) this.active++;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await fn();
     } finally {
       const next = this.waiting.shift();
       if (next) next();
@@ -259,6 +337,10 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
     this.inflight.add(work);
     void work.finally(() => this.inflight.delete(work));
   }
+}
+
+function isSuccess(r: SendResult): boolean {
+  return r.statusCode !== null && r.statusCode >= 200 && r.statusCode < 300;
 }
 
 function failureOf(status: number): string {
