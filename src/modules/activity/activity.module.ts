@@ -3,6 +3,7 @@ import { TenancyModule } from '@app/tenancy';
 import { CompanyModule } from '../company';
 import { CustomerModule } from '../customer';
 import { LeadModule } from '../lead';
+import { OpportunityModule } from '../opportunity';
 import { ActivityController } from './activity.controller';
 import { ActivityIsolationProbe } from './activity.isolation-probe';
 import { ActivityCompanyCheck, ActivityLeadConversionStep, ActivityPurgeHook } from './activity.registrations';
@@ -14,11 +15,12 @@ import { ActivityTimelineSource } from './activity.timeline-source';
 import { Activity, ActivitySchema } from './schemas/activity.schema';
 import { CustomerActivityTarget } from './targets/customer.activity-target';
 import { LeadActivityTarget } from './targets/lead.activity-target';
+import { OpportunityActivityTarget } from './targets/opportunity.activity-target';
 
 /**
- * Notes, calls, emails, meetings and tasks on customers and leads (and any target a module
- * registers with `@ActivityTargetProvider()`); their entries on the customer timeline and the
- * customer's activity rollups. Reaches customers and leads through their exported services only.
+ * Notes, calls, emails, meetings and tasks on customers, leads and opportunities (each a target
+ * registered with `@ActivityTargetProvider()`); their entries on the customer timeline and the
+ * customer's activity rollups. Reaches customers, leads and deals through their exported services only.
  */
 @Module({
   imports: [
@@ -26,6 +28,7 @@ import { LeadActivityTarget } from './targets/lead.activity-target';
     CompanyModule,
     CustomerModule,
     LeadModule,
+    OpportunityModule,
   ],
   controllers: [ActivityController],
   providers: [
@@ -38,6 +41,7 @@ import { LeadActivityTarget } from './targets/lead.activity-target';
     // registrations: targets, timeline source, lead conversion step, isolation probe, purge hook, company-deletion check
     CustomerActivityTarget,
     LeadActivityTarget,
+    OpportunityActivityTarget,
     ActivityTimelineSource,
     ActivityLeadConversionStep,
     ActivityIsolationProbe,
