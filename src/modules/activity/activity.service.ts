@@ -290,6 +290,27 @@ export class ActivityService {
     });
   }
 
+  /**
+   * Open tasks past due at `asOf`, per customer of the company they are filed under (tasks on the
+   * customer and on its deals); customers without any are absent. For analytics (health score).
+   */
+  overdueTasksByCustomer(companyId: string, asOf: Date): Promise<Map<string, number>> {
+    return this.repo.overdueByCustomer(companyId, asOf);
+  }
+
+  /**
+   * The customer's `lastActivityAt` read from its activities (what its rollup is recounted to). Readers
+   * that react to an activity event use this: the event is emitted before the rollup is refreshed.
+   */
+  lastActivityOf(customerId: string): Promise<Date | null> {
+    return this.repo.lastActivityOf(customerId);
+  }
+
+  /** The customer's open tasks past due at `asOf` (on the customer and on its deals). */
+  overdueTasksOf(customerId: string, asOf: Date): Promise<number> {
+    return this.repo.overdueOf(customerId, asOf);
+  }
+
   /** Live activities filed under the company, counted up to `limit`. */
   countInCompany(companyId: string, limit: number): Promise<number> {
     return this.repo.countInCompany(companyId, limit);

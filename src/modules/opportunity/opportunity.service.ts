@@ -164,6 +164,16 @@ export class OpportunityService {
     return deal;
   }
 
+  /** Σ amount (minor units) of the live open deals per customer of the company; customers without any are absent. */
+  openValueByCustomer(companyId: string): Promise<Map<string, number>> {
+    return this.repo.openValueByCustomer({ companyId });
+  }
+
+  /** Σ amount (minor units) of the customer's live open deals (0: none). */
+  async openValueOf(customerId: string): Promise<number> {
+    return (await this.repo.openValueByCustomer({ customerId })).get(customerId) ?? 0;
+  }
+
   async list(query: ListOpportunitiesQueryDto): Promise<OpportunityPageResponse> {
     if (query.companyId) await this.companies.assertVisible(query.companyId);
     const sort = parseSort(query.sort, RECORD_SORT_FIELDS, DEFAULT_OPPORTUNITY_SORT);
