@@ -48,8 +48,8 @@ type ScoredCustomer = Pick<CustomerScanRow, 'id' | 'companyId' | 'status' | 'las
  * Keeps `customer_scores` current. A full recompute of a company scores its whole population at once
  * (quintiles are relative: edges move as others buy) and stores the edges; between full runs a
  * customer whose purchases, status, activities (tasks too) or open deals change is re-scored alone
- * against those edges. Writes
- * only scores that changed, and announces segment and band changes to the company room and webhooks.
+ * against those edges. Writes only scores that changed, and announces segment and band changes to the
+ * company room and webhooks.
  */
 @PublishesEvents(Object.values(ScoreEventName))
 @Injectable()
