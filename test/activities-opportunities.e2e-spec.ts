@@ -1,6 +1,11 @@
 import { Role } from '@app/common';
-import { TenantRunner } from '@app/tenancy';
-import { CustomerService } from '../src/modules/customer';
+import { DiscoveryService } from '@nestjs/core';
+import { discover, systemPrincipal, TenantRunner } from '@app/tenancy';
+import {
+  type CustomerMergeParticipant,
+  CustomerMergeParticipantProvider,
+  CustomerService,
+} from '../src/modules/customer';
 import { as, expectProblem, newCompany, newTenant, startTestApp, TenantFixture, TestApp } from './support/test-app';
 
 interface Activity {
@@ -188,6 +193,33 @@ describe('Activities on opportunities', () => {
     expectProblem(await a.viewer.get('/api/v1/activities?opportunityId[$ne]=x'), 400);
     const note = (await log({ type: 'note', subject: 'x', opportunityId: opp }).expect(201)).body;
     expectProblem(await a.member.patch(`/api/v1/activities/${note.id}`).send({ opportunityId: opp }), 400);
+  });
+
+  it("a customer merge files the source's activities (its own and its deals') under the survivor", async () => {
+    const source = await customer('Dup Co');
+    const survivor = await customer('Dup Co Ltd');
+    const opp = await deal(source);
+    const note = (await log({ type: 'note', subject: 'On the source', customerId: source }).expect(201)).body;
+    const task = (await log({ type: 'task', subject: 'On its deal', opportunityId: opp }).expect(201)).body;
+    const [participant] = discover<CustomerMergeParticipant>(
+      t.app.get(DiscoveryService),
+      CustomerMergeParticipantProvider,
+    ).filter((p) => p.name === 'activities');
+    const merge = () =>
+      t.app
+        .get(TenantRunner)
+        .runInTenant(a.slug, () => participant.repoint([source], survivor), systemPrincipal(a.slug));
+    expect(await merge()).toBe(2);
+    // Idempotent: a retried merge finds nothing left to move.
+    expect(await merge()).toBe(0);
+    const moved = (await a.viewer.get(`/api/v1/activities/${note.id}`).expect(200)).body;
+    expect(moved).toMatchObject({ target: { type: 'customer', id: survivor }, customerId: survivor, version: 2 });
+    const onDeal = (await a.viewer.get(`/api/v1/activities/${task.id}`).expect(200)).body;
+    expect(onDeal).toMatchObject({ target: { type: 'opportunity', id: opp }, customerId: survivor });
+    expect((await listed(`customerId=${survivor}`)).sort()).toEqual([note.id, task.id].sort());
+    expect(await listed(`customerId=${source}`)).toEqual([]);
+    expect(await customerOf(survivor)).toMatchObject({ openTasks: 1, lastActivityAt: note.occurredAt });
+    expect(await customerOf(source)).toMatchObject({ openTasks: 0, lastActivityAt: null });
   });
 
   it("purging the customer erases its deals' activities with it", async () => {

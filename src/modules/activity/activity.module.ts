@@ -6,7 +6,12 @@ import { LeadModule } from '../lead';
 import { OpportunityModule } from '../opportunity';
 import { ActivityController } from './activity.controller';
 import { ActivityIsolationProbe } from './activity.isolation-probe';
-import { ActivityCompanyCheck, ActivityLeadConversionStep, ActivityPurgeHook } from './activity.registrations';
+import {
+  ActivityCompanyCheck,
+  ActivityLeadConversionStep,
+  ActivityMergeParticipant,
+  ActivityPurgeHook,
+} from './activity.registrations';
 import { ActivityRepository } from './activity.repository';
 import { ActivityRollups } from './activity-rollups';
 import { ActivityService } from './activity.service';
@@ -38,12 +43,14 @@ import { OpportunityActivityTarget } from './targets/opportunity.activity-target
     ActivityService,
     ActivityTargets,
     ActivityRollups,
-    // registrations: targets, timeline source, lead conversion step, isolation probe, purge hook, company-deletion check
+    // registrations: targets, timeline source, lead conversion step, merge participant, isolation probe,
+    // purge hook, company-deletion check
     CustomerActivityTarget,
     LeadActivityTarget,
     OpportunityActivityTarget,
     ActivityTimelineSource,
     ActivityLeadConversionStep,
+    ActivityMergeParticipant,
     ActivityIsolationProbe,
     ActivityPurgeHook,
     ActivityCompanyCheck,

@@ -78,6 +78,18 @@ export class ActivityRepository extends VersionedRepository<ActivityLean> {
     return rows.map((r) => r._id.toHexString());
   }
 
+  /** Ids of the activities filed under the customer (on it or its deals; deleted ones too), oldest first, up to `limit`. */
+  async idsFiledUnder(customerId: string, limit: number): Promise<string[]> {
+    const rows = await this.model
+      .current()
+      .find({ customerId }, { _id: 1 })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean<Array<Pick<ActivityLean, '_id'>>>()
+      .exec();
+    return rows.map((r) => r._id.toHexString());
+  }
+
   /** Every activity filed under the record (customer or any target), deleted ones too, up to `limit`. */
   async idsAbout(recordId: string, limit: number): Promise<Array<Pick<ActivityLean, '_id' | 'companyId'>>> {
     return this.model
