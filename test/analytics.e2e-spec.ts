@@ -585,6 +585,25 @@ describe('Analytics: RFM, health, cohorts, segments', () => {
       await a.admin.post('/api/v1/analytics/recompute').send({}).expect(200);
       const full = await health(ids.south.D);
       expect(full.components).toEqual(incremental.components);
+      // The tenant's weights reach both: open deals alone → D 100 (value 1); overdue tasks alone → 50 (2 × 0.25 off).
+      const only = async (key: string) => {
+        const weights = { rfm: 0, activity: 0, overdueTasks: 0, status: 0, openOpportunities: 0, [key]: 10 };
+        await a.admin
+          .put('/api/v1/analytics/health-model')
+          .send({ weights, thresholds: { green: 70, yellow: 40 } })
+          .expect(200);
+        await a.admin.post('/api/v1/analytics/recompute').send({}).expect(200);
+        return (await health(ids.south.D)).score;
+      };
+      expect(await only('openOpportunities')).toBe(100);
+      expect(await only('overdueTasks')).toBe(50);
+      await a.admin
+        .put('/api/v1/analytics/health-model')
+        .send({
+          weights: { rfm: 35, activity: 25, overdueTasks: 10, status: 20, openOpportunities: 10 },
+          thresholds: { green: 70, yellow: 40 },
+        })
+        .expect(200);
     });
   });
 
