@@ -206,27 +206,38 @@ describe('Analytics: RFM, health, cohorts, segments', () => {
   });
 
   describe('health', () => {
-    it('scores each customer 0..100 with its components (default model; overdue tasks and opportunities not counted)', async () => {
+    it('scores each customer 0..100 with its components and their raw inputs (default model)', async () => {
       const res = await a.viewer.get(`/api/v1/customers/${ids.south.A}/scores`).expect(200);
       expect(res.body.rfm).toMatchObject({ code: '554', segment: 'champions', recencyDays: 5, frequency: 3 });
-      // Known weights: RFM 35, activity 25, status 20 (80). A: 100 · (35 · 11/12 + 25 · 1 + 20 · 1) / 80 = 96.4 → 96
-      expect(res.body.health).toMatchObject({ score: 96, band: 'green' });
+      // Weights RFM 35, activity 25, overdue tasks 10, status 20, open deals 10 (100). A has no overdue task
+      // (value 1) and no open deal (0): 100 · (35 · 11/12 + 25 · 1 + 10 · 1 + 20 · 1 + 10 · 0) / 100 = 87.1 → 87
+      expect(res.body.health).toMatchObject({ score: 87, band: 'green' });
       const components = Object.fromEntries(
         (res.body.health.components as Array<{ key: string; value: number | null; points: number }>).map((c) => [
           c.key,
           c,
         ]),
       );
-      expect(components.rfm).toMatchObject({ value: 0.916667, points: 40.104167 });
-      expect(components.activity).toMatchObject({ value: 1, points: 31.25, detail: 'last activity 1 days ago' });
-      expect(components.status).toMatchObject({ value: 1, points: 25 });
-      expect(components.overdueTasks).toMatchObject({ value: null, points: 0 });
+      expect(components.rfm).toMatchObject({ value: 0.916667, points: 32.083333, inputs: { r: 5, f: 5, m: 4 } });
+      expect(components.activity).toMatchObject({
+        value: 1,
+        points: 25,
+        detail: 'last activity 1 days ago',
+        inputs: { daysSinceLastActivity: 1 },
+      });
+      expect(components.status).toMatchObject({ value: 1, points: 20, inputs: { status: 'active' } });
+      expect(components.overdueTasks).toMatchObject({ value: 1, points: 10, inputs: { overdueTasks: 0 } });
+      expect(components.openOpportunities).toMatchObject({
+        value: 0,
+        points: 0,
+        inputs: { openOpportunityValue: 0, revenueInWindow: 170 },
+      });
       expect(res.body.lastComputedAt).toEqual(expect.any(String));
-      // No activity counts 0. C 332: 100 · (35 · 5/12 + 0 + 20) / 80 = 43.2 → 43 yellow; E 111: 20/80 → 25 red.
+      // No activity counts 0. C 332: 35 · 5/12 + 0 + 10 + 20 + 0 = 44.6 → 45 yellow; E 111: 10 + 20 → 30 red.
       const c = await a.viewer.get(`/api/v1/customers/${ids.south.C}/scores`).expect(200);
-      expect(c.body.health).toMatchObject({ score: 43, band: 'yellow' });
+      expect(c.body.health).toMatchObject({ score: 45, band: 'yellow' });
       const e = await a.viewer.get(`/api/v1/customers/${ids.south.E}/scores`).expect(200);
-      expect(e.body.health).toMatchObject({ score: 25, band: 'red' });
+      expect(e.body.health).toMatchObject({ score: 30, band: 'red' });
     });
 
     it('lets admins set weights and thresholds per tenant (ETag, 412, 400, 403)', async () => {
@@ -282,10 +293,10 @@ describe('Analytics: RFM, health, cohorts, segments', () => {
         .expect(200);
       await t.app.get(ScoreUpdatesListener).idle();
       // 1 day (≤ 5: R5), once (F edge 1 → 3), 50000 cents (≥ 30000: M5) → 535 potential_loyalist;
-      // health 100 · (35 · 10/12 + 0 + 20) / 80 = 61.5 → 61 yellow (from 25 red).
+      // health 35 · 10/12 + 0 + 10 + 20 + 0 = 59.2 → 59 yellow (from 30 red).
       const after = await a.viewer.get(`/api/v1/customers/${ids.south.G}/scores`).expect(200);
       expect(after.body.rfm).toMatchObject({ code: '535', segment: 'potential_loyalist' });
-      expect(after.body.health).toMatchObject({ score: 61, band: 'yellow' });
+      expect(after.body.health).toMatchObject({ score: 59, band: 'yellow' });
       // Announcements of the previous recompute (the health model test) may still be on their way to the room.
       const announced = () => seen.map((e) => [e.event, e.data.customerId, e.data.from, e.data.to].join(' '));
       const expected = [
@@ -393,7 +404,7 @@ describe('Analytics: RFM, health, cohorts, segments', () => {
         })
         .expect(201);
       const members = await a.viewer.get(`/api/v1/segments/${seg.body.id}/customers`).expect(200);
-      // Green or yellow: A 96, B 58, C 43, D 47, G 61; of those within 100..500: A, B, G.
+      // Green or yellow: A 87, B 56, C 45, D 48, G 59; of those within 100..500: A, B, G.
       expect(members.body.data.map((c: { id: string }) => c.id).sort()).toEqual(
         [ids.south.A, ids.south.B, ids.south.G].sort(),
       );
@@ -441,6 +452,158 @@ describe('Analytics: RFM, health, cohorts, segments', () => {
       // A's quintiles never saw B's 1,000,000 buyer: B (300.00) is still A's top spender.
       const aRfm = await a.viewer.get(`/api/v1/analytics/rfm?companyId=${north}&asOf=${AS_OF.toISOString()}&limit=100`);
       expect((aRfm.body.data as RfmRow[]).find((r) => r.customerId === ids.north.B)?.code).toBe('435');
+    });
+  });
+
+  describe('overdue tasks and open deals in the health score', () => {
+    let socket: RealtimeSocket;
+    let seen: Array<{ event: string; data: { customerId: string; from: string; to: string } }>;
+    interface Component {
+      key: string;
+      value: number | null;
+      points: number;
+      inputs: Record<string, unknown>;
+    }
+    const health = async (id: string) => {
+      await t.app.get(ScoreUpdatesListener).idle();
+      const res = await a.viewer.get(`/api/v1/customers/${id}/scores`).expect(200);
+      const h = res.body.health as { score: number; band: string; components: Component[] };
+      return { ...h, c: Object.fromEntries(h.components.map((c) => [c.key, c])) };
+    };
+    const bandChanges = (id: string) =>
+      seen.filter((e) => e.data.customerId === id).map((e) => `${e.data.from} ${e.data.to}`);
+    const task = async (body: Record<string, unknown>) =>
+      (
+        await a.member
+          .post('/api/v1/activities')
+          .send({ type: 'task', subject: 'Follow up', dueAt: new Date(Date.now() - 3_600_000).toISOString(), ...body })
+          .expect(201)
+      ).body as { id: string };
+
+    beforeAll(async () => {
+      socket = await connectRealtime(t.url, a.token(Role.VIEWER));
+      await wsRequest(socket, 'subscribe', { companyId: south });
+      seen = recordEvents(socket, (e) => e === 'customer.health_changed');
+    });
+    afterAll(() => socket?.close());
+
+    it('each overdue open task takes exactly 10 · 0.25 points; moving, completing and deleting tasks re-score at once', async () => {
+      const C = ids.south.C;
+      // C 332, no activity, active: 35 · 5/12 + 0 + 10 · 1 + 20 + 0 = 44.58 → 45 yellow.
+      const before = await health(C);
+      expect(before).toMatchObject({ score: 45, band: 'yellow' });
+      const tasks = [await task({ customerId: C }), await task({ customerId: C }), await task({ customerId: C })];
+      // A task due tomorrow is not overdue.
+      const later = await task({ customerId: C, dueAt: new Date(Date.now() + DAY).toISOString() });
+      // Three overdue: 10 · (1 − 0.75) = 2.5 points instead of 10 → 44.58 − 7.5 = 37.08 → 37, red.
+      const three = await health(C);
+      expect(three.c.overdueTasks).toMatchObject({ value: 0.25, points: 2.5, inputs: { overdueTasks: 3 } });
+      expect(before.c.overdueTasks.points - three.c.overdueTasks.points).toBe(7.5);
+      expect(three).toMatchObject({ score: 37, band: 'red' });
+      // dueAt moved to the future: two overdue → 44.58 − 5 = 39.58 → 40, yellow again.
+      await a.member
+        .patch(`/api/v1/activities/${tasks[0].id}`)
+        .send({ dueAt: new Date(Date.now() + DAY).toISOString() })
+        .expect(200);
+      expect(await health(C)).toMatchObject({ score: 40, band: 'yellow' });
+      await waitFor(() => bandChanges(C).length >= 2);
+      expect(bandChanges(C)).toEqual(['yellow red', 'red yellow']);
+      // Completing one: one overdue left (7.5), and the done task is activity today (25): 67.08 → 67.
+      await a.member.post(`/api/v1/activities/${tasks[1].id}/complete`).send({}).expect(200);
+      const done = await health(C);
+      expect(done.c.overdueTasks.inputs).toEqual({ overdueTasks: 1 });
+      expect(done).toMatchObject({ score: 67, band: 'yellow' });
+      // Reopened: overdue again, and no activity (an open task is not one): 44.58 − 5 → 40.
+      await a.member.post(`/api/v1/activities/${tasks[1].id}/reopen`).send({}).expect(200);
+      expect((await health(C)).score).toBe(40);
+      // Deleted: back to where it started.
+      for (const x of [...tasks, later]) await a.member.delete(`/api/v1/activities/${x.id}`).expect(204);
+      expect(await health(C)).toMatchObject({ score: 45, band: 'yellow', c: { overdueTasks: { value: 1 } } });
+    });
+
+    it("open deal value adds up to 10 points against the window's revenue; deal changes re-score at once", async () => {
+      const B = ids.south.B;
+      // B 435, 300.00 in the window, no activity, active: 35 · 9/12 + 0 + 10 + 20 + 0 = 56.25 → 56.
+      expect((await health(B)).score).toBe(56);
+      const deal = (
+        await a.member.post('/api/v1/opportunities').send({ customerId: B, name: 'Upsell', amount: 150 }).expect(201)
+      ).body as { id: string };
+      // 150 / 300 = 0.5 → 5 points: 61.25 → 61.
+      const open = await health(B);
+      expect(open.c.openOpportunities).toMatchObject({
+        value: 0.5,
+        points: 5,
+        inputs: { openOpportunityValue: 150, revenueInWindow: 300 },
+      });
+      expect(open.score).toBe(61);
+      // 600 / 300, capped at 1 → 10 points: 66.25 → 66.
+      await a.member.patch(`/api/v1/opportunities/${deal.id}`).send({ amount: 600 }).expect(200);
+      expect((await health(B)).score).toBe(66);
+      // A task on the deal is overdue work with B: 66.25 − 2.5 = 63.75 → 64.
+      const onDeal = await task({ opportunityId: deal.id });
+      const withTask = await health(B);
+      expect(withTask.c.overdueTasks.inputs).toEqual({ overdueTasks: 1 });
+      expect(withTask.score).toBe(64);
+      await a.member.delete(`/api/v1/activities/${onDeal.id}`).expect(204);
+      // Lost: no open value left → 56 (and reopened: 66 again; deleted: 56).
+      await a.member.post(`/api/v1/opportunities/${deal.id}/lost`).send({ reason: 'budget' }).expect(200);
+      expect((await health(B)).score).toBe(56);
+      await a.member.post(`/api/v1/opportunities/${deal.id}/reopen`).send({}).expect(200);
+      expect((await health(B)).score).toBe(66);
+      await a.member.delete(`/api/v1/opportunities/${deal.id}`).expect(204);
+      expect((await health(B)).score).toBe(56);
+    });
+
+    it('a customer without revenue and with an open deal gets the full 10 points: red → yellow, and back', async () => {
+      const F = ids.south.F;
+      // F: no purchase yet (its one is future-dated): 0 + 0 + 10 + 20 + 0 = 30 red.
+      expect(await health(F)).toMatchObject({ score: 30, band: 'red' });
+      const deal = (
+        await a.member.post('/api/v1/opportunities').send({ customerId: F, name: 'First order', amount: 1 }).expect(201)
+      ).body as { id: string };
+      expect(await health(F)).toMatchObject({ score: 40, band: 'yellow' });
+      await a.member.delete(`/api/v1/opportunities/${deal.id}`).expect(204);
+      expect(await health(F)).toMatchObject({ score: 30, band: 'red' });
+      await waitFor(() => bandChanges(F).length >= 2);
+      expect(bandChanges(F)).toEqual(['red yellow', 'yellow red']);
+    });
+
+    // Last of the score tests: a full recompute moves the quintile edges the earlier tests were computed on.
+    it('a full recompute gives the same scores as the incremental updates', async () => {
+      const deal = (
+        await a.member
+          .post('/api/v1/opportunities')
+          .send({ customerId: ids.south.D, name: 'Refill', amount: 40 })
+          .expect(201)
+      ).body as { id: string };
+      await task({ customerId: ids.south.D });
+      await task({ opportunityId: deal.id });
+      // D 243, 40.00 in the window: 35 · 6/12 + 0 + 10 · 0.5 + 20 + 10 · 40/40 = 52.5 → 53.
+      const incremental = await health(ids.south.D);
+      expect(incremental.score).toBe(53);
+      expect(incremental.c.overdueTasks.inputs).toEqual({ overdueTasks: 2 });
+      await a.admin.post('/api/v1/analytics/recompute').send({}).expect(200);
+      const full = await health(ids.south.D);
+      expect(full.components).toEqual(incremental.components);
+      // The tenant's weights reach both: open deals alone → D 100 (value 1); overdue tasks alone → 50 (2 × 0.25 off).
+      const only = async (key: string) => {
+        const weights = { rfm: 0, activity: 0, overdueTasks: 0, status: 0, openOpportunities: 0, [key]: 10 };
+        await a.admin
+          .put('/api/v1/analytics/health-model')
+          .send({ weights, thresholds: { green: 70, yellow: 40 } })
+          .expect(200);
+        await a.admin.post('/api/v1/analytics/recompute').send({}).expect(200);
+        return (await health(ids.south.D)).score;
+      };
+      expect(await only('openOpportunities')).toBe(100);
+      expect(await only('overdueTasks')).toBe(50);
+      await a.admin
+        .put('/api/v1/analytics/health-model')
+        .send({
+          weights: { rfm: 35, activity: 25, overdueTasks: 10, status: 20, openOpportunities: 10 },
+          thresholds: { green: 70, yellow: 40 },
+        })
+        .expect(200);
     });
   });
 

@@ -48,6 +48,7 @@ const ID_QUERY_PARAMS: Record<string, keyof TenantData> = {
   companyId: 'company',
   customerId: 'customer',
   leadId: 'lead',
+  opportunityId: 'opportunity',
   contactId: 'contact',
   entityId: 'customer',
   pipelineId: 'pipeline',

@@ -28,4 +28,16 @@ describe('activity targets', () => {
       }),
     );
   });
+
+  it('two resolvers of one type are refused, not chosen between by discovery order', () => {
+    const discovery = {
+      getProviders: () => [
+        { instance: { type: ActivityTargetType.OPPORTUNITY } },
+        { instance: { type: ActivityTargetType.OPPORTUNITY } },
+      ],
+    } as unknown as DiscoveryService;
+    expect(() => new ActivityTargets(discovery).of(ActivityTargetType.OPPORTUNITY)).toThrow(
+      /Two activity target resolvers for opportunity/,
+    );
+  });
 });

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { discover } from '@app/tenancy';
 import { ActivityTargetType } from './activity.enums';
@@ -18,9 +18,9 @@ export interface ActivityTarget {
 
 /**
  * How activities reach one kind of target. The module that owns the target declares a provider
- * with `@ActivityTargetProvider()` implementing this (the Activity module registers customers and
- * leads; opportunities register themselves the same way), so adding a target type is one
- * registration, not an edit of the Activity module.
+ * with `@ActivityTargetProvider()` implementing this (the Activity module registers customers, leads
+ * and opportunities from their modules' public services), so adding a target type is one
+ * registration, not an edit of the Activity module. One resolver per type.
  */
 export interface ActivityTargetResolver {
   readonly type: ActivityTargetType;
@@ -40,27 +40,50 @@ export const targetField = (type: ActivityTargetType): string => `${type}Id`;
 
 /** Every registered target resolver, by target type. */
 @Injectable()
-export class ActivityTargets {
+export class ActivityTargets implements OnApplicationBootstrap {
   private byType?: Map<ActivityTargetType, ActivityTargetResolver>;
 
   constructor(private readonly discovery: DiscoveryService) {}
 
+  /** A duplicate registration stops the start, rather than failing requests later. */
+  onApplicationBootstrap(): void {
+    this.resolvers();
+  }
+
+  private resolvers(): Map<ActivityTargetType, ActivityTargetResolver> {
+    this.byType ??= byType(discover<ActivityTargetResolver>(this.discovery, ActivityTargetProvider));
+    return this.byType;
+  }
+
   /** The resolver of `type`; a 400 naming the field when no module registered one (yet). */
   of(type: ActivityTargetType): ActivityTargetResolver {
-    this.byType ??= new Map(
-      discover<ActivityTargetResolver>(this.discovery, ActivityTargetProvider).map((r) => [r.type, r]),
-    );
-    const resolver = this.byType.get(type);
+    const resolvers = this.resolvers();
+    const resolver = resolvers.get(type);
     if (!resolver) {
       const field = targetField(type);
       throw activityFieldError(
         ActivityErrorCode.TARGET_UNSUPPORTED,
         field,
-        `Activities on ${type} records are not available in this deployment; use customerId or leadId.`,
+        `Activities on ${type} records are not available in this deployment; use ${[...resolvers.keys()].map(targetField).join(' or ')}.`,
       );
     }
     return resolver;
   }
+}
+
+/** Two resolvers of one type would make the answer depend on discovery order: refused. */
+function byType(resolvers: ActivityTargetResolver[]): Map<ActivityTargetType, ActivityTargetResolver> {
+  const map = new Map<ActivityTargetType, ActivityTargetResolver>();
+  for (const r of resolvers) {
+    const other = map.get(r.type);
+    if (other) {
+      throw new Error(
+        `Two activity target resolvers for ${r.type}: ${other.constructor.name} and ${r.constructor.name}.`,
+      );
+    }
+    map.set(r.type, r);
+  }
+  return map;
 }
 
 /** The one target a request names among `customerId`, `leadId`, `opportunityId`; 400 unless exactly one. */

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { expectHidden, type IsolationCheck, type IsolationProbe, IsolationProbeProvider } from '@app/tenancy';
 import { CompanyService } from '../company';
 import { CustomerService } from '../customer';
+import { OpportunityService } from '../opportunity';
 import { ActivityType } from './activity.enums';
 import { ActivityService } from './activity.service';
 import type { ActivityResponse } from './dto/activity.response';
@@ -10,10 +11,14 @@ import type { ActivityResponse } from './dto/activity.response';
 interface ActivityFixture {
   companyId: string;
   customerId: string;
+  opportunityId: string;
   activity: ActivityResponse;
 }
 
-/** Tenant B must not read, list, change, complete, reopen or delete an activity of tenant A, nor add one to A's customer. */
+/**
+ * Tenant B must not read, list, change, complete, reopen or delete an activity of tenant A, nor add one
+ * to A's customer or deal, nor list those of A's deal.
+ */
 @IsolationProbeProvider()
 @Injectable()
 export class ActivityIsolationProbe implements IsolationProbe<ActivityFixture> {
@@ -23,6 +28,7 @@ export class ActivityIsolationProbe implements IsolationProbe<ActivityFixture> {
     private readonly companies: CompanyService,
     private readonly customers: CustomerService,
     private readonly activities: ActivityService,
+    private readonly opportunities: OpportunityService,
   ) {}
 
   async plant(): Promise<ActivityFixture> {
@@ -38,7 +44,8 @@ export class ActivityIsolationProbe implements IsolationProbe<ActivityFixture> {
         customerId: customer.id,
         dueAt: new Date(Date.now() - 60_000).toISOString(),
       });
-      return { companyId: company.id, customerId: customer.id, activity };
+      const deal = await this.opportunities.create({ customerId: customer.id, name: `Deal ${marker}`, amount: 1 });
+      return { companyId: company.id, customerId: customer.id, opportunityId: deal.id, activity };
     } catch (e) {
       if (customerId) await this.customers.erase(customerId, { leaveNoTrace: true });
       await this.companies.remove(company.id, { leaveNoTrace: true });
@@ -46,7 +53,7 @@ export class ActivityIsolationProbe implements IsolationProbe<ActivityFixture> {
     }
   }
 
-  attack({ companyId, customerId, activity }: ActivityFixture): Promise<IsolationCheck[]> {
+  attack({ companyId, customerId, opportunityId, activity }: ActivityFixture): Promise<IsolationCheck[]> {
     const id = activity.id;
     return Promise.all([
       expectHidden('activity get from tenant B', () => this.activities.get(id)),
@@ -58,6 +65,10 @@ export class ActivityIsolationProbe implements IsolationProbe<ActivityFixture> {
       ),
       expectHidden("activities of A's customer from tenant B", () => this.activities.list({ customerId })),
       expectHidden("activities of A's company from tenant B", () => this.activities.list({ companyId })),
+      expectHidden("activities of A's deal from tenant B", () => this.activities.list({ opportunityId })),
+      expectHidden("activity on A's deal from tenant B", () =>
+        this.activities.create({ type: ActivityType.NOTE, subject: 'planted by B', opportunityId }),
+      ),
       expectHidden('activity update from tenant B', () => this.activities.update(id, { subject: 'hijacked' })),
       expectHidden('task complete from tenant B', () => this.activities.complete(id)),
       expectHidden('task reopen from tenant B', () => this.activities.reopen(id)),
@@ -80,7 +91,7 @@ export class ActivityIsolationProbe implements IsolationProbe<ActivityFixture> {
     ];
   }
 
-  /** Through the same erase path as a purge (the customer's purge takes its activities), leaving no trace. */
+  /** Through the same erase path as a purge (the customer's purge takes its deals and activities), leaving no trace. */
   async cleanup({ companyId, customerId }: ActivityFixture): Promise<void> {
     if (customerId) await this.customers.erase(customerId, { leaveNoTrace: true });
     await this.companies.remove(companyId, { leaveNoTrace: true });

@@ -14,7 +14,7 @@ export function toActivityResponse(a: ActivityLean): ActivityResponse {
     subject: a.subject,
     body: a.body ?? null,
     target: { type: a.targetType, id: a.targetId },
-    customerId: on(ActivityTargetType.CUSTOMER),
+    customerId: a.customerId ?? null,
     leadId: on(ActivityTargetType.LEAD),
     opportunityId: on(ActivityTargetType.OPPORTUNITY),
     occurredAt: a.occurredAt.toISOString(),

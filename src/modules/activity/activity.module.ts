@@ -3,9 +3,15 @@ import { TenancyModule } from '@app/tenancy';
 import { CompanyModule } from '../company';
 import { CustomerModule } from '../customer';
 import { LeadModule } from '../lead';
+import { OpportunityModule } from '../opportunity';
 import { ActivityController } from './activity.controller';
 import { ActivityIsolationProbe } from './activity.isolation-probe';
-import { ActivityCompanyCheck, ActivityLeadConversionStep, ActivityPurgeHook } from './activity.registrations';
+import {
+  ActivityCompanyCheck,
+  ActivityLeadConversionStep,
+  ActivityMergeParticipant,
+  ActivityPurgeHook,
+} from './activity.registrations';
 import { ActivityRepository } from './activity.repository';
 import { ActivityRollups } from './activity-rollups';
 import { ActivityService } from './activity.service';
@@ -14,11 +20,12 @@ import { ActivityTimelineSource } from './activity.timeline-source';
 import { Activity, ActivitySchema } from './schemas/activity.schema';
 import { CustomerActivityTarget } from './targets/customer.activity-target';
 import { LeadActivityTarget } from './targets/lead.activity-target';
+import { OpportunityActivityTarget } from './targets/opportunity.activity-target';
 
 /**
- * Notes, calls, emails, meetings and tasks on customers and leads (and any target a module
- * registers with `@ActivityTargetProvider()`); their entries on the customer timeline and the
- * customer's activity rollups. Reaches customers and leads through their exported services only.
+ * Notes, calls, emails, meetings and tasks on customers, leads and opportunities (each a target
+ * registered with `@ActivityTargetProvider()`); their entries on the customer timeline and the
+ * customer's activity rollups. Reaches customers, leads and deals through their exported services only.
  */
 @Module({
   imports: [
@@ -26,6 +33,7 @@ import { LeadActivityTarget } from './targets/lead.activity-target';
     CompanyModule,
     CustomerModule,
     LeadModule,
+    OpportunityModule,
   ],
   controllers: [ActivityController],
   providers: [
@@ -35,11 +43,14 @@ import { LeadActivityTarget } from './targets/lead.activity-target';
     ActivityService,
     ActivityTargets,
     ActivityRollups,
-    // registrations: targets, timeline source, lead conversion step, isolation probe, purge hook, company-deletion check
+    // registrations: targets, timeline source, lead conversion step, merge participant, isolation probe,
+    // purge hook, company-deletion check
     CustomerActivityTarget,
     LeadActivityTarget,
+    OpportunityActivityTarget,
     ActivityTimelineSource,
     ActivityLeadConversionStep,
+    ActivityMergeParticipant,
     ActivityIsolationProbe,
     ActivityPurgeHook,
     ActivityCompanyCheck,

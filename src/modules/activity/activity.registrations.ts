@@ -8,6 +8,7 @@ import {
   usage,
   USAGE_COUNT_LIMIT,
 } from '../company';
+import { CustomerService, type CustomerMergeParticipant, CustomerMergeParticipantProvider } from '../customer';
 import { type LeadConversion, type LeadConversionStep, LeadConversionStepProvider } from '../lead';
 import { ActivityTargetType } from './activity.enums';
 import { ActivityService } from './activity.service';
@@ -53,5 +54,26 @@ export class ActivityLeadConversionStep implements LeadConversionStep {
       { type: ActivityTargetType.LEAD, id: c.leadId },
       { type: ActivityTargetType.CUSTOMER, id: c.customerId, companyId: c.companyId, customerId: c.customerId },
     );
+  }
+}
+
+/**
+ * Part of a customer merge: the sources' activities (on them and on their deals) are filed under the
+ * survivor, joining its timeline and rollups. Deals keep their own activities wherever the Opportunity
+ * module files them; the activity follows the customer it is filed under.
+ */
+@CustomerMergeParticipantProvider()
+@Injectable()
+export class ActivityMergeParticipant implements CustomerMergeParticipant {
+  readonly name = 'activities';
+
+  constructor(
+    private readonly activities: ActivityService,
+    private readonly customers: CustomerService,
+  ) {}
+
+  async repoint(sourceIds: readonly string[], survivorId: string): Promise<number> {
+    const survivor = await this.customers.get(survivorId);
+    return this.activities.refileUnder(sourceIds, { id: survivor.id, companyId: survivor.companyId });
   }
 }

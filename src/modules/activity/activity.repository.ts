@@ -25,20 +25,45 @@ export class ActivityRepository extends VersionedRepository<ActivityLean> {
    * `occurredAt` of the customer's live activities other than open tasks, and its open tasks.
    */
   async rollupOf(customerId: string): Promise<ActivityRollup> {
-    const live = { customerId, deletedAt: null };
-    const [latest, openTasks] = await Promise.all([
-      this.model
-        .current()
-        .findOne({ ...live, status: { $ne: TaskStatus.OPEN } }, { occurredAt: 1 })
-        .sort({ occurredAt: -1, _id: -1 })
-        .lean<Pick<ActivityLean, 'occurredAt'>>()
-        .exec(),
-      this.model
-        .current()
-        .countDocuments({ ...live, status: TaskStatus.OPEN })
-        .exec(),
+    const [lastActivityAt, openTasks] = await Promise.all([
+      this.lastActivityOf(customerId),
+      this.model.current().countDocuments({ customerId, deletedAt: null, status: TaskStatus.OPEN }).exec(),
     ]);
-    return { lastActivityAt: latest?.occurredAt ?? null, openTasks };
+    return { lastActivityAt, openTasks };
+  }
+
+  /** The newest `occurredAt` of the customer's live activities other than open tasks (null: none). */
+  async lastActivityOf(customerId: string): Promise<Date | null> {
+    const latest = await this.model
+      .current()
+      .findOne({ customerId, deletedAt: null, status: { $ne: TaskStatus.OPEN } }, { occurredAt: 1 })
+      .sort({ occurredAt: -1, _id: -1 })
+      .lean<Pick<ActivityLean, 'occurredAt'>>()
+      .exec();
+    return latest?.occurredAt ?? null;
+  }
+
+  /**
+   * Open tasks past due at `asOf` per customer of the company (customers with none are left out). One
+   * `$match` + `$group`/`$sum` (FerretDB has both); the result holds only customers with overdue tasks.
+   */
+  async overdueByCustomer(companyId: string, asOf: Date): Promise<Map<string, number>> {
+    const rows = await this.model
+      .current()
+      .aggregate<{ _id: string; n: number }>([
+        { $match: { companyId, customerId: { $ne: null }, ...overdueAt(asOf) } },
+        { $group: { _id: '$customerId', n: { $sum: 1 } } },
+      ])
+      .exec();
+    return new Map(rows.map((r) => [r._id, r.n]));
+  }
+
+  /** The customer's open tasks past due at `asOf` (its `customerId` index bounds the read). */
+  overdueOf(customerId: string, asOf: Date): Promise<number> {
+    return this.model
+      .current()
+      .countDocuments({ customerId, ...overdueAt(asOf) })
+      .exec();
   }
 
   /** Ids of the target's activities (deleted ones too), oldest first, up to `limit`. */
@@ -46,6 +71,18 @@ export class ActivityRepository extends VersionedRepository<ActivityLean> {
     const rows = await this.model
       .current()
       .find({ targetId, targetType }, { _id: 1 })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean<Array<Pick<ActivityLean, '_id'>>>()
+      .exec();
+    return rows.map((r) => r._id.toHexString());
+  }
+
+  /** Ids of the activities filed under the customer (on it or its deals; deleted ones too), oldest first, up to `limit`. */
+  async idsFiledUnder(customerId: string, limit: number): Promise<string[]> {
+    const rows = await this.model
+      .current()
+      .find({ customerId }, { _id: 1 })
       .sort({ _id: 1 })
       .limit(limit)
       .lean<Array<Pick<ActivityLean, '_id'>>>()
@@ -72,4 +109,9 @@ export class ActivityRepository extends VersionedRepository<ActivityLean> {
   async remove(id: string): Promise<void> {
     await this.model.current().deleteOne({ _id: id }).exec();
   }
+}
+
+/** Live open tasks due before `asOf` (a task without dueAt is never due: `$lt` does not match null). */
+function overdueAt(asOf: Date): Record<string, unknown> {
+  return { deletedAt: null, status: TaskStatus.OPEN, dueAt: { $ne: null, $lt: asOf } };
 }

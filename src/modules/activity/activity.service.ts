@@ -267,6 +267,46 @@ export class ActivityService {
   }
 
   /**
+   * Customer merge: every activity filed under one of `sourceIds` (about the source itself or one of
+   * its deals; deleted ones too) is filed under the survivor, through the writer (audited, announced as
+   * activity.updated); activities about a source customer name the survivor as their target, those
+   * about a deal keep the deal. Then both sides' rollups are recounted. Idempotent and resumable: what
+   * was moved no longer matches a source.
+   */
+  async refileUnder(sourceIds: readonly string[], survivor: { id: string; companyId: string }): Promise<number> {
+    let moved = 0;
+    for (const source of sourceIds) {
+      if (source === survivor.id) continue;
+      for (;;) {
+        const ids = await this.repo.idsFiledUnder(source, BATCH);
+        if (!ids.length) break;
+        for (const id of ids) {
+          await this.records.mutate(
+            id,
+            ActivityEventName.UPDATED,
+            (a) => {
+              if (a.customerId !== source) return null;
+              const onSource = a.targetType === ActivityTargetType.CUSTOMER && a.targetId === source;
+              return {
+                set: {
+                  customerId: survivor.id,
+                  companyId: survivor.companyId,
+                  ...(onSource ? { targetId: survivor.id } : {}),
+                },
+              };
+            },
+            { includeDeleted: true },
+          );
+          moved++;
+        }
+      }
+      await this.rollups.refresh(source);
+    }
+    await this.rollups.refresh(survivor.id);
+    return moved;
+  }
+
+  /**
    * Removes for good every activity about a record that is itself going for good (customer, lead), and
    * lets every module erase what it keeps about each (audit trail, realtime payloads).
    */
@@ -288,6 +328,27 @@ export class ActivityService {
       personalFields: ACTIVITY_PERSONAL_FIELDS,
       leaveNoTrace: opts.leaveNoTrace,
     });
+  }
+
+  /**
+   * Open tasks past due at `asOf`, per customer of the company they are filed under (tasks on the
+   * customer and on its deals); customers without any are absent. For analytics (health score).
+   */
+  overdueTasksByCustomer(companyId: string, asOf: Date): Promise<Map<string, number>> {
+    return this.repo.overdueByCustomer(companyId, asOf);
+  }
+
+  /**
+   * The customer's `lastActivityAt` read from its activities (what its rollup is recounted to). Readers
+   * that react to an activity event use this: the event is emitted before the rollup is refreshed.
+   */
+  lastActivityOf(customerId: string): Promise<Date | null> {
+    return this.repo.lastActivityOf(customerId);
+  }
+
+  /** The customer's open tasks past due at `asOf` (on the customer and on its deals). */
+  overdueTasksOf(customerId: string, asOf: Date): Promise<number> {
+    return this.repo.overdueOf(customerId, asOf);
   }
 
   /** Live activities filed under the company, counted up to `limit`. */

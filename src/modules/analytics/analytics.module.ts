@@ -1,16 +1,20 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TenancyModule } from '@app/tenancy';
+import { ActivityModule } from '../activity';
 import { CompanyModule } from '../company';
 import { CustomerModule } from '../customer';
+import { OpportunityModule } from '../opportunity';
 import { AnalyticsController, CustomerScoresController } from './analytics.controller';
 import { AnalyticsIsolationProbe } from './analytics.isolation-probe';
 import { ScorePurge, SegmentCompanyCheck, SegmentCriteriaResolver } from './analytics.registrations';
 import { analyticsSettings } from './analytics.settings';
 import { AnalyticsStateRepository } from './analytics-state.repository';
 import { AnalyticsEventPublisher } from './event-publisher';
+import { HEALTH_SIGNALS } from './health-signals';
 import { HealthModelService } from './health-model.service';
 import { LedgerPurchaseHistory } from './ledger-purchase-history';
+import { ModuleHealthSignals } from './module-health-signals';
 import { PURCHASE_HISTORY } from './purchase-history';
 import { AnalyticsState, AnalyticsStateSchema } from './schemas/analytics-state.schema';
 import { CustomerScore, CustomerScoreSchema } from './schemas/customer-score.schema';
@@ -26,7 +30,8 @@ import { SegmentService } from './segments/segment.service';
 
 /**
  * Customer analytics: RFM, health score, cohort retention, saved segments. Reads purchases through the
- * PurchaseHistorySource port and customers through CustomerService; the customer list reaches segments
+ * PurchaseHistorySource port, overdue tasks and open deal value through the HealthSignalsSource port
+ * (on ActivityService and OpportunityService), and customers through CustomerService; the customer list reaches segments
  * through the resolver it discovers (the Customer module never imports this one).
  */
 @Module({
@@ -39,6 +44,8 @@ import { SegmentService } from './segments/segment.service';
     ConfigModule.forFeature(analyticsSettings),
     CompanyModule,
     CustomerModule,
+    ActivityModule,
+    OpportunityModule,
   ],
   controllers: [AnalyticsController, CustomerScoresController, SegmentController],
   providers: [
@@ -47,6 +54,7 @@ import { SegmentService } from './segments/segment.service';
     SegmentRepository,
     AnalyticsStateRepository,
     { provide: PURCHASE_HISTORY, useClass: LedgerPurchaseHistory },
+    { provide: HEALTH_SIGNALS, useClass: ModuleHealthSignals },
     // services
     ScoringService,
     AnalyticsReportService,

@@ -48,6 +48,21 @@ export class OpportunityRepository extends VersionedRepository<OpportunityLean> 
     return new Map(rows.map((r) => [r._id, r.n]));
   }
 
+  /**
+   * Σ amountMinor of the live open deals per customer, over the matched deals (`companyId` or
+   * `customerId`); customers without open deals are absent.
+   */
+  async openValueByCustomer(match: { companyId: string } | { customerId: string }): Promise<Map<string, number>> {
+    const rows = await this.model
+      .current()
+      .aggregate<{ _id: string; n: number }>([
+        { $match: { ...match, status: OpportunityStatus.OPEN, deletedAt: null } },
+        { $group: { _id: '$customerId', n: { $sum: '$amountMinor' } } },
+      ])
+      .exec();
+    return new Map(rows.map((r) => [r._id, r.n]));
+  }
+
   /** Every deal of a customer (timeline), newest first, with the fields it needs. */
   ofCustomer(customerId: string, limit: number): Promise<OpportunityLean[]> {
     return this.model

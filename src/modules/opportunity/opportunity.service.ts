@@ -148,6 +148,32 @@ export class OpportunityService {
     return toOpportunityResponse(await this.records.load(id));
   }
 
+  /**
+   * The deal if it and its customer are both live and visible to the caller (what an activity may be
+   * filed under); otherwise opportunity.not_found (404), so a closed deal of a deleted customer, a
+   * deleted deal and another tenant's deal all answer the same.
+   */
+  async getWithLiveCustomer(id: string): Promise<OpportunityResponse> {
+    const deal = await this.get(id);
+    try {
+      await this.customers.get(deal.customerId);
+    } catch (e) {
+      if (e instanceof DomainError && e.kind === ErrorKind.NOT_FOUND) throw opportunityNotFound(id);
+      throw e;
+    }
+    return deal;
+  }
+
+  /** Σ amount (minor units) of the live open deals per customer of the company; customers without any are absent. */
+  openValueByCustomer(companyId: string): Promise<Map<string, number>> {
+    return this.repo.openValueByCustomer({ companyId });
+  }
+
+  /** Σ amount (minor units) of the customer's live open deals (0: none). */
+  async openValueOf(customerId: string): Promise<number> {
+    return (await this.repo.openValueByCustomer({ customerId })).get(customerId) ?? 0;
+  }
+
   async list(query: ListOpportunitiesQueryDto): Promise<OpportunityPageResponse> {
     if (query.companyId) await this.companies.assertVisible(query.companyId);
     const sort = parseSort(query.sort, RECORD_SORT_FIELDS, DEFAULT_OPPORTUNITY_SORT);

@@ -14,7 +14,12 @@ export class ActivityResponse {
   @ApiProperty({ nullable: true, type: String }) body: string | null;
   @ApiProperty({ type: ActivityTargetResponse, description: 'The one record the activity is about' })
   target: ActivityTargetResponse;
-  @ApiProperty({ nullable: true, type: String, description: 'Set when the target is a customer' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      "The customer the activity is filed under (its timeline, rollups, `customerId=` lists): the target customer, or a deal's customer; null for a lead until it is converted",
+  })
   customerId: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'Set when the target is a lead' })
   leadId: string | null;

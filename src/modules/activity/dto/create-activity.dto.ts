@@ -37,7 +37,11 @@ export class CreateActivityDto {
   @Matches(OBJECT_ID, ID_MESSAGE('leadId'))
   leadId?: string;
 
-  @ApiPropertyOptional({ ...ID_DOC, description: 'The opportunity the activity is about (once opportunities exist)' })
+  @ApiPropertyOptional({
+    ...ID_DOC,
+    description:
+      "The opportunity the activity is about (it joins the deal's customer: timeline, lastActivityAt, openTasks)",
+  })
   @IsOptional()
   @IsString()
   @Matches(OBJECT_ID, ID_MESSAGE('opportunityId'))

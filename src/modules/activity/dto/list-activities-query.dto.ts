@@ -19,7 +19,7 @@ export class ListActivitiesQueryDto extends IntersectionType(CompanyScopeQueryDt
   @Matches(OBJECT_ID, { message: 'leadId must be a 24-character hex id' })
   leadId?: string;
 
-  @ApiPropertyOptional({ ...ID_DOC, description: "The opportunity's activities (once opportunities exist)" })
+  @ApiPropertyOptional({ ...ID_DOC, description: "The opportunity's activities" })
   @IsOptional()
   @IsString()
   @Matches(OBJECT_ID, { message: 'opportunityId must be a 24-character hex id' })

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { HealthBand, HealthComponentKey } from '../scoring/health';
 import { RfmSegment } from '../scoring/rfm';
 
@@ -34,6 +34,45 @@ export class RfmScoreResponse {
   monetary: number | null;
 }
 
+/** The raw measures behind a component (only its own are present). */
+export class HealthComponentInputsResponse {
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 1, maximum: 5, description: 'rfm: recency score' })
+  r?: number | null;
+
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 1, maximum: 5, description: 'rfm: frequency score' })
+  f?: number | null;
+
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 1, maximum: 5, description: 'rfm: monetary score' })
+  m?: number | null;
+
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    description: 'activity: whole days since lastActivityAt (null: no activity)',
+  })
+  daysSinceLastActivity?: number | null;
+
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    description: 'overdueTasks: open tasks past dueAt on the customer and its deals',
+  })
+  overdueTasks?: number | null;
+
+  @ApiPropertyOptional({ description: 'status: the customer status' })
+  status?: string;
+
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    description: "openOpportunities: sum of the amounts of the customer's open deals (major units)",
+  })
+  openOpportunityValue?: number | null;
+
+  @ApiPropertyOptional({ description: 'openOpportunities: revenue in the RFM window (major units), the yardstick' })
+  revenueInWindow?: number;
+}
+
 export class HealthComponentResponse {
   @ApiProperty({ enum: HealthComponentKey })
   key: HealthComponentKey;
@@ -43,6 +82,9 @@ export class HealthComponentResponse {
 
   @ApiProperty({ type: Number, nullable: true, description: '0..1; null when the measure is not available' })
   value: number | null;
+
+  @ApiProperty({ type: HealthComponentInputsResponse, description: 'The raw measures the value comes from' })
+  inputs: HealthComponentInputsResponse;
 
   @ApiProperty({ description: 'Points this component adds to the score' })
   points: number;

@@ -4,6 +4,7 @@ import { DomainError } from '@app/common';
 import { KeyedLock, systemPrincipal, TenantRunner } from '@app/tenancy';
 import { ActivityDomainEvent, ActivityEventName } from '../../activity';
 import { CustomerDomainEvent, CustomerEventName } from '../../customer';
+import { OpportunityDomainEvent, OpportunityEventName } from '../../opportunity';
 import { ScoringService } from './scoring.service';
 
 /**
@@ -34,7 +35,8 @@ export class ScoreUpdatesListener {
     this.track(event.tenantId, event.customerId);
   }
 
-  // An activity moves the customer's last activity (and its tasks).
+  // An activity moves the customer's last activity, and a task its overdue tasks (created, done, reopened,
+  // deleted, dueAt moved); activities on a deal count for the deal's customer (`customerId`).
   @OnEvent(ActivityEventName.CREATED)
   @OnEvent(ActivityEventName.UPDATED)
   @OnEvent(ActivityEventName.COMPLETED)
@@ -43,6 +45,18 @@ export class ScoreUpdatesListener {
   onActivityEvent(event: unknown): void {
     if (!(event instanceof ActivityDomainEvent) || !event.activity.customerId) return;
     this.track(event.tenantId, event.activity.customerId);
+  }
+
+  // A deal opened, closed, reopened, re-valued or deleted changes the customer's open deal value.
+  @OnEvent(OpportunityEventName.CREATED)
+  @OnEvent(OpportunityEventName.UPDATED)
+  @OnEvent(OpportunityEventName.WON)
+  @OnEvent(OpportunityEventName.LOST)
+  @OnEvent(OpportunityEventName.REOPENED)
+  @OnEvent(OpportunityEventName.DELETED)
+  onOpportunityEvent(event: unknown): void {
+    if (!(event instanceof OpportunityDomainEvent)) return;
+    this.track(event.tenantId, event.customerId);
   }
 
   /** Resolves once every update queued so far has run (tests). */

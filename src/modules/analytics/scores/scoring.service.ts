@@ -6,6 +6,7 @@ import { analyticsSettings } from '../analytics.settings';
 import { AnalyticsStateRepository } from '../analytics-state.repository';
 import { AnalyticsEventPublisher } from '../event-publisher';
 import { CustomerScoreChangedEvent, ScoreEventName } from '../events/analytics.events';
+import { HEALTH_SIGNALS, type CustomerWorkSignals, type HealthSignalsSource } from '../health-signals';
 import { HealthModelService } from '../health-model.service';
 import { PURCHASE_HISTORY, type PurchaseHistorySource } from '../purchase-history';
 import type { CustomerScore } from '../schemas/customer-score.schema';
@@ -41,13 +42,14 @@ export interface RecomputeResult {
 }
 
 /** What a customer's scores depend on besides purchases. */
-type ScoredCustomer = Pick<CustomerScanRow, 'id' | 'companyId' | 'status' | 'lastActivityAt'>;
+type ScoredCustomer = Pick<CustomerScanRow, 'id' | 'companyId' | 'status' | 'lastActivityAt'> & CustomerWorkSignals;
 
 /**
  * Keeps `customer_scores` current. A full recompute of a company scores its whole population at once
  * (quintiles are relative: edges move as others buy) and stores the edges; between full runs a
- * customer whose purchases, status or activities change is re-scored alone against those edges. Writes
- * only scores that changed, and announces segment and band changes to the company room and webhooks.
+ * customer whose purchases, status, activities (tasks too) or open deals change is re-scored alone
+ * against those edges. Writes only scores that changed, and announces segment and band changes to the
+ * company room and webhooks.
  */
 @PublishesEvents(Object.values(ScoreEventName))
 @Injectable()
@@ -61,6 +63,7 @@ export class ScoringService {
     private readonly scores: ScoreRepository,
     private readonly state: AnalyticsStateRepository,
     @Inject(PURCHASE_HISTORY) private readonly history: PurchaseHistorySource,
+    @Inject(HEALTH_SIGNALS) private readonly signals: HealthSignalsSource,
     private readonly customers: CustomerService,
     private readonly models: HealthModelService,
     private readonly publisher: AnalyticsEventPublisher,
@@ -97,7 +100,7 @@ export class ScoringService {
       id: customer.id,
       companyId: customer.companyId,
       status: customer.status,
-      lastActivityAt: customer.lastActivityAt ? new Date(customer.lastActivityAt) : null,
+      ...(await this.signals.ofCustomer(customerId, asOf)),
     };
     const doc = scoreDoc(row, rfm, model, asOf);
     await this.persist([doc]);
@@ -106,11 +109,12 @@ export class ScoringService {
 
   private async fullRun(companyId: string, asOf: Date): Promise<RecomputeResult> {
     const window = { asOf, windowDays: this.windowDays };
+    const signalsOf = await this.signals.ofCompany(companyId, asOf);
     const live = new Map<string, ScoredCustomer>();
     for (let after: string | null = null; ;) {
       const rows = await this.customers.scan(companyId, after, BATCH * 4);
       if (!rows.length) break;
-      for (const r of rows) live.set(r.id, r);
+      for (const r of rows) live.set(r.id, { ...r, ...signalsOf(r.id) });
       after = rows[rows.length - 1].id;
     }
     const ids: string[] = [];
@@ -205,6 +209,8 @@ function scoreDoc(row: ScoredCustomer, rfm: RfmScore | null, model: HealthModel,
     rfm,
     status: row.status,
     lastActivityAt: row.lastActivityAt,
+    overdueTasks: row.overdueTasks,
+    openOpportunityMinor: row.openOpportunityMinor,
   });
   return {
     _id: row.id,

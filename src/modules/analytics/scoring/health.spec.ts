@@ -50,9 +50,36 @@ describe('healthScore', () => {
     });
     expect(h.components.map((c) => c.value)).toEqual([0.5, 0.5, 0.5, 0.5, 0.5]);
     expect(h.score).toBe(50);
+    // Each component names the raw measures it was computed from.
+    expect(h.components.map((c) => c.inputs)).toEqual([
+      { r: 3, f: 3, m: 3 },
+      { daysSinceLastActivity: 48 },
+      { overdueTasks: 2 },
+      { status: 'inactive' },
+      { openOpportunityValue: 50, revenueInWindow: 100 },
+    ]);
     expect(
       healthScore(DEFAULT_HEALTH_MODEL, { asOf, rfm: null, status: 'active', lastActivityAt: null }).components[1],
     ).toMatchObject({ key: HealthComponentKey.ACTIVITY, value: 0, detail: 'no activity' });
+  });
+
+  it('overdue tasks take exactly w·0.25/Σw·100 points each; open deal value adds up to its weight', () => {
+    const base = { asOf, rfm: rfm(3, 3, 3), status: 'active', lastActivityAt: null, openOpportunityMinor: 0 };
+    // 100 · (35·0.5 + 0 + 10·v + 20·1 + 0) / 100: none overdue 47.5 → 48; one 45 → 45; four or more 37.5 → 38.
+    expect(healthScore(DEFAULT_HEALTH_MODEL, { ...base, overdueTasks: 0 }).score).toBe(48);
+    expect(healthScore(DEFAULT_HEALTH_MODEL, { ...base, overdueTasks: 1 }).score).toBe(45);
+    expect(healthScore(DEFAULT_HEALTH_MODEL, { ...base, overdueTasks: 4 }).score).toBe(38);
+    expect(healthScore(DEFAULT_HEALTH_MODEL, { ...base, overdueTasks: 9 }).score).toBe(38);
+    // Open deals against 100.00 of revenue in the window: 25.00 → +2.5; 100.00 or more → +10 (capped).
+    const withOpen = (openOpportunityMinor: number) =>
+      healthScore(DEFAULT_HEALTH_MODEL, { ...base, overdueTasks: 0, openOpportunityMinor });
+    expect(withOpen(2500).components[4]).toMatchObject({ value: 0.25, points: 2.5 });
+    expect(withOpen(2500).score).toBe(50);
+    expect(withOpen(50_000).components[4]).toMatchObject({ value: 1, points: 10 });
+    // No revenue yet: any open deal counts fully.
+    expect(
+      healthScore(DEFAULT_HEALTH_MODEL, { ...base, rfm: null, overdueTasks: 0, openOpportunityMinor: 1 }).components[4],
+    ).toMatchObject({ value: 1, inputs: { openOpportunityValue: 0.01, revenueInWindow: 0 } });
   });
 
   it('follows the tenant model: weights and band edges', () => {
