@@ -5,7 +5,12 @@ import { CustomerModule } from '../customer';
 import { LeadModule } from '../lead';
 import { ActivityController } from './activity.controller';
 import { ActivityIsolationProbe } from './activity.isolation-probe';
-import { ActivityCompanyCheck, ActivityLeadConversionStep, ActivityPurgeHook } from './activity.registrations';
+import {
+  ActivityCompanyCheck,
+  ActivityLeadConversionStep,
+  ActivityMergeParticipant,
+  ActivityPurgeHook,
+} from './activity.registrations';
 import { ActivityRepository } from './activity.repository';
 import { ActivityRollups } from './activity-rollups';
 import { ActivityService } from './activity.service';
@@ -35,11 +40,12 @@ import { LeadActivityTarget } from './targets/lead.activity-target';
     ActivityService,
     ActivityTargets,
     ActivityRollups,
-    // registrations: targets, timeline source, lead conversion step, isolation probe, purge hook, company-deletion check
+    // registrations: targets, timeline source, lead conversion step, merge participant, isolation probe, purge hook, company-deletion check
     CustomerActivityTarget,
     LeadActivityTarget,
     ActivityTimelineSource,
     ActivityLeadConversionStep,
+    ActivityMergeParticipant,
     ActivityIsolationProbe,
     ActivityPurgeHook,
     ActivityCompanyCheck,

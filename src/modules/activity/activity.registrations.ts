@@ -8,6 +8,7 @@ import {
   usage,
   USAGE_COUNT_LIMIT,
 } from '../company';
+import { type CustomerMergeParticipant, CustomerMergeParticipantProvider } from '../customer';
 import { type LeadConversion, type LeadConversionStep, LeadConversionStepProvider } from '../lead';
 import { ActivityTargetType } from './activity.enums';
 import { ActivityService } from './activity.service';
@@ -53,5 +54,22 @@ export class ActivityLeadConversionStep implements LeadConversionStep {
       { type: ActivityTargetType.LEAD, id: c.leadId },
       { type: ActivityTargetType.CUSTOMER, id: c.customerId, companyId: c.companyId, customerId: c.customerId },
     );
+  }
+}
+
+/** A customer merge: the sources' activities (their own and their deals') follow to the survivor. */
+@CustomerMergeParticipantProvider()
+@Injectable()
+export class ActivityMergeParticipant implements CustomerMergeParticipant {
+  readonly name = 'activities';
+
+  constructor(private readonly activities: ActivityService) {}
+
+  count(sourceIds: readonly string[]): Promise<number> {
+    return this.activities.countOfCustomers(sourceIds);
+  }
+
+  repoint(sourceIds: readonly string[], survivorId: string): Promise<number> {
+    return this.activities.moveCustomers(sourceIds, survivorId);
   }
 }

@@ -267,6 +267,40 @@ export class ActivityService {
   }
 
   /**
+   * A customer merge: every activity filed under one of `sourceIds` (on the customer itself, or on its
+   * deals) is filed under the survivor, through the writer (activity.updated each), then the survivor's
+   * rollups are recounted. Idempotent and resumable like `repoint`.
+   */
+  async moveCustomers(sourceIds: readonly string[], survivorId: string): Promise<number> {
+    const from = new Set(sourceIds);
+    let moved = 0;
+    for (;;) {
+      const ids = await this.repo.idsOfCustomers(sourceIds, BATCH);
+      if (!ids.length) break;
+      for (const id of ids) {
+        await this.records.mutate(
+          id,
+          ActivityEventName.UPDATED,
+          (a) => {
+            if (!a.customerId || !from.has(a.customerId)) return null;
+            const onCustomer = a.targetType === ActivityTargetType.CUSTOMER && from.has(a.targetId);
+            return { set: { customerId: survivorId, ...(onCustomer ? { targetId: survivorId } : {}) } };
+          },
+          { includeDeleted: true },
+        );
+        moved++;
+      }
+    }
+    await this.rollups.refresh(survivorId);
+    return moved;
+  }
+
+  /** Activities filed under these customers, deleted ones too (a merge's dry run). */
+  countOfCustomers(customerIds: readonly string[]): Promise<number> {
+    return this.repo.countOfCustomers(customerIds);
+  }
+
+  /**
    * Removes for good every activity about a record that is itself going for good (customer, lead), and
    * lets every module erase what it keeps about each (audit trail, realtime payloads).
    */

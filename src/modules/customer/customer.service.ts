@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Types } from 'mongoose';
 import {
   canonical,
+  canSeeCompany,
   DEFAULT_RECORD_SORT,
   DomainError,
   ErrorKind,
@@ -169,6 +170,22 @@ export class CustomerService {
 
   async get(id: string): Promise<CustomerResponse> {
     return toCustomerResponse(await this.records.load(id));
+  }
+
+  /** GET /customers/:id: as `get`, but a merged customer answers 410 naming the customer it went into. */
+  async read(id: string): Promise<CustomerResponse> {
+    try {
+      return await this.get(id);
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+      const raw = await this.repo.findById(id);
+      if (raw?.mergedInto && canSeeCompany(this.context.principal, raw.companyId)) {
+        throw new CustomerError(CustomerErrorCode.MERGED, `Customer ${id} was merged into ${raw.mergedInto}.`, {
+          mergedInto: raw.mergedInto,
+        });
+      }
+      throw e;
+    }
   }
 
   async list(query: ListCustomersQueryDto): Promise<CustomerPageResponse> {
