@@ -53,7 +53,7 @@ import { TimelineService } from './timeline/timeline.service';
     ConfigModule.forFeature(customerSettings),
     CompanyModule,
   ],
-  controllers: [CustomerMergeController, CustomerController, CustomerContactsController, RevenueController],
+  controllers: [CustomerController, CustomerContactsController, RevenueController, CustomerMergeController],
   providers: [
     // storage and writes
     CustomerRepository,

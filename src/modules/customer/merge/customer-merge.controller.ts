@@ -10,9 +10,9 @@ import { DuplicateGroupsResponse, DuplicatesLimitQueryDto, DuplicatesQueryDto } 
 import { MergeCustomersDto, MergeResultResponse } from './dto/merge.dto';
 
 /**
- * Duplicates and merge. Registered before CustomerController, and `duplicates` is a static segment,
- * which the router matches before `:id` whatever the order: `/customers/duplicates` is never read as a
- * customer id.
+ * Duplicates and merge. `duplicates` is a static segment, which the router (find-my-way) matches before
+ * CustomerController's `:id` whatever the registration order: `/customers/duplicates` is never read as
+ * a customer id (the duplicates e2e test holds it).
  */
 @ApiTags('customers')
 @Controller('customers')
