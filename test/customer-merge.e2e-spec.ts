@@ -178,6 +178,9 @@ describe('Customer merge', () => {
     expect(listed.map((c) => c.id)).toContain(f.s.id);
     expect(listed.map((c) => c.id)).not.toContain(f.x.id);
     expectProblem(await a.member.patch(`/api/v1/customers/${f.x.id}`).send({ notes: 'x' }), 404, 'customer.not_found');
+    const restore = await a.admin.post(`/api/v1/customers/${f.x.id}/restore`).send({});
+    expectProblem(restore, 409, 'customer.already_merged');
+    expect(restore.body.mergedInto).toBe(f.s.id);
 
     // A moved won deal still reverses its revenue on the survivor when reopened.
     await a.member.post(`/api/v1/opportunities/${f.deal}/reopen`).send({}).expect(200);

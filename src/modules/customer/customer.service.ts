@@ -322,6 +322,16 @@ export class CustomerService {
   /** Brings a soft-deleted customer back; a live one is returned unchanged. */
   async restore(id: string): Promise<CustomerResponse> {
     const current = await this.records.load(id, { includeDeleted: true });
+    if (current.mergedInto) {
+      // Its records live on the survivor now: bringing it back would leave it an empty double.
+      throw new CustomerError(
+        CustomerErrorCode.ALREADY_MERGED,
+        `Customer ${id} was merged into ${current.mergedInto}.`,
+        {
+          mergedInto: current.mergedInto,
+        },
+      );
+    }
     if (current.deletedAt) await this.companyForRestore(current.companyId);
     return this.records.mutate(
       id,
