@@ -80,6 +80,8 @@ describe('Customer merge', () => {
     Math.round(
       (await ledgerOf(id)).filter((e) => !e.reversedBy && !e.reversalOf).reduce((n, e) => n + e.amount, 0) * 100,
     ) / 100;
+  const mergesOnTimeline = async (id: string) =>
+    ((await a.member.get(`/api/v1/customers/${id}/timeline?types=merge`).expect(200)).body.data as unknown[]).length;
   const expectMergedInto = async (id: string, survivor: string) => {
     const res = await a.member.get(`/api/v1/customers/${id}`);
     expectProblem(res, 410, 'customer.merged');
@@ -225,6 +227,7 @@ describe('Customer merge', () => {
       moved: { contacts: 0, revenueEntries: 0, activities: 0, opportunities: 0 },
       customer: { version: first.body.customer.version, totalRevenue: 175 },
     });
+    expect(await mergesOnTimeline(f.s.id)).toBe(1);
     // Another merge naming the merged source: 409, whatever the survivor.
     const res = await a.member.post(`/api/v1/customers/${f.y.id}/merge`).send({ sourceIds: [f.x.id] });
     expectProblem(res, 409, 'customer.already_merged');
@@ -260,6 +263,7 @@ describe('Customer merge', () => {
     await expectMergedInto(f.y.id, f.s.id);
     expect((await activitiesOf(f.s.id)).sort()).toEqual([...f.activities].sort());
     expect(await dealsOf(f.s.id)).toEqual([f.deal]);
+    expect(await mergesOnTimeline(f.s.id)).toBe(1);
   });
 
   it('two concurrent merges of overlapping sets (two instances): one wins, every record in exactly one place', async () => {

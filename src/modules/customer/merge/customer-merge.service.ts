@@ -13,6 +13,7 @@ import {
   TenantContext,
 } from '@app/tenancy';
 import { externalKeyOf } from '../../../domain/external-id';
+import { AuditService } from '../../audit';
 import { CustomerMergeParticipants } from '../customer-merge-participant';
 import { CUSTOMER_ENTITY, CUSTOMER_RECORDS, type CustomerRecords } from '../customer-records';
 import { CustomerStatus, MAX_STATUS_HISTORY } from '../customer.enums';
@@ -70,6 +71,7 @@ export class CustomerMergeService {
     private readonly events: EventEmitter2,
     private readonly cls: ClsService,
     @Inject(AUDIT_SINK) private readonly audit: AuditSink,
+    private readonly auditLog: AuditService,
   ) {}
 
   /** POST /customers/:id/merge. */
@@ -106,7 +108,7 @@ export class CustomerMergeService {
 
     // Totals kept before the ledger become opening entries first, so they move with the rest.
     for (const c of [survivor, ...sources]) if (!c.mergedInto) await this.ledger.adopt(c);
-    let fresh = 0;
+    let fresh = 0; // sources this call marked
     for (const s of sources) {
       if (s.mergedInto) continue;
       await this.markMerged(s, survivorId, mergeId);
@@ -130,10 +132,10 @@ export class CustomerMergeService {
     }
     const customer = await this.ledger.reconcile(survivorId, CustomerEventName.UPDATED);
 
-    // A replay of a finished merge (every source merged before this call, nothing left to move) writes
-    // nothing and announces nothing a second time.
-    const replay = fresh === 0 && Object.values(moved).every((n) => n === 0);
-    if (!replay) await this.announce(customer.companyId, survivorId, mergeId, dto.sourceIds, moved);
+    // Announced once per merge: a retry after a crash anywhere before the audit entry announces it (the event
+    // at least once), a replay of a finished merge does not.
+    const done = fresh === 0 && (await this.audited(survivorId, mergeId));
+    if (!done) await this.announce(customer.companyId, survivorId, mergeId, dto.sourceIds, moved);
     return { dryRun: false, mergeId, customer, sourceIds: [...dto.sourceIds], moved: movedResponse(moved) };
   }
 
@@ -226,7 +228,19 @@ export class CustomerMergeService {
     return { dryRun: true, mergeId, customer: toCustomerResponse(after), sourceIds, moved: movedResponse(moved) };
   }
 
-  /** One audit entry on the survivor (its timeline shows it) and one event per merge. */
+  /** Whether the merge's completion is in the survivor's audit trail already. */
+  private async audited(survivorId: string, mergeId: string): Promise<boolean> {
+    const found = await this.auditLog.trail(
+      CUSTOMER_ENTITY,
+      survivorId,
+      [CustomerMergeEventName.COMPLETED],
+      { 'changes.mergeId.to': mergeId },
+      1,
+    );
+    return found.length > 0;
+  }
+
+  /** One event per merge, then one audit entry on the survivor (its timeline shows it). */
   private async announce(
     companyId: string,
     survivorId: string,
@@ -235,18 +249,6 @@ export class CustomerMergeService {
     moved: Record<string, number>,
   ): Promise<void> {
     const at = new Date();
-    await this.audit.record({
-      action: CustomerMergeEventName.COMPLETED,
-      entityType: CUSTOMER_ENTITY,
-      entityId: survivorId,
-      companyId,
-      changes: {
-        mergeId: { from: null, to: mergeId },
-        mergedFrom: { from: null, to: [...sourceIds] },
-        moved: { from: null, to: moved },
-      },
-      at,
-    });
     const event = new CustomerMergeCompletedEvent(
       this.context.tenantId,
       companyId,
@@ -260,6 +262,18 @@ export class CustomerMergeService {
     );
     await this.outbox.appendCommitted(event);
     this.events.emit(event.name, event);
+    await this.audit.record({
+      action: CustomerMergeEventName.COMPLETED,
+      entityType: CUSTOMER_ENTITY,
+      entityId: survivorId,
+      companyId,
+      changes: {
+        mergeId: { from: null, to: mergeId },
+        mergedFrom: { from: null, to: [...sourceIds] },
+        moved: { from: null, to: moved },
+      },
+      at,
+    });
   }
 }
 
