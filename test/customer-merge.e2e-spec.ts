@@ -317,6 +317,43 @@ describe('Customer merge', () => {
     }
   });
 
+  it('writes racing a merge land before it (and move) or answer 404 after it, never stranded on the source', async () => {
+    const s = await create({ name: 'Race survivor' });
+    const x = await create({ name: 'Race source' });
+    const first = await note(x.id, 'before');
+    // Spread over the merge's duration (the first ones before it, most during it, the last after it).
+    const writes = Array.from({ length: 15 }, async (_, i) => {
+      await new Promise((resolve) => setTimeout(resolve, i * 15));
+      const client = member(i);
+      if (i % 3 === 0)
+        return client.post('/api/v1/activities').send({ type: 'note', subject: `r${i}`, customerId: x.id });
+      if (i % 3 === 1)
+        return client
+          .post(`/api/v1/customers/${x.id}/revenue`)
+          .send({ amount: 1, purchasedAt: '2026-01-15T00:00:00Z', reference: `race-${i}` });
+      return client.post('/api/v1/opportunities').send({ customerId: x.id, name: `Race ${i}`, amount: 1 });
+    });
+    const [merged, ...results] = await Promise.all([
+      member(0)
+        .post(`/api/v1/customers/${s.id}/merge`)
+        .send({ sourceIds: [x.id] }),
+      ...writes,
+    ]);
+    expect(merged.status).toBe(200);
+    const landed = (k: number) => results.filter((r, i) => i % 3 === k && r.status < 300);
+    for (const r of results) expect([200, 201, 404]).toContain(r.status);
+    expect((await activitiesOf(s.id)).sort()).toEqual([first.id, ...landed(0).map((r) => r.body.id as string)].sort());
+    expect((await dealsOf(s.id)).sort()).toEqual(
+      landed(2)
+        .map((r) => r.body.id as string)
+        .sort(),
+    );
+    const after = await get(s.id);
+    expect(after.totalRevenue).toBe(landed(1).length);
+    expect(after.totalRevenue).toBe(await ledgerTotal(s.id));
+    await expectMergedInto(x.id, s.id);
+  });
+
   it('refuses bad input with 400, before touching anything', async () => {
     const s = await create({ name: 'Input survivor' });
     const x = await create({ name: 'Input source' });

@@ -16,7 +16,7 @@ import {
   queryScope,
   RECORD_SORT_FIELDS,
 } from '@app/common';
-import { PublishesEvents, PurgeHooks, TenantContext } from '@app/tenancy';
+import { PublishesEvents, PurgeHooks, RecordLock, TenantContext } from '@app/tenancy';
 import { initialContacts } from '../../domain/contacts';
 import { externalKeyOf } from '../../domain/external-id';
 import { type AuditPageQueryDto, type AuditPageResponse, AuditService } from '../audit';
@@ -109,7 +109,17 @@ export class CustomerService {
     private readonly ledger: RevenueLedgerService,
     private readonly deletionChecks: CustomerDeletionChecks,
     private readonly segments: CustomerSegments,
+    private readonly lock: RecordLock,
   ) {}
+
+  /**
+   * Runs `fn` holding the customer's record lock, the one a merge holds on every customer it names:
+   * work that files something under the customer (an activity, a deal) lands before a merge of it (and
+   * is moved by it) or after (then the customer is merged and reads as not found), never in between.
+   */
+  whileLocked<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    return this.lock.run(`${CUSTOMER_ENTITY}:${id}`, fn);
+  }
 
   /**
    * Creates a customer under a visible company of the tenant (else 404, like any id of another tenant). With `leadId` the

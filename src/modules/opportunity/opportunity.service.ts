@@ -109,7 +109,12 @@ export class OpportunityService {
     });
   }
 
-  async create(dto: CreateOpportunityDto, opts: CreateOpportunityOptions = {}): Promise<OpportunityResponse> {
+  /** Under the customer's record lock: a deal lands before a merge of its customer (and moves) or 404s after. */
+  create(dto: CreateOpportunityDto, opts: CreateOpportunityOptions = {}): Promise<OpportunityResponse> {
+    return this.customers.whileLocked(dto.customerId, () => this.createLocked(dto, opts));
+  }
+
+  private async createLocked(dto: CreateOpportunityDto, opts: CreateOpportunityOptions): Promise<OpportunityResponse> {
     const customer = await this.customerOf(dto.customerId);
     const pipeline = await this.pipelines.resolve(dto.pipelineId);
     const stage = openStage(pipeline, dto.stage ?? pipeline.stages[0].key);
