@@ -157,6 +157,36 @@ describe('Webhooks: durability across crashes', () => {
     );
   });
 
+  it('a burst of writes leaves no consumed entry behind: removals go out in groups, each entry removed once', async () => {
+    const ids = await Promise.all(Array.from({ length: 6 }, (_, i) => newCustomer(`Burst ${i}`)));
+    const deletes = jest.spyOn(outbox().collection, 'deleteMany');
+    try {
+      // Each record's writes are serialised by its lock; the six records' writes overlap.
+      await Promise.all(
+        ids.flatMap((id, i) =>
+          [1, 2, 3].map((k) =>
+            tenant.admin
+              .patch(`/api/v1/customers/${id}`)
+              .send({ notes: `burst ${i}.${k}` })
+              .expect(200),
+          ),
+        ),
+      );
+      await settle();
+      const groups = deletes.mock.calls.map(([filter]) => (filter as unknown as { _id: { $in: string[] } })._id.$in);
+      const removed = groups.flat().filter((key) => ids.some((id) => key.includes(id)));
+      expect(removed).toHaveLength(ids.length * 3);
+      expect(new Set(removed).size).toBe(ids.length * 3);
+    } finally {
+      deletes.mockRestore();
+    }
+    for (const id of ids) expect(await outbox().countDocuments({ entityId: id })).toBe(0);
+    const delivered = receiver
+      .at(hook.url)
+      .filter((r) => r.json.type === 'customer.updated' && ids.includes(r.json.data.customerId as string));
+    expect(new Set(delivered.map((r) => r.json.id)).size).toBe(ids.length * 3);
+  });
+
   it('an attempt whose holder died after sending is sent again once its lease expired (same webhook-id)', async () => {
     const id = await newCustomer('Sent, not recorded');
     arm(integration.DeliveryFailpoint.AFTER_SEND);

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import type { Collection } from 'mongodb';
 import { Model, Schema } from 'mongoose';
 import { DomainError, ErrorKind, isDuplicateKeyError } from '@app/common';
 import { KeyedLock } from './keyed-lock';
@@ -70,7 +71,11 @@ export class RecordLock {
     const deadline = Date.now() + WAIT_MS;
     for (let attempt = 0; ; attempt++) {
       try {
-        await model.create({ _id: key, token, expiresAt: new Date(Date.now() + LEASE_MS) });
+        await (model.collection as unknown as Collection<LockRecord>).insertOne({
+          _id: key,
+          token,
+          expiresAt: new Date(Date.now() + LEASE_MS),
+        });
         break;
       } catch (e) {
         if (!isDuplicateKeyError(e)) throw e;

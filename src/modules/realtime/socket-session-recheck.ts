@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import type { Socket } from 'socket.io';
-import { Authenticator } from '@app/auth';
+import { apiKeyPrincipalId, Authenticator } from '@app/auth';
 import { DomainError, ErrorKind, type Settings } from '@app/common';
 import { tenancySettings } from '@app/tenancy';
 import { type ApiKeyDomainEvent, ApiKeyEventName } from '../integration';
@@ -44,7 +44,7 @@ export class SocketSessionRecheck implements OnApplicationBootstrap, OnApplicati
 
   @OnEvent(ApiKeyEventName.REVOKED)
   onKeyRevoked(event: ApiKeyDomainEvent): void {
-    const principal = `apikey:${event.apiKey.id}`;
+    const principal = apiKeyPrincipalId(event.apiKey.id);
     for (const socket of this.gateway.connected()) {
       const identity = identityOf(socket);
       if (identity.tenantId !== event.tenantId || identity.principal.userId !== principal) continue;
