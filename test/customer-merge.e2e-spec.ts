@@ -266,6 +266,36 @@ describe('Customer merge', () => {
     expect(await mergesOnTimeline(f.s.id)).toBe(1);
   });
 
+  it('a crashed merge whose other source went elsewhere meanwhile is finished by merging the rest', async () => {
+    const f = await family();
+    const t = await create({ name: 'Elsewhere' });
+    one.app.get(tenancy.Failpoints).arm(CustomerMergeFailpoint.AFTER_FIRST_SOURCE);
+    expect(
+      (
+        await member(0)
+          .post(`/api/v1/customers/${f.s.id}/merge`)
+          .send({ sourceIds: [f.x.id, f.y.id] })
+      ).status,
+    ).toBe(500);
+    await a.member
+      .post(`/api/v1/customers/${t.id}/merge`)
+      .send({ sourceIds: [f.y.id] })
+      .expect(200);
+    expectProblem(
+      await a.member.post(`/api/v1/customers/${f.s.id}/merge`).send({ sourceIds: [f.x.id, f.y.id] }),
+      409,
+      'customer.already_merged',
+    );
+    const finished = await a.member
+      .post(`/api/v1/customers/${f.s.id}/merge`)
+      .send({ sourceIds: [f.x.id] })
+      .expect(200);
+    expect(finished.body.customer).toMatchObject({ email: 'info@acme.com', totalRevenue: 175 });
+    expect((await activitiesOf(f.s.id)).sort()).toEqual([f.activities[0], f.activities[2]].sort());
+    expect(await activitiesOf(t.id)).toEqual([f.activities[1]]);
+    expect(await dealsOf(f.s.id)).toEqual([f.deal]);
+  });
+
   it('two concurrent merges of overlapping sets (two instances): one wins, every record in exactly one place', async () => {
     for (let round = 0; round < 3; round++) {
       const [p, q, r, w] = await Promise.all(['P', 'Q', 'R', 'W'].map((n) => create({ name: `Overlap ${n}` })));

@@ -50,10 +50,10 @@ export enum CustomerMergeFailpoint {
  * 4. Every registered participant moves its records (activities, deals, ledger entries).
  * 5. The survivor's totals are recomputed from its ledger; the merge is audited and announced once.
  *
- * The merge id is derived from the survivor and the source set, so a retry of the same merge (after a
- * crash between any two writes, or just again) recognises the sources it already marked, recomputes an
- * identical plan (nothing new to write), lets the participants move what is left, and finishes. A
- * source merged by another merge, or into another customer, is refused with 409.
+ * A retry of the same merge (after a crash between any two writes, or just again) recognises the sources
+ * already merged into this survivor, recomputes an identical plan (nothing new to write), lets the
+ * participants move what is left, and finishes; the merge id, derived from the survivor and the source
+ * set, is the same for it. A source merged into another customer is refused with 409.
  */
 @PublishesEvents([CustomerMergeEventName.COMPLETED])
 @Injectable()
@@ -101,7 +101,7 @@ export class CustomerMergeService {
   private async mergeLocked(survivorId: string, dto: MergeCustomersDto): Promise<MergeResultResponse> {
     const mergeId = mergeIdOf(survivorId, dto.sourceIds);
     const survivor = await this.survivor(survivorId);
-    const sources = await Promise.all(dto.sourceIds.map((id) => this.source(id, survivor, mergeId)));
+    const sources = await Promise.all(dto.sourceIds.map((id) => this.source(id, survivor)));
     const prefer = (dto.prefer ?? {}) as MergePreference;
     const plan = mergePlan(survivor, sources, prefer);
     if (dto.dryRun) return this.preview(survivor, sources, mergeId, plan);
@@ -148,13 +148,15 @@ export class CustomerMergeService {
 
   /**
    * A source: visible (else 404, like any id of another tenant), in the survivor's company (409), live,
-   * or already merged into the survivor by this same merge (a retry); merged elsewhere: 409.
+   * or already merged into this survivor (a retry; or a merge of a smaller set finishing one that crashed
+   * and can not be retried as it was, because another of its sources went elsewhere meanwhile); merged
+   * into another customer: 409.
    */
-  private async source(id: string, survivor: CustomerLean, mergeId: string): Promise<CustomerLean> {
+  private async source(id: string, survivor: CustomerLean): Promise<CustomerLean> {
     const raw = await this.repo.findById(id);
     if (!raw || !canSeeCompany(this.context.principal, raw.companyId)) throw sourceNotFound(id);
     if (raw.mergedInto) {
-      if (raw.mergeId === mergeId && raw.mergedInto === survivor._id.toHexString()) return raw;
+      if (raw.mergedInto === survivor._id.toHexString()) return raw;
       throw alreadyMerged(raw);
     }
     if (raw.deletedAt) throw sourceNotFound(id);
