@@ -347,6 +347,30 @@ describe('Customer merge', () => {
     }
   });
 
+  it('a lead converted into a source names the survivor as its customer afterwards', async () => {
+    const s = await create({ name: 'Lead survivor' });
+    const lead = (await a.member.post('/api/v1/leads').send({ companyId, name: 'Converted' }).expect(201)).body as {
+      id: string;
+    };
+    const converted = await a.member.post(`/api/v1/leads/${lead.id}/convert`).send({}).expect(201);
+    const source = converted.body.customer.id as string;
+    const dry = await a.member
+      .post(`/api/v1/customers/${s.id}/merge`)
+      .send({ sourceIds: [source], dryRun: true })
+      .expect(200);
+    expect(dry.body.moved).toMatchObject({ leads: 1 });
+    expect((await a.member.get(`/api/v1/leads/${lead.id}`).expect(200)).body.customerId).toBe(source);
+    const res = await a.member
+      .post(`/api/v1/customers/${s.id}/merge`)
+      .send({ sourceIds: [source] })
+      .expect(200);
+    expect(res.body.moved).toMatchObject({ leads: 1 });
+    expect((await a.member.get(`/api/v1/leads/${lead.id}`).expect(200)).body).toMatchObject({
+      status: 'converted',
+      customerId: s.id,
+    });
+  });
+
   it('writes racing a merge land before it (and move) or answer 404 after it, never stranded on the source', async () => {
     const s = await create({ name: 'Race survivor' });
     const x = await create({ name: 'Race source' });

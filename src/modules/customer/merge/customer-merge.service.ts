@@ -293,6 +293,7 @@ function movedResponse(moved: Record<string, number>): MergeMovedResponse {
     revenueEntries: moved.revenueEntries ?? 0,
     activities: moved.activities ?? 0,
     opportunities: moved.opportunities ?? 0,
+    leads: moved.leads ?? 0,
   };
 }
 

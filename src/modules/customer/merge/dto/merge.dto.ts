@@ -78,6 +78,8 @@ export class MergeMovedResponse {
   @ApiProperty() revenueEntries: number;
   @ApiProperty() activities: number;
   @ApiProperty() opportunities: number;
+  @ApiProperty({ description: 'Leads converted into a source, now naming the survivor as their customer' })
+  leads: number;
 }
 
 export class MergeResultResponse {
