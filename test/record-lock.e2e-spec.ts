@@ -1,4 +1,4 @@
-import { RecordLock, TenantConnectionRegistry, TenantContext, TenantRunner } from '@app/tenancy';
+import { LEASE_RENEW_MS, RecordLock, TenantConnectionRegistry, TenantContext, TenantRunner } from '@app/tenancy';
 import { newTenant, startTestApp, TenantFixture, TestApp } from './support/test-app';
 
 interface Counter {
@@ -71,6 +71,24 @@ describe(RecordLock.name, () => {
       .runInTenant(tenant.slug, () => connections.database(context.dbName).collection('record_locks').countDocuments());
     expect(left).toBe(0);
   });
+
+  it('renews its lease while long work runs (a merge outlives one lease period only while its holder is alive)', async () => {
+    const lock = t.app.get(RecordLock);
+    const connections = t.app.get(TenantConnectionRegistry);
+    const context = t.app.get(TenantContext);
+    const [first, later] = await t.app.get(TenantRunner).runInTenant(tenant.slug, () =>
+      lock.run('long:1', async () => {
+        const leases = connections
+          .database(context.dbName)
+          .collection<{ _id: string; expiresAt: Date }>('record_locks');
+        const before = (await leases.findOne({ _id: 'long:1' }))?.expiresAt.getTime() ?? 0;
+        await new Promise((r) => setTimeout(r, LEASE_RENEW_MS + 500));
+        const after = (await leases.findOne({ _id: 'long:1' }))?.expiresAt.getTime() ?? 0;
+        return [before, after];
+      }),
+    );
+    expect(later - first).toBeGreaterThanOrEqual(LEASE_RENEW_MS - 100);
+  }, 20_000);
 
   it('a failing holder releases the record for the next writer', async () => {
     const lock = t.app.get(RecordLock);

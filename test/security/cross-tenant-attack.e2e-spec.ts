@@ -193,7 +193,12 @@ describe('Cross-tenant attack suite (generated from the route table)', () => {
       route,
       urlFor(route, own),
       b.token(Role.ADMIN, { user: 'b-admin' }),
-      validBody(route, doc, { companyId: own.company, customerId: own.customer, unique: unique() }),
+      validBody(route, doc, {
+        companyId: own.company,
+        customerId: own.customer,
+        otherCustomerId: own.otherCustomer,
+        unique: unique(),
+      }),
     );
     return res.status;
   }
@@ -207,6 +212,9 @@ describe('Cross-tenant attack suite (generated from the route table)', () => {
     const onCustomer = route.family === 'audit' || route.family === 'activities' || deals || !known(route);
     if (fixtures.has('POST', '/customers') && (wants('customers') || onCustomer)) {
       Object.assign(data, await fixtures.customer(b.admin, data.company, 'b-fresh'));
+    }
+    if (route.path.endsWith('/merge') && data.customer) {
+      data.otherCustomer = (await fixtures.customer(b.admin, data.company, 'b-source')).customer;
     }
     if (fixtures.has('POST', '/activities') && data.customer && (wants('activities') || !known(route))) {
       data.activity = await fixtures.activity(b.admin, data.customer, 'b-fresh');

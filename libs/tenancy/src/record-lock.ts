@@ -28,6 +28,12 @@ const RecordLockSchema = new Schema<LockRecord>(
 
 /** How long a lease is trusted; a holder that crashed stops blocking others after this. */
 const LEASE_MS = 15_000;
+/**
+ * How often a holder renews its lease while its work runs: long work (a customer merge moving thousands of
+ * records) keeps the record for as long as it is alive, and a holder that died still stops blocking after
+ * LEASE_MS.
+ */
+export const LEASE_RENEW_MS = LEASE_MS / 3;
 /** How long a writer waits for a busy record before giving up with 409. */
 const WAIT_MS = 10_000;
 
@@ -95,9 +101,16 @@ export class RecordLock {
         await new Promise((resolve) => setTimeout(resolve, Math.min(50, 2 + attempt * 3) * (0.5 + Math.random())));
       }
     }
+    const renew = setInterval(() => {
+      void withoutDeadline(() =>
+        model.updateOne({ _id: key, token }, { $set: { expiresAt: new Date(Date.now() + LEASE_MS) } }).exec(),
+      ).catch((err: unknown) => this.logger.warn({ err, key }, 'record lease not renewed'));
+    }, LEASE_RENEW_MS);
+    renew.unref();
     try {
       return await fn();
     } finally {
+      clearInterval(renew);
       // Released even when the request ran out of time: a lease left behind blocks the record for LEASE_MS.
       await withoutDeadline(() => model.deleteOne({ _id: key, token }).exec()).catch((err: unknown) =>
         this.logger.error({ err, key }, 'record lease not released; it expires by itself'),

@@ -8,7 +8,7 @@ import {
   usage,
   USAGE_COUNT_LIMIT,
 } from '../company';
-import { CustomerService, type CustomerMergeParticipant, CustomerMergeParticipantProvider } from '../customer';
+import { type CustomerMergeParticipant, CustomerMergeParticipantProvider } from '../customer';
 import { type LeadConversion, type LeadConversionStep, LeadConversionStepProvider } from '../lead';
 import { ActivityTargetType } from './activity.enums';
 import { ActivityService } from './activity.service';
@@ -57,23 +57,19 @@ export class ActivityLeadConversionStep implements LeadConversionStep {
   }
 }
 
-/**
- * Part of a customer merge: the sources' activities (on them and on their deals) are filed under the
- * survivor, joining its timeline and rollups. Deals keep their own activities wherever the Opportunity
- * module files them; the activity follows the customer it is filed under.
- */
+/** A customer merge: the sources' activities (their own and their deals') follow to the survivor. */
 @CustomerMergeParticipantProvider()
 @Injectable()
 export class ActivityMergeParticipant implements CustomerMergeParticipant {
   readonly name = 'activities';
 
-  constructor(
-    private readonly activities: ActivityService,
-    private readonly customers: CustomerService,
-  ) {}
+  constructor(private readonly activities: ActivityService) {}
 
-  async repoint(sourceIds: readonly string[], survivorId: string): Promise<number> {
-    const survivor = await this.customers.get(survivorId);
-    return this.activities.refileUnder(sourceIds, { id: survivor.id, companyId: survivor.companyId });
+  count(sourceIds: readonly string[]): Promise<number> {
+    return this.activities.countOfCustomers(sourceIds);
+  }
+
+  repoint(sourceIds: readonly string[], survivorId: string): Promise<number> {
+    return this.activities.moveCustomers(sourceIds, survivorId);
   }
 }

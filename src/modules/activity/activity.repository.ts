@@ -78,16 +78,24 @@ export class ActivityRepository extends VersionedRepository<ActivityLean> {
     return rows.map((r) => r._id.toHexString());
   }
 
-  /** Ids of the activities filed under the customer (on it or its deals; deleted ones too), oldest first, up to `limit`. */
-  async idsFiledUnder(customerId: string, limit: number): Promise<string[]> {
+  /** Ids of the activities filed under these customers (any target, deleted ones too), up to `limit`. */
+  async idsOfCustomers(customerIds: readonly string[], limit: number): Promise<string[]> {
     const rows = await this.model
       .current()
-      .find({ customerId }, { _id: 1 })
+      .find({ customerId: { $in: [...customerIds] } }, { _id: 1 })
       .sort({ _id: 1 })
       .limit(limit)
       .lean<Array<Pick<ActivityLean, '_id'>>>()
       .exec();
     return rows.map((r) => r._id.toHexString());
+  }
+
+  /** Activities filed under these customers, deleted ones too. */
+  countOfCustomers(customerIds: readonly string[]): Promise<number> {
+    return this.model
+      .current()
+      .countDocuments({ customerId: { $in: [...customerIds] } })
+      .exec();
   }
 
   /** Every activity filed under the record (customer or any target), deleted ones too, up to `limit`. */

@@ -267,43 +267,37 @@ export class ActivityService {
   }
 
   /**
-   * Customer merge: every activity filed under one of `sourceIds` (about the source itself or one of
-   * its deals; deleted ones too) is filed under the survivor, through the writer (audited, announced as
-   * activity.updated); activities about a source customer name the survivor as their target, those
-   * about a deal keep the deal. Then both sides' rollups are recounted. Idempotent and resumable: what
-   * was moved no longer matches a source.
+   * A customer merge: every activity filed under one of `sourceIds` (on the customer itself, or on its
+   * deals) is filed under the survivor, through the writer (activity.updated each), then the survivor's
+   * rollups are recounted. Idempotent and resumable like `repoint`.
    */
-  async refileUnder(sourceIds: readonly string[], survivor: { id: string; companyId: string }): Promise<number> {
+  async moveCustomers(sourceIds: readonly string[], survivorId: string): Promise<number> {
+    const from = new Set(sourceIds);
     let moved = 0;
-    for (const source of sourceIds) {
-      if (source === survivor.id) continue;
-      for (;;) {
-        const ids = await this.repo.idsFiledUnder(source, BATCH);
-        if (!ids.length) break;
-        for (const id of ids) {
-          await this.records.mutate(
-            id,
-            ActivityEventName.UPDATED,
-            (a) => {
-              if (a.customerId !== source) return null;
-              const onSource = a.targetType === ActivityTargetType.CUSTOMER && a.targetId === source;
-              return {
-                set: {
-                  customerId: survivor.id,
-                  companyId: survivor.companyId,
-                  ...(onSource ? { targetId: survivor.id } : {}),
-                },
-              };
-            },
-            { includeDeleted: true },
-          );
-          moved++;
-        }
+    for (;;) {
+      const ids = await this.repo.idsOfCustomers(sourceIds, BATCH);
+      if (!ids.length) break;
+      for (const id of ids) {
+        await this.records.mutate(
+          id,
+          ActivityEventName.UPDATED,
+          (a) => {
+            if (!a.customerId || !from.has(a.customerId)) return null;
+            const onCustomer = a.targetType === ActivityTargetType.CUSTOMER && from.has(a.targetId);
+            return { set: { customerId: survivorId, ...(onCustomer ? { targetId: survivorId } : {}) } };
+          },
+          { includeDeleted: true },
+        );
+        moved++;
       }
-      await this.rollups.refresh(source);
     }
-    await this.rollups.refresh(survivor.id);
+    await this.rollups.refresh(survivorId);
     return moved;
+  }
+
+  /** Activities filed under these customers, deleted ones too (a merge's dry run). */
+  countOfCustomers(customerIds: readonly string[]): Promise<number> {
+    return this.repo.countOfCustomers(customerIds);
   }
 
   /**

@@ -3,7 +3,7 @@ import { TenantContext } from '@app/tenancy';
 import { CompanyService } from '../company';
 import { CustomerCounters } from './counters/customer-counters';
 import { createdDay } from './counters/customer-counts';
-import { CustomerSource, CustomerStatus } from './customer.enums';
+import { CLIENT_STATUSES, CustomerSource } from './customer.enums';
 import { toMajor } from '../../domain/money';
 import type { CustomerStatisticsResponse } from './dto/customer.response';
 import type { CompanyScopeQueryDto } from '@app/common';
@@ -38,7 +38,7 @@ export class CustomerStatisticsService {
     return {
       companyId: query.companyId ?? null,
       totalCustomers,
-      byStatus: everyValue(Object.values(CustomerStatus), 'status', counts),
+      byStatus: everyValue([...CLIENT_STATUSES], 'status', counts),
       bySource: everyValue(Object.values(CustomerSource), 'source', counts),
       totalRevenue: toMajor(revenueMinor),
       averageRevenue: totalCustomers ? toMajor(Math.round(revenueMinor / totalCustomers)) : 0,

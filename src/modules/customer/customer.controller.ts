@@ -91,8 +91,9 @@ export class CustomerController {
   @Get(':id')
   @ApiOperation({ summary: 'Read a customer' })
   @ApiOkResponse({ type: CustomerResponse })
+  @ApiProblemResponses([410, 'The customer was merged into another: `mergedInto` names it'])
   get(@Param('id', ParseObjectIdPipe) id: string): Promise<CustomerResponse> {
-    return this.customers.get(id);
+    return this.customers.read(id);
   }
 
   @Patch(':id')

@@ -2,7 +2,13 @@ export enum CustomerStatus {
   ACTIVE = 'active',
   INACTIVE = 'inactive',
   CHURNED = 'churned',
+  /** Merged into another customer (`mergedInto`): set by a merge only, never by a client. */
+  MERGED = 'merged',
 }
+
+/** Statuses a client may set or filter on: `merged` is the end state of a merge's sources. */
+export const CLIENT_STATUSES = [CustomerStatus.ACTIVE, CustomerStatus.INACTIVE, CustomerStatus.CHURNED] as const;
+export type ClientStatus = (typeof CLIENT_STATUSES)[number];
 
 export enum CustomerSource {
   DIRECT = 'direct',

@@ -14,6 +14,12 @@ export enum CustomerErrorCode {
   REVENUE_NOT_REVERSIBLE = 'customer.revenue_not_reversible',
   IN_USE = 'customer.in_use',
   EXTERNAL_ID_TAKEN = 'customer.external_id_taken',
+  MERGED = 'customer.merged',
+  ALREADY_MERGED = 'customer.already_merged',
+  MERGE_SOURCE_NOT_FOUND = 'customer.merge_source_not_found',
+  MERGE_OTHER_COMPANY = 'customer.merge_other_company',
+  MERGE_INVALID = 'customer.merge_invalid',
+  MERGE_TOO_MANY_CONTACTS = 'customer.merge_too_many_contacts',
 }
 
 const KIND: Record<CustomerErrorCode, ErrorKind> = {
@@ -30,6 +36,12 @@ const KIND: Record<CustomerErrorCode, ErrorKind> = {
   [CustomerErrorCode.REVENUE_NOT_REVERSIBLE]: ErrorKind.CONFLICT,
   [CustomerErrorCode.IN_USE]: ErrorKind.CONFLICT,
   [CustomerErrorCode.EXTERNAL_ID_TAKEN]: ErrorKind.CONFLICT,
+  [CustomerErrorCode.MERGED]: ErrorKind.GONE,
+  [CustomerErrorCode.ALREADY_MERGED]: ErrorKind.CONFLICT,
+  [CustomerErrorCode.MERGE_SOURCE_NOT_FOUND]: ErrorKind.NOT_FOUND,
+  [CustomerErrorCode.MERGE_OTHER_COMPANY]: ErrorKind.CONFLICT,
+  [CustomerErrorCode.MERGE_INVALID]: ErrorKind.BAD_REQUEST,
+  [CustomerErrorCode.MERGE_TOO_MANY_CONTACTS]: ErrorKind.UNPROCESSABLE,
 };
 
 export class CustomerError extends codedError<CustomerErrorCode>(KIND) {}

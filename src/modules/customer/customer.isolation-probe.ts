@@ -7,6 +7,8 @@ import { RevenueLedgerService } from './revenue/revenue-ledger.service';
 import { CustomerStatisticsService } from './customer-statistics.service';
 import { CustomerStatus } from './customer.enums';
 import { CustomerService } from './customer.service';
+import { CustomerDuplicatesService } from './merge/customer-duplicates.service';
+import { CustomerMergeService } from './merge/customer-merge.service';
 import type { CustomerResponse } from './dto/customer.response';
 
 interface Fixture {
@@ -27,6 +29,8 @@ export class CustomerIsolationProbe implements IsolationProbe<Fixture> {
     private readonly revenue: RevenueLedgerService,
     private readonly stats: CustomerStatisticsService,
     private readonly companies: CompanyService,
+    private readonly duplicates: CustomerDuplicatesService,
+    private readonly merges: CustomerMergeService,
   ) {}
 
   async plant(): Promise<Fixture> {
@@ -77,6 +81,14 @@ export class CustomerIsolationProbe implements IsolationProbe<Fixture> {
       expectHidden('history from tenant B', () => this.customers.history(id, {})),
       expectHidden('delete from tenant B', () => this.customers.remove(id)),
       expectHidden('restore from tenant B', () => this.customers.restore(id)),
+      expectHidden('duplicates of the company from tenant B', () =>
+        this.duplicates.ofCompany({ companyId: f.companyId }),
+      ),
+      expectHidden('duplicates of the customer from tenant B', () => this.duplicates.ofCustomer(id, {})),
+      expectHidden('merge into it from tenant B', () => this.merges.merge(id, { sourceIds: [contactId] })),
+      expectHidden('merge it (dry run) from tenant B', () =>
+        this.merges.merge(id, { sourceIds: [contactId], dryRun: true }),
+      ),
     ]);
   }
 

@@ -9,6 +9,7 @@ import { CustomerCountersMigration } from './counters/customer-counters.migratio
 import { CustomerActivityRollups } from './customer-activity-rollups.service';
 import { CustomerCompanyCheck } from './customer-company.check';
 import { CustomerDeletionChecks } from './customer-deletion';
+import { CustomerMergeParticipants } from './customer-merge-participant';
 import { CustomerContactNamesMigration } from './customer-contact-names.migration';
 import { CustomerExternalKeysMigration } from './customer-external-keys.migration';
 import { CustomerContactsController } from './customer-contacts.controller';
@@ -22,9 +23,13 @@ import { CustomerIsolationProbe } from './customer.isolation-probe';
 import { CustomerRepository } from './customer.repository';
 import { CustomerService } from './customer.service';
 import { customerSettings } from './customer.settings';
+import { CustomerDuplicatesService } from './merge/customer-duplicates.service';
+import { CustomerMergeController } from './merge/customer-merge.controller';
+import { CustomerMergeService } from './merge/customer-merge.service';
 import { RevenueEntry, RevenueEntrySchema } from './revenue/revenue-entry.schema';
 import { RevenueLedgerMigration, RevenueLedgerPurge } from './revenue/revenue-ledger.registrations';
 import { PurchaseHistoryReader } from './revenue/purchase-history.reader';
+import { RevenueLedgerMergeParticipant } from './revenue/revenue-ledger.merge-participant';
 import { RevenueLedgerRepository } from './revenue/revenue-ledger.repository';
 import { RevenueLedgerService } from './revenue/revenue-ledger.service';
 import { RevenueController } from './revenue/revenue.controller';
@@ -48,7 +53,7 @@ import { TimelineService } from './timeline/timeline.service';
     ConfigModule.forFeature(customerSettings),
     CompanyModule,
   ],
-  controllers: [CustomerController, CustomerContactsController, RevenueController],
+  controllers: [CustomerController, CustomerContactsController, RevenueController, CustomerMergeController],
   providers: [
     // storage and writes
     CustomerRepository,
@@ -66,6 +71,9 @@ import { TimelineService } from './timeline/timeline.service';
     CustomerActivityRollups,
     TimelineService,
     CustomerSegments,
+    CustomerDuplicatesService,
+    CustomerMergeService,
+    CustomerMergeParticipants,
     // registrations: isolation probe, company-deletion check, housekeeping, data migrations
     CustomerIsolationProbe,
     CustomerCompanyCheck,
@@ -77,6 +85,7 @@ import { TimelineService } from './timeline/timeline.service';
     RevenueLedgerMigration,
     RevenueTimelineSource,
     CustomerExternalKeysMigration,
+    RevenueLedgerMergeParticipant,
   ],
   exports: [CustomerService, PurchaseHistoryReader, CustomerActivityRollups],
 })

@@ -28,6 +28,22 @@ export class CustomerRepository extends VersionedRepository<CustomerLean> implem
     return this.find(where, { _id: 1 }, limit);
   }
 
+  /** Customers matching `filter` in id order after `after`: the fields duplicate detection reads. */
+  duplicateCandidates(
+    filter: Record<string, unknown>,
+    after: Types.ObjectId | null,
+    limit: number,
+  ): Promise<CustomerLean[]> {
+    const where = after ? { $and: [filter, { _id: { $gt: after } }] } : filter;
+    return this.model
+      .current()
+      .find(where, { companyId: 1, name: 1, email: 1, phone: 1, website: 1, contacts: 1, updatedAt: 1 })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean<CustomerLean[]>()
+      .exec();
+  }
+
   /** Live customers of a company in id order after `afterId`: the fields scoring reads. */
   scan(companyId: string, afterId: string | null, limit: number): Promise<CustomerLean[]> {
     const where = { companyId, deletedAt: null, ...(afterId ? { _id: { $gt: new Types.ObjectId(afterId) } } : {}) };

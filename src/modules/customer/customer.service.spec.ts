@@ -46,6 +46,7 @@ describe(CustomerService.name, () => {
       {} as RevenueLedgerService,
       { assertDeletable: async () => undefined } as unknown as CustomerDeletionChecks,
       {} as CustomerSegments,
+      writer.lock,
     );
   });
 

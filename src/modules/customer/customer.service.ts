@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Types } from 'mongoose';
 import {
   canonical,
+  canSeeCompany,
   DEFAULT_RECORD_SORT,
   DomainError,
   ErrorKind,
@@ -15,7 +16,7 @@ import {
   queryScope,
   RECORD_SORT_FIELDS,
 } from '@app/common';
-import { PublishesEvents, PurgeHooks, TenantContext } from '@app/tenancy';
+import { PublishesEvents, PurgeHooks, RecordLock, TenantContext } from '@app/tenancy';
 import { initialContacts } from '../../domain/contacts';
 import { externalKeyOf } from '../../domain/external-id';
 import { type AuditPageQueryDto, type AuditPageResponse, AuditService } from '../audit';
@@ -108,7 +109,17 @@ export class CustomerService {
     private readonly ledger: RevenueLedgerService,
     private readonly deletionChecks: CustomerDeletionChecks,
     private readonly segments: CustomerSegments,
+    private readonly lock: RecordLock,
   ) {}
+
+  /**
+   * Runs `fn` holding the customer's record lock, the one a merge holds on every customer it names:
+   * work that files something under the customer (an activity, a deal) lands before a merge of it (and
+   * is moved by it) or after (then the customer is merged and reads as not found), never in between.
+   */
+  whileLocked<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    return this.lock.run(`${CUSTOMER_ENTITY}:${id}`, fn);
+  }
 
   /**
    * Creates a customer under a visible company of the tenant (else 404, like any id of another tenant). With `leadId` the
@@ -169,6 +180,22 @@ export class CustomerService {
 
   async get(id: string): Promise<CustomerResponse> {
     return toCustomerResponse(await this.records.load(id));
+  }
+
+  /** GET /customers/:id: as `get`, but a merged customer answers 410 naming the customer it went into. */
+  async read(id: string): Promise<CustomerResponse> {
+    try {
+      return await this.get(id);
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+      const raw = await this.repo.findById(id);
+      if (raw?.mergedInto && canSeeCompany(this.context.principal, raw.companyId)) {
+        throw new CustomerError(CustomerErrorCode.MERGED, `Customer ${id} was merged into ${raw.mergedInto}.`, {
+          mergedInto: raw.mergedInto,
+        });
+      }
+      throw e;
+    }
   }
 
   async list(query: ListCustomersQueryDto): Promise<CustomerPageResponse> {
@@ -305,6 +332,16 @@ export class CustomerService {
   /** Brings a soft-deleted customer back; a live one is returned unchanged. */
   async restore(id: string): Promise<CustomerResponse> {
     const current = await this.records.load(id, { includeDeleted: true });
+    if (current.mergedInto) {
+      // Its records live on the survivor now: bringing it back would leave it an empty double.
+      throw new CustomerError(
+        CustomerErrorCode.ALREADY_MERGED,
+        `Customer ${id} was merged into ${current.mergedInto}.`,
+        {
+          mergedInto: current.mergedInto,
+        },
+      );
+    }
     if (current.deletedAt) await this.companyForRestore(current.companyId);
     return this.records.mutate(
       id,

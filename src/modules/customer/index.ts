@@ -12,7 +12,7 @@ export type { CustomerMatchField } from './customer-search';
 export { CustomerError, CustomerErrorCode } from './customer.errors';
 export { UpdateCustomerDto } from './dto/update-customer.dto';
 export { ListCustomersQueryDto } from './dto/list-customers-query.dto';
-export { CustomerSize, CustomerSource, CustomerStatus } from './customer.enums';
+export { CLIENT_STATUSES, CustomerSize, CustomerSource, CustomerStatus } from './customer.enums';
 export { RevenueSource } from './revenue/revenue.enums';
 export {
   type CustomerLedgerPurchases,
@@ -40,3 +40,5 @@ export {
   TimelineSourceProvider,
 } from './timeline/timeline-source';
 export { type CustomerMergeParticipant, CustomerMergeParticipantProvider } from './customer-merge-participant';
+export { CustomerMergeFailpoint } from './merge/customer-merge.service';
+export { CustomerMergeCompletedEvent, CustomerMergeEventName } from './merge/customer-merge.events';

@@ -11,6 +11,7 @@ import { LeadConversionService } from './lead-conversion.service';
 import { LeadConversionSteps } from './lead-conversion-steps';
 import { LeadController } from './lead.controller';
 import { LeadIsolationProbe } from './lead.isolation-probe';
+import { LeadMergeParticipant } from './lead.merge-participant';
 import { LeadRepository } from './lead.repository';
 import { LeadService } from './lead.service';
 import { LeadConversionTimelineSource } from './lead.timeline-source';
@@ -33,10 +34,11 @@ import { Lead, LeadSchema } from './schemas/lead.schema';
     LeadConversionService,
     LeadConversionSteps,
     LeadOpportunity,
-    // registrations: isolation probe, company-deletion check, timeline source, data migrations
+    // registrations: isolation probe, company-deletion check, timeline source, merge participant, data migrations
     LeadIsolationProbe,
     LeadCompanyCheck,
     LeadConversionTimelineSource,
+    LeadMergeParticipant,
     LeadContactNamesMigration,
     LeadExternalKeysMigration,
   ],

@@ -251,6 +251,24 @@ export class LeadService {
     });
   }
 
+  /**
+   * A customer merge: a lead converted into one of `sourceIds` (it shares the customer's id) now names the
+   * survivor as its customer. Found by `_id` (no index on customerId); idempotent.
+   */
+  async repointConverted(sourceIds: readonly string[], survivorId: string, dryRun = false): Promise<number> {
+    let moved = 0;
+    for (const id of sourceIds) {
+      const lead = await this.repo.findById(id);
+      if (!lead || lead.deletedAt || lead.customerId !== id) continue;
+      moved++;
+      if (dryRun) continue;
+      await this.records.mutate(id, LeadEventName.UPDATED, (l) =>
+        l.customerId === id ? { set: { customerId: survivorId } } : null,
+      );
+    }
+    return moved;
+  }
+
   assertWritable(lead: LeadLean): void {
     if (lead.status === LeadStatus.CONVERTED) {
       throw new LeadError(LeadErrorCode.READ_ONLY, 'A converted lead is read-only.', { customerId: lead.customerId });

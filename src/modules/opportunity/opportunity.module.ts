@@ -9,6 +9,7 @@ import {
   DefaultPipelineSetup,
   OpportunityCompanyCheck,
   OpportunityCustomerCheck,
+  OpportunityMergeParticipant,
   OpportunityPurge,
   OpportunityTimelineSource,
 } from './opportunity.registrations';
@@ -42,10 +43,11 @@ import { Pipeline, PipelineSchema } from './schemas/pipeline.schema';
     PipelineService,
     OpportunityService,
     OpportunityForecastService,
-    // registrations: isolation probe, deletion checks, purge hook, timeline source, default pipeline
+    // registrations: isolation probe, deletion checks, merge participant, purge hook, timeline source, default pipeline
     OpportunityIsolationProbe,
     OpportunityCompanyCheck,
     OpportunityCustomerCheck,
+    OpportunityMergeParticipant,
     OpportunityPurge,
     OpportunityTimelineSource,
     DefaultPipelineSetup,

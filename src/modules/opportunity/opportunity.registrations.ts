@@ -12,6 +12,8 @@ import {
   CUSTOMER_ENTITY,
   type CustomerDeletionCheck,
   CustomerDeletionCheckProvider,
+  type CustomerMergeParticipant,
+  CustomerMergeParticipantProvider,
   type TimelineEntry,
   TimelineKind,
   type TimelineQuery,
@@ -20,6 +22,7 @@ import {
 } from '../customer';
 import { OPPORTUNITY_ENTITY, OpportunityStatus, USAGE_LIMIT } from './opportunity.enums';
 import { OpportunityRepository } from './opportunity.repository';
+import { OpportunityService } from './opportunity.service';
 import { PipelineService } from './pipeline.service';
 
 /** A company with live deals can not be deleted (they would point at nothing). */
@@ -116,5 +119,22 @@ export class DefaultPipelineSetup implements TenantMigration {
 
   async run(): Promise<number> {
     return (await this.pipelines.ensureDefault()).created ? 1 : 0;
+  }
+}
+
+/** A customer merge: the sources' deals (open and closed) move to the survivor. */
+@CustomerMergeParticipantProvider()
+@Injectable()
+export class OpportunityMergeParticipant implements CustomerMergeParticipant {
+  readonly name = 'opportunities';
+
+  constructor(private readonly deals: OpportunityService) {}
+
+  count(sourceIds: readonly string[]): Promise<number> {
+    return this.deals.countOfCustomers(sourceIds);
+  }
+
+  repoint(sourceIds: readonly string[], survivorId: string): Promise<number> {
+    return this.deals.moveCustomers(sourceIds, survivorId);
   }
 }

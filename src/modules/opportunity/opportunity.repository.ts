@@ -73,6 +73,26 @@ export class OpportunityRepository extends VersionedRepository<OpportunityLean> 
       .exec();
   }
 
+  /** Ids of the deals of these customers, deleted ones too, up to `limit` (a merge). */
+  async idsOfCustomers(customerIds: readonly string[], limit: number): Promise<string[]> {
+    const rows = await this.model
+      .current()
+      .find({ customerId: { $in: [...customerIds] } }, { _id: 1 })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean<Array<{ _id: unknown }>>()
+      .exec();
+    return rows.map((r) => String(r._id));
+  }
+
+  /** Deals of these customers, deleted ones too (a merge's dry run). */
+  countOfCustomers(customerIds: readonly string[]): Promise<number> {
+    return this.model
+      .current()
+      .countDocuments({ customerId: { $in: [...customerIds] } })
+      .exec();
+  }
+
   /** Ids of every deal of a customer, deleted ones too (purge). */
   async idsOfCustomer(customerId: string): Promise<string[]> {
     const rows = await this.model.current().find({ customerId }, { _id: 1 }).lean<Array<{ _id: unknown }>>().exec();

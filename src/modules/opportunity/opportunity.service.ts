@@ -47,6 +47,7 @@ import { openStage, PipelineService } from './pipeline.service';
 import type { OpportunityLean } from './schemas/opportunity.schema';
 
 const DEFAULT_PAGE = 25;
+const MOVE_BATCH = 100;
 
 /** Creates the deal of a lead conversion: its id is the lead's, so a conversion creates at most one. */
 export interface CreateOpportunityOptions {
@@ -108,7 +109,12 @@ export class OpportunityService {
     });
   }
 
-  async create(dto: CreateOpportunityDto, opts: CreateOpportunityOptions = {}): Promise<OpportunityResponse> {
+  /** Under the customer's record lock: a deal lands before a merge of its customer (and moves) or 404s after. */
+  create(dto: CreateOpportunityDto, opts: CreateOpportunityOptions = {}): Promise<OpportunityResponse> {
+    return this.customers.whileLocked(dto.customerId, () => this.createLocked(dto, opts));
+  }
+
+  private async createLocked(dto: CreateOpportunityDto, opts: CreateOpportunityOptions): Promise<OpportunityResponse> {
     const customer = await this.customerOf(dto.customerId);
     const pipeline = await this.pipelines.resolve(dto.pipelineId);
     const stage = openStage(pipeline, dto.stage ?? pipeline.stages[0].key);
@@ -359,6 +365,33 @@ export class OpportunityService {
       reason: 'opportunity reopened',
       amountMinor: o.amountMinor,
     });
+  }
+
+  /**
+   * A customer merge: the sources' deals (deleted ones too) move to the survivor, through the writer
+   * (opportunity.updated each). Idempotent and resumable: a moved deal is not found again.
+   */
+  async moveCustomers(sourceIds: readonly string[], survivorId: string): Promise<number> {
+    const from = new Set(sourceIds);
+    let moved = 0;
+    for (;;) {
+      const ids = await this.repo.idsOfCustomers(sourceIds, MOVE_BATCH);
+      if (!ids.length) return moved;
+      for (const id of ids) {
+        await this.records.mutate(
+          id,
+          OpportunityEventName.UPDATED,
+          (o) => (from.has(o.customerId) ? { set: { customerId: survivorId } } : null),
+          { includeDeleted: true },
+        );
+        moved++;
+      }
+    }
+  }
+
+  /** Deals of these customers, deleted ones too (a merge's dry run). */
+  countOfCustomers(customerIds: readonly string[]): Promise<number> {
+    return this.repo.countOfCustomers(customerIds);
   }
 
   private async customerOf(customerId: string): Promise<CustomerResponse> {

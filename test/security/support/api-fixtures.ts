@@ -26,6 +26,8 @@ export interface TenantData {
   opportunity?: string;
   /** A revenue entry of `customer`. */
   revenueEntry?: string;
+  /** A second customer of the company (the source of a merge into `customer`). */
+  otherCustomer?: string;
 }
 
 /** The stages of the fixture pipeline: deals start in the first; the attack suite moves them to the second. */

@@ -8,6 +8,8 @@ export interface BodyContext {
   unique: string;
   /** A customer of the same tenant, for bodies that file something under one (activities, deals). */
   customerId?: string;
+  /** Another customer of the same company (a merge's source); an id that names nothing when absent. */
+  otherCustomerId?: string;
 }
 
 type BodyFactory = (c: BodyContext) => Record<string, unknown>;
@@ -69,6 +71,7 @@ export const VALID_BODIES: Record<string, BodyFactory> = {
   'POST /opportunities/:id/lost': () => ({ reason: 'checked by the security suite' }),
   'POST /opportunities/:id/reopen': () => ({}),
   'POST /customers/:id/revenue/:entryId/reverse': () => ({ reason: 'checked by the security suite' }),
+  'POST /customers/:id/merge': (c) => ({ sourceIds: [c.otherCustomerId ?? 'f'.repeat(24)] }),
   'POST /api-keys': (c) => ({ name: `Key ${c.unique}`, roles: ['viewer'], companies: [c.companyId] }),
 };
 

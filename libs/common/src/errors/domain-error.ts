@@ -7,6 +7,8 @@ export enum ErrorKind {
   UNAUTHORIZED = 'unauthorized',
   FORBIDDEN = 'forbidden',
   NOT_FOUND = 'not_found',
+  /** The record existed and is gone for good in a known way (a merged customer: 410 with where it went). */
+  GONE = 'gone',
   CONFLICT = 'conflict',
   PRECONDITION_FAILED = 'precondition_failed',
   PRECONDITION_REQUIRED = 'precondition_required',

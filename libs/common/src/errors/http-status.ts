@@ -11,6 +11,8 @@ export function statusOf(kind: ErrorKind): HttpStatus {
       return HttpStatus.FORBIDDEN;
     case ErrorKind.NOT_FOUND:
       return HttpStatus.NOT_FOUND;
+    case ErrorKind.GONE:
+      return HttpStatus.GONE;
     case ErrorKind.CONFLICT:
       return HttpStatus.CONFLICT;
     case ErrorKind.PRECONDITION_FAILED:
@@ -40,6 +42,7 @@ const TITLES: Record<number, string> = {
   405: 'Method Not Allowed',
   408: 'Request Timeout',
   409: 'Conflict',
+  410: 'Gone',
   412: 'Precondition Failed',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',

@@ -16,7 +16,8 @@ export class CustomerActivityTarget implements ActivityTargetResolver {
     return { type: this.type, id: c.id, companyId: c.companyId, customerId: c.id };
   }
 
-  async attach<T>(id: string, write: (target: ActivityTarget) => Promise<T>): Promise<T> {
-    return write(await this.resolve(id));
+  /** Under the customer's record lock: an activity lands before a merge of the customer (and moves) or 404s after. */
+  attach<T>(id: string, write: (target: ActivityTarget) => Promise<T>): Promise<T> {
+    return this.customers.whileLocked(id, async () => write(await this.resolve(id)));
   }
 }

@@ -5,6 +5,7 @@ import {
   IsArray,
   IsDefined,
   IsEnum,
+  IsIn,
   IsISO8601,
   IsNumber,
   IsOptional,
@@ -17,7 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { OBJECT_ID, PageQueryDto, trim } from '@app/common';
-import { CustomerSource, CustomerStatus } from '../../customer';
+import { CustomerSource, CustomerStatus, CLIENT_STATUSES } from '../../customer';
 import { HealthBand } from '../scoring/health';
 import { RfmSegment } from '../scoring/rfm';
 
@@ -25,9 +26,9 @@ const MAX_REVENUE = 1e13;
 
 /** What a segment matches: the customer list filters plus RFM segment, health band, revenue and last activity. */
 export class SegmentFilterDto {
-  @ApiPropertyOptional({ enum: CustomerStatus })
+  @ApiPropertyOptional({ enum: [...CLIENT_STATUSES] })
   @IsOptional()
-  @IsEnum(CustomerStatus)
+  @IsIn(CLIENT_STATUSES)
   status?: CustomerStatus;
 
   @ApiPropertyOptional({ enum: CustomerSource })

@@ -17,7 +17,14 @@ import {
 import { OBJECT_ID, PHONE_PATTERN, TagList, toEmail, toPhone, toWebsite, trim } from '@app/common';
 import { CreateContactDto, MAX_CONTACTS } from '../../../domain/contacts';
 import { ExternalIdField } from '../../../domain/external-id';
-import { CLIENT_SOURCES, CustomerSize, CustomerSource, CustomerStatus, MAX_TAGS } from '../customer.enums';
+import {
+  CLIENT_SOURCES,
+  CustomerSize,
+  CustomerSource,
+  CustomerStatus,
+  MAX_TAGS,
+  CLIENT_STATUSES,
+} from '../customer.enums';
 import { AddressDto } from './address.dto';
 
 /** Fields a client may set on create and (all but companyId/status/assignee/contacts) on PATCH. */
@@ -126,9 +133,9 @@ export class CreateCustomerDto extends CustomerFieldsDto {
   @Matches(OBJECT_ID, { message: 'companyId must be a 24-character hex id' })
   companyId: string;
 
-  @ApiPropertyOptional({ enum: CustomerStatus, description: 'Defaults to active' })
+  @ApiPropertyOptional({ enum: [...CLIENT_STATUSES], description: 'Defaults to active' })
   @IsOptional()
-  @IsEnum(CustomerStatus)
+  @IsIn(CLIENT_STATUSES)
   status?: CustomerStatus;
 
   @ApiPropertyOptional({

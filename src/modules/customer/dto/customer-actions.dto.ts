@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
   ArrayMinSize,
-  IsEnum,
+  IsIn,
   IsISO8601,
   IsNumber,
   IsOptional,
@@ -14,12 +14,12 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
-import { CustomerStatus, MAX_TAGS } from '../customer.enums';
+import { CustomerStatus, MAX_TAGS, CLIENT_STATUSES } from '../customer.enums';
 import { TagList, trim } from '@app/common';
 
 export class SetStatusDto {
-  @ApiProperty({ enum: CustomerStatus })
-  @IsEnum(CustomerStatus)
+  @ApiProperty({ enum: [...CLIENT_STATUSES] })
+  @IsIn(CLIENT_STATUSES)
   status: CustomerStatus;
 
   @ApiPropertyOptional({ type: String, maxLength: 500, nullable: true, example: 'Contract not renewed' })

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ContactResponse } from '../../../domain/contacts';
-import { CustomerSize, CustomerSource, CustomerStatus } from '../customer.enums';
+import { type ClientStatus, CustomerSize, CustomerSource, CustomerStatus } from '../customer.enums';
 
 export class AddressResponse {
   @ApiProperty({ nullable: true, type: String }) street: string | null;
@@ -66,7 +66,7 @@ export class CustomerListResponse {
   @ApiProperty({ type: [CustomerResponse] }) data: CustomerResponse[];
 }
 
-export class StatusCountsResponse implements Record<CustomerStatus, number> {
+export class StatusCountsResponse implements Record<ClientStatus, number> {
   @ApiProperty() active: number;
   @ApiProperty() inactive: number;
   @ApiProperty() churned: number;
@@ -86,7 +86,7 @@ export class CustomerStatisticsResponse {
   @ApiProperty({ nullable: true, type: String, description: 'null: the whole tenant (as the caller may see it)' })
   companyId: string | null;
   @ApiProperty() totalCustomers: number;
-  @ApiProperty({ type: StatusCountsResponse }) byStatus: Record<CustomerStatus, number>;
+  @ApiProperty({ type: StatusCountsResponse }) byStatus: Record<ClientStatus, number>;
   @ApiProperty({ type: SourceCountsResponse }) bySource: Record<CustomerSource, number>;
   @ApiProperty({ description: 'Major units' }) totalRevenue: number;
   @ApiProperty({ description: 'Major units, per customer, rounded to cents' }) averageRevenue: number;

@@ -1,9 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsEnum, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsEnum, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { CompanyScopeQueryDto, OBJECT_ID, SearchListQueryDto } from '@app/common';
 import { ExternalIdQuery } from '../../../domain/external-id';
-import { CustomerSource, CustomerStatus } from '../customer.enums';
+import { CustomerSource, CustomerStatus, CLIENT_STATUSES } from '../customer.enums';
 
 export class RecentCustomersQueryDto extends CompanyScopeQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 10 })
@@ -16,9 +16,9 @@ export class RecentCustomersQueryDto extends CompanyScopeQueryDto {
 }
 
 export class ListCustomersQueryDto extends SearchListQueryDto {
-  @ApiPropertyOptional({ enum: CustomerStatus })
+  @ApiPropertyOptional({ enum: [...CLIENT_STATUSES] })
   @IsOptional()
-  @IsEnum(CustomerStatus)
+  @IsIn(CLIENT_STATUSES)
   status?: CustomerStatus;
 
   @ApiPropertyOptional({ enum: CustomerSource })

@@ -15,6 +15,8 @@ export enum CustomerEventName {
   CONTACTS_CHANGED = 'customer.contacts_changed',
   REVENUE_RECORDED = 'customer.revenue_recorded',
   REVENUE_REVERSED = 'customer.revenue_reversed',
+  /** A merge's source: now status merged, `changes.mergedInto` names the survivor. */
+  MERGED = 'customer.merged',
 }
 
 export const CUSTOMER_EVENT_NAMES: readonly CustomerEventName[] = Object.values(CustomerEventName);

@@ -89,6 +89,29 @@ export class RevenueLedgerRepository {
     return t;
   }
 
+  /** Entries of these customers, counted (a merge's dry run). */
+  countForCustomers(customerIds: readonly string[]): Promise<number> {
+    return this.model
+      .current()
+      .countDocuments({ customerId: { $in: [...customerIds] } })
+      .exec();
+  }
+
+  /** Up to `limit` entries of these customers, with what a move rewrites. */
+  findForCustomers(customerIds: readonly string[], limit: number): Promise<RevenueEntryLean[]> {
+    return this.model
+      .current()
+      .find({ customerId: { $in: [...customerIds] } })
+      .limit(limit)
+      .lean<RevenueEntryLean[]>()
+      .exec();
+  }
+
+  /** Re-files one entry (a merge): its customer, and the key it and its reversal are found by. */
+  async refile(id: Types.ObjectId, set: Pick<RevenueEntryLean, 'customerId' | 'key' | 'reverses'>): Promise<void> {
+    await this.model.current().updateOne({ _id: id }, { $set: set }).exec();
+  }
+
   /** Every entry of a customer (purge). */
   async removeForCustomer(customerId: string): Promise<number> {
     const res = await this.model.current().deleteMany({ customerId }).exec();

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { isDuplicateKeyError, keysetPage, parseSort, queryScope } from '@app/common';
-import { Failpoints, TenantContext } from '@app/tenancy';
+import { Failpoints, RecordLock, TenantContext } from '@app/tenancy';
 import { toMinor } from '../../../domain/money';
-import { CUSTOMER_RECORDS, type CustomerRecords } from '../customer-records';
+import { CUSTOMER_ENTITY, CUSTOMER_RECORDS, type CustomerRecords } from '../customer-records';
 import { CustomerError, CustomerErrorCode } from '../customer.errors';
 import type { RecordRevenueDto } from '../dto/customer-actions.dto';
 import type { CustomerResponse } from '../dto/customer.response';
@@ -60,7 +60,16 @@ export class RevenueLedgerService {
     private readonly repo: RevenueLedgerRepository,
     private readonly context: TenantContext,
     private readonly failpoints: Failpoints,
+    private readonly lock: RecordLock,
   ) {}
+
+  /**
+   * Entry and totals under the customer's record lock (the one a merge holds): an entry lands before a
+   * merge of the customer (and moves with it) or the customer reads as not found, never in between.
+   */
+  private locked<T>(customerId: string, fn: () => Promise<T>): Promise<T> {
+    return this.lock.run(`${CUSTOMER_ENTITY}:${customerId}`, fn);
+  }
 
   /** POST /customers/:id/revenue. */
   recordPurchase(customerId: string, dto: RecordRevenueDto): Promise<CustomerResponse> {
@@ -72,7 +81,11 @@ export class RevenueLedgerService {
     });
   }
 
-  async record(customerId: string, input: RevenueInput): Promise<CustomerResponse> {
+  record(customerId: string, input: RevenueInput): Promise<CustomerResponse> {
+    return this.locked(customerId, () => this.recordLocked(customerId, input));
+  }
+
+  private async recordLocked(customerId: string, input: RevenueInput): Promise<CustomerResponse> {
     const customer = await this.records.load(customerId);
     // References counted before the ledger existed (kept on the customer) still count once.
     const legacy = input.reference !== undefined && (customer.revenueRefs ?? []).includes(input.reference);
@@ -110,7 +123,11 @@ export class RevenueLedgerService {
   }
 
   /** POST /customers/:id/revenue/:entryId/reverse: once per entry (409 after). */
-  async reverse(customerId: string, entryId: string, reason: string): Promise<RevenueReversalResponse> {
+  reverse(customerId: string, entryId: string, reason: string): Promise<RevenueReversalResponse> {
+    return this.locked(customerId, () => this.reverseLocked(customerId, entryId, reason));
+  }
+
+  private async reverseLocked(customerId: string, entryId: string, reason: string): Promise<RevenueReversalResponse> {
     await this.records.load(customerId);
     const entry = await this.repo.findById(entryId);
     if (!entry || entry.customerId !== customerId) {
@@ -140,7 +157,11 @@ export class RevenueLedgerService {
   }
 
   /** Reverses what was recorded under a reference; idempotent (a second call changes nothing). */
-  async reverseReference(customerId: string, input: RevenueReversalInput): Promise<CustomerResponse> {
+  reverseReference(customerId: string, input: RevenueReversalInput): Promise<CustomerResponse> {
+    return this.locked(customerId, () => this.reverseReferenceLocked(customerId, input));
+  }
+
+  private async reverseReferenceLocked(customerId: string, input: RevenueReversalInput): Promise<CustomerResponse> {
     const customer = await this.records.load(customerId, { includeDeleted: true });
     const key = refKey(customerId, input.reference, input.occurrence);
     const original = await this.repo.findByKey(key);

@@ -99,6 +99,14 @@ export class Customer extends VersionedRecord {
   @Prop({ type: Date, default: null })
   deletedAt: Date | null;
 
+  /** Set when this customer was merged into another (then also deleted: hidden from every read, 410). */
+  @Prop({ type: String, default: null })
+  mergedInto?: string | null;
+
+  /** The merge that took it (see CustomerMergeService.mergeIdOf); its audit entries carry the same id. */
+  @Prop({ type: String, default: null })
+  mergeId?: string | null;
+
   /** Rollups of the customer's activities, recounted by CustomerActivityRollups (no version of their own). */
   @Prop({ type: Date, default: null })
   lastActivityAt?: Date | null;

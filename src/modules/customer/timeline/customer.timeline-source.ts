@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService, type AuditEventResponse } from '../../audit';
 import { CustomerEventName } from '../events/customer.events';
+import { CustomerMergeEventName } from '../merge/customer-merge.events';
 import { AuditTimelineSource } from './audit-timeline.source';
 import { TimelineKind, TimelineSourceProvider } from './timeline-source';
 
 const text = (v: unknown): string => (v === null || v === undefined || v === '' ? 'nobody' : String(v));
 
-/** The customer's own changes on its timeline: status changes and assignments (revenue: the ledger's source). */
+/** The customer's own changes on its timeline: status changes, assignments and merges (revenue: the ledger's source). */
 @TimelineSourceProvider()
 @Injectable()
 export class CustomerTimelineSource extends AuditTimelineSource {
@@ -14,6 +15,7 @@ export class CustomerTimelineSource extends AuditTimelineSource {
   protected readonly actions = {
     [CustomerEventName.STATUS_CHANGED]: TimelineKind.STATUS_CHANGE,
     [CustomerEventName.ASSIGNED]: TimelineKind.ASSIGNMENT,
+    [CustomerMergeEventName.COMPLETED]: TimelineKind.MERGE,
   };
 
   constructor(audit: AuditService) {
@@ -25,6 +27,10 @@ export class CustomerTimelineSource extends AuditTimelineSource {
     switch (e.action) {
       case CustomerEventName.STATUS_CHANGED:
         return `Status changed from ${text(c.status?.from)} to ${text(c.status?.to)}`;
+      case CustomerMergeEventName.COMPLETED: {
+        const from = Array.isArray(c.mergedFrom?.to) ? (c.mergedFrom.to as unknown[]) : [];
+        return `Merged ${from.length} customer${from.length === 1 ? '' : 's'} into this one: ${from.join(', ')}`;
+      }
       default:
         return `Assigned from ${text(c.assignedTo?.from)} to ${text(c.assignedTo?.to)}`;
     }

@@ -1,9 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsEnum, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsEnum, IsIn, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { ConvertOpportunityDto } from './convert-opportunity.dto';
 import { QueryBoolean, toWebsite, trim } from '@app/common';
-import { CustomerSize, CustomerStatus } from '../../customer';
+import { CustomerSize, CustomerStatus, CLIENT_STATUSES } from '../../customer';
 
 /** Customer fields the lead does not carry, or overrides of those it does. */
 export class ConvertLeadDto {
@@ -37,9 +37,9 @@ export class ConvertLeadDto {
   @MaxLength(500)
   website?: string;
 
-  @ApiPropertyOptional({ enum: CustomerStatus, description: 'Defaults to active' })
+  @ApiPropertyOptional({ enum: [...CLIENT_STATUSES], description: 'Defaults to active' })
   @IsOptional()
-  @IsEnum(CustomerStatus)
+  @IsIn(CLIENT_STATUSES)
   status?: CustomerStatus;
 
   @ApiPropertyOptional({ type: String, example: 'user-42', nullable: true, minLength: 1, maxLength: 100 })
