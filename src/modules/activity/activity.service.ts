@@ -268,8 +268,8 @@ export class ActivityService {
 
   /**
    * A customer merge: every activity filed under one of `sourceIds` (on the customer itself, or on its
-   * deals) is filed under the survivor, through the writer (activity.updated each), then the survivor's
-   * rollups are recounted. Idempotent and resumable like `repoint`.
+   * deals) is filed under the survivor, through the writer (activity.updated each), then the sources'
+   * and the survivor's rollups are recounted. Idempotent and resumable like `repoint`.
    */
   async moveCustomers(sourceIds: readonly string[], survivorId: string): Promise<number> {
     const from = new Set(sourceIds);
@@ -291,6 +291,8 @@ export class ActivityService {
         moved++;
       }
     }
+    // The sources keep no activity: their rollups say so (a merged source still answers with them).
+    for (const source of from) if (source !== survivorId) await this.rollups.refresh(source);
     await this.rollups.refresh(survivorId);
     return moved;
   }
