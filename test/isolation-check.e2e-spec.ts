@@ -27,6 +27,11 @@ describe('Isolation check', () => {
         'companies: update from tenant B',
         'companies: delete from tenant B',
         'companies: unchanged in tenant A',
+        'data-exchange: import get from tenant B',
+        'data-exchange: import revert from tenant B',
+        "data-exchange: export of tenant A's company from tenant B",
+        "data-exchange: batch update by tenant A's externalId from tenant B",
+        'data-exchange: customer and import unchanged in tenant A',
       ]),
     );
     for (const check of res.body.checks) expect(check).toMatchObject({ passed: true });

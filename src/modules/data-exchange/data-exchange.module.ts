@@ -15,6 +15,7 @@ import { ImportRepository } from './import/import.repository';
 import { ImportRunner } from './import/import.runner';
 import { ImportService } from './import/import.service';
 import { ImportJob, ImportJobSchema, ImportPart, ImportPartSchema } from './schemas/import-job.schema';
+import { DataExchangeIsolationProbe } from './data-exchange.isolation-probe';
 
 /**
  * Data in and out of a tenant: batch writes, CSV/NDJSON import (a resumable background job that
@@ -40,8 +41,9 @@ import { ImportJob, ImportJobSchema, ImportPart, ImportPartSchema } from './sche
     ExportService,
     ImportService,
     ImportRunner,
-    // registrations: housekeeping
+    // registrations: housekeeping, isolation probe
     ImportResumeTask,
+    DataExchangeIsolationProbe,
   ],
 })
 export class DataExchangeModule {}
