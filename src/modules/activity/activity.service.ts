@@ -93,9 +93,9 @@ export class ActivityService {
     assertFieldsFit(dto.type, dto);
     const task = dto.type === ActivityType.TASK;
     let rollupOf: string | null = null;
-    const created = await resolver.attach(named.id, (target) => {
+    const created = await resolver.attach(named.id, async (target) => {
       rollupOf = target.customerId;
-      return this.records.create(
+      const activity = await this.records.create(
         (at, actor) => ({
           companyId: target.companyId,
           type: dto.type,
@@ -116,10 +116,13 @@ export class ActivityService {
         }),
         ActivityEventName.CREATED,
       );
+      // Notes, calls, emails and meetings only raise lastActivityAt: here, where a customer target's lock is
+      // already held (the raise re-enters it instead of taking a second lease).
+      if (!task) await this.rollups.added(rollupOf, new Date(activity.occurredAt));
+      return activity;
     });
-    // Notes, calls, emails and meetings only raise lastActivityAt; a new task changes openTasks.
+    // A new task changes openTasks: recounted (coalesced per customer) once the write is done.
     if (task) await this.rollups.refresh(rollupOf);
-    else await this.rollups.added(rollupOf, new Date(created.occurredAt));
     return created;
   }
 
