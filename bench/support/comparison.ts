@@ -83,7 +83,9 @@ export async function compare(
 ): Promise<Comparison> {
   const warmA = await warmUp(baseline, opts);
   const warmB = await warmUp(subject, opts);
-  const slowestP95Sec = Math.max(warmA.p95, warmB.p95) / 1000;
+  // A side whose warm-up finished nothing (NaN p95) is slower than any warm-up: it gets the longest round.
+  const p95Sec = (w: LoadResult) => (w.count > 0 && Number.isFinite(w.p95) ? w.p95 / 1000 : Infinity);
+  const slowestP95Sec = Math.max(p95Sec(warmA), p95Sec(warmB));
   const roundSec = Math.min(MAX_ROUND_SEC, Math.max(opts.durationSec, ROUND_PER_P95 * slowestP95Sec));
   const a: LoadResult[] = [];
   const b: LoadResult[] = [];
