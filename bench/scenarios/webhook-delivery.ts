@@ -181,23 +181,26 @@ async function deliveryThroughput(
 
   const signer = new Webhook(hook.secret ?? '');
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  /** `count` signed POSTs of the backlog's body, CONCURRENCY at a time, ids `<prefix><from + i>`. */
+  const signedPosts = (prefix: string, from: number, count: number) => {
+    let next = 0;
+    return Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < count) {
+          const id = `${prefix}${from + next++}`;
+          const now = new Date();
+          await post(receiver.url, agent, body, {
+            'webhook-id': id,
+            'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+            'webhook-signature': signer.sign(id, now, body),
+          });
+        }
+      }),
+    );
+  };
   receiver.count = 0;
   const bareStart = performance.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < n) {
-        next++;
-        const id = `msg_bare_${next}`;
-        const now = new Date();
-        await post(receiver.url, agent, body, {
-          'webhook-id': id,
-          'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
-          'webhook-signature': signer.sign(id, now, body),
-        });
-      }
-    }),
-  );
+  await signedPosts('msg_bare_', 1, n);
   const bareSec = (performance.now() - bareStart) / 1000;
 
   // The floor any durable delivery log pays on this database: the same signed POSTs, and each one's
@@ -209,20 +212,7 @@ async function deliveryThroughput(
   const floorStart = performance.now();
   for (let i = 0; i < pending.length; i += FLOOR_BATCH) {
     const group = pending.slice(i, i + FLOOR_BATCH);
-    let at = 0;
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (at < group.length) {
-          const id = `msg_floor_${i + at++}`;
-          const now = new Date();
-          await post(receiver.url, agent, body, {
-            'webhook-id': id,
-            'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
-            'webhook-signature': signer.sign(id, now, body),
-          });
-        }
-      }),
-    );
+    await signedPosts('msg_floor_', i, group.length);
     const now = new Date();
     await deliveries.bulkWrite(
       group.map((d) => ({

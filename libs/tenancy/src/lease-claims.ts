@@ -1,10 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { Collection } from 'mongodb';
 import type { Model } from 'mongoose';
+import { isDuplicateKeyError } from '@app/common';
 import { RECORD_LOCK_MODEL } from './record-lock';
 import { TenantConnectionRegistry } from './tenant-connection.registry';
 import { TenantContext } from './tenant-context';
+import { driverCollection } from './tenant-model';
 
 interface LeaseRecord {
   _id: string;
@@ -24,7 +25,6 @@ export interface ClaimBatch {
   release(): Promise<void>;
 }
 
-const DUPLICATE_KEY = 11000;
 /** Takeovers of one key before giving up: each needs the previous holder's lease to have expired. */
 const MAX_GENERATIONS = 32;
 
@@ -58,10 +58,10 @@ export class LeaseClaims {
     for (let generation = 0; generation < MAX_GENERATIONS; generation++) {
       const id = `${key}#${generation}`;
       try {
-        await rawLeases(model).insertOne({ _id: id, token, expiresAt: new Date(Date.now() + leaseMs) });
+        await driverCollection(model).insertOne({ _id: id, token, expiresAt: new Date(Date.now() + leaseMs) });
         return { key, release: () => this.release(model, key, generation, token) };
       } catch (e) {
-        if ((e as { code?: unknown }).code !== DUPLICATE_KEY) throw e;
+        if (!isDuplicateKeyError(e)) throw e;
       }
       const held = await model.findById(id).lean<LeaseRecord>().exec();
       // Released between our insert and this read: the work is done or another claim is coming.
@@ -85,7 +85,7 @@ export class LeaseClaims {
     const taken = new Set<number>();
     if (keys.length) {
       try {
-        await rawLeases(model).insertMany(
+        await driverCollection(model).insertMany(
           keys.map((key) => ({ _id: `${key}#0`, token, expiresAt })),
           { ordered: false },
         );
@@ -95,7 +95,7 @@ export class LeaseClaims {
           index: number;
           code: number;
         }>;
-        if (!list.length || list.some((w) => w.code !== DUPLICATE_KEY)) throw e;
+        if (!list.length || !list.every(isDuplicateKeyError)) throw e;
         for (const w of list) taken.add(w.index);
       }
     }
@@ -112,7 +112,7 @@ export class LeaseClaims {
       keys: won,
       release: async () => {
         try {
-          if (batchIds.length) await rawLeases(model).deleteMany({ _id: { $in: batchIds }, token });
+          if (batchIds.length) await driverCollection(model).deleteMany({ _id: { $in: batchIds }, token });
         } catch (err) {
           this.logger.warn({ err, count: batchIds.length }, 'leases not released; they expire by themselves');
         }
@@ -137,9 +137,4 @@ export class LeaseClaims {
   private model(): Model<LeaseRecord> {
     return this.connections.model<LeaseRecord>(this.context.dbName, RECORD_LOCK_MODEL);
   }
-}
-
-/** The driver's insert: a lease is three fields built here, and mongoose's document machinery cost more than the insert. */
-function rawLeases(model: Model<LeaseRecord>): Collection<LeaseRecord> {
-  return model.collection as unknown as Collection<LeaseRecord>;
 }

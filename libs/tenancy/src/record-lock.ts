@@ -1,13 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import type { Collection } from 'mongodb';
 import { Model, Schema } from 'mongoose';
 import { DomainError, ErrorKind, isDuplicateKeyError } from '@app/common';
 import { KeyedLock } from './keyed-lock';
 import { withoutDeadline } from './query-deadline';
 import { TenantConnectionRegistry } from './tenant-connection.registry';
 import { TenantContext } from './tenant-context';
+import { driverCollection } from './tenant-model';
 
 interface LockRecord {
   _id: string;
@@ -77,7 +77,7 @@ export class RecordLock {
     const deadline = Date.now() + WAIT_MS;
     for (let attempt = 0; ; attempt++) {
       try {
-        await (model.collection as unknown as Collection<LockRecord>).insertOne({
+        await driverCollection(model).insertOne({
           _id: key,
           token,
           expiresAt: new Date(Date.now() + LEASE_MS),

@@ -1,4 +1,5 @@
 import { Inject } from '@nestjs/common';
+import type { Collection, Document } from 'mongodb';
 import type { Model } from 'mongoose';
 import type { TenantConnectionRegistry } from './tenant-connection.registry';
 import type { TenantContext } from './tenant-context';
@@ -24,4 +25,13 @@ export class TenantModel<T> {
   current(): Model<T> {
     return this.connections.model<T>(this.context.dbName, this.name);
   }
+}
+
+/**
+ * The driver's collection under a model, typed with the model's own documents (their `_id` may be a
+ * string). For writes our code builds complete (outbox entries, leases), where mongoose's document
+ * construction and validation cost more than the insert itself.
+ */
+export function driverCollection<T extends Document>(model: Model<T>): Collection<T> {
+  return model.collection as unknown as Collection<T>;
 }

@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import type { Collection } from 'mongodb';
 import { type Model, Types } from 'mongoose';
 import type { Settings } from '@app/common';
 import { DomainEvent } from '../domain-event';
@@ -8,7 +7,7 @@ import { Failpoints } from '../failpoints';
 import { RecordLock } from '../record-lock';
 import { discover } from '../registrations';
 import { tenancySettings } from '../tenancy.settings';
-import { InjectTenantModel, TenantModel } from '../tenant-model';
+import { driverCollection, InjectTenantModel, TenantModel } from '../tenant-model';
 import { TenantRunner } from '../tenant-runner';
 import { OUTBOX_MODEL, type OutboxEntry, OutboxState } from './outbox-entry.schema';
 import { type OutboxConsumer, OutboxConsumerProvider, type OutboxEvent, type OutboxEventHead } from './outbox-consumer';
@@ -111,7 +110,7 @@ export class Outbox implements OnApplicationShutdown {
       try {
         // The driver's insert: the entry is built complete here (entryFor), and a mongoose document's
         // construction and validation were a measurable part of the outbox's price on every write.
-        await raw(model).insertOne(entry);
+        await driverCollection(model).insertOne(entry);
         return { entry };
       } catch (e) {
         if (!isDuplicateKey(e)) throw e;
@@ -178,7 +177,7 @@ export class Outbox implements OnApplicationShutdown {
     const eventId = new Types.ObjectId().toHexString();
     const entry = this.entryFor({ entityType: 'event', entityId: eventId, version: 0, removal: false, event });
     entry.state = OutboxState.READY;
-    await raw(this.entries.current()).insertOne(entry);
+    await driverCollection(this.entries.current()).insertOne(entry);
     this.handOff(entry);
   }
 
@@ -355,7 +354,7 @@ class ConsumedRemovals {
         this.next = null;
         try {
           // Each id is unique, and so is each eventId: an entry replaced by a later attempt has another.
-          await raw(this.model).deleteMany({ _id: { $in: batch.ids }, eventId: { $in: batch.eventIds } });
+          await driverCollection(this.model).deleteMany({ _id: { $in: batch.ids }, eventId: { $in: batch.eventIds } });
           batch.settle();
         } catch (err) {
           batch.settle(err);
@@ -380,11 +379,6 @@ class RemovalBatch {
       this.settle = (err) => (err ? reject(err as Error) : resolve());
     });
   }
-}
-
-/** The collection under a model, typed with the entry's string `_id`. */
-function raw(model: Model<OutboxEntry>): Collection<OutboxEntry> {
-  return model.collection as unknown as Collection<OutboxEntry>;
 }
 
 function lockKey(entry: Pick<OutboxEntry, 'entityType' | 'entityId'>): string {

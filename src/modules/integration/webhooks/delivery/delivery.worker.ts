@@ -151,15 +151,8 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
       this.failpoints.check(DeliveryFailpoint.AFTER_CLAIM);
       const d = await this.deliveries.findById(id);
       if (!d || d.status !== DeliveryStatus.PENDING || d.attempts !== attempts) return d;
-      const w = await this.endpoints.byId(d.webhookId);
-      if (!w) {
-        await this.deliveries.deleteOne(d._id);
-        return null;
-      }
-      if (w.status === WebhookStatus.DISABLED && !d.ping) {
-        await this.deliveries.finish(d._id, 'the endpoint is disabled', this.clock.now());
-        return this.deliveries.findById(id);
-      }
+      const w = await this.endpointFor(d);
+      if (!w) return this.deliveries.findById(id);
       const result = await this.send(d, w);
       const outcome = this.outcomeOf(d, result);
       const updated = await this.deliveries.recordAttempt(d, outcome);
@@ -197,15 +190,8 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
           this.slot(async () => {
             const d = current.get(claimed._id.toHexString());
             if (!d || d.status !== DeliveryStatus.PENDING || d.attempts !== claimed.attempts) return null;
-            const w = await this.endpoints.byId(d.webhookId);
-            if (!w) {
-              await this.deliveries.deleteOne(d._id);
-              return null;
-            }
-            if (w.status === WebhookStatus.DISABLED && !d.ping) {
-              await this.deliveries.finish(d._id, 'the endpoint is disabled', this.clock.now());
-              return null;
-            }
+            const w = await this.endpointFor(d);
+            if (!w) return null;
             return { d, w, result: await this.send(d, w) };
           }),
         ),
@@ -234,6 +220,23 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
     } finally {
       if (!crashed) await batch.release();
     }
+  }
+
+  /**
+   * The endpoint a claimed, due delivery goes to, or null when it goes nowhere: its endpoint is gone (the
+   * delivery is removed) or disabled (a real delivery ends failed; a ping still goes).
+   */
+  private async endpointFor(d: WebhookDeliveryLean): Promise<WebhookLean | null> {
+    const w = await this.endpoints.byId(d.webhookId);
+    if (!w) {
+      await this.deliveries.deleteOne(d._id);
+      return null;
+    }
+    if (w.status === WebhookStatus.DISABLED && !d.ping) {
+      await this.deliveries.finish(d._id, 'the endpoint is disabled', this.clock.now());
+      return null;
+    }
+    return w;
   }
 
   /** Signs and sends one attempt. */
