@@ -10,13 +10,18 @@ import { ScoringService } from './scoring.service';
 /**
  * Incremental scoring: re-scores a customer after an event that changes what its scores depend on,
  * against the company's last quintile edges. Runs after the write's response (never slows it down),
- * one update at a time per customer, as the system.
+ * one update at a time per customer, as the system. Updates of one customer coalesce: an event arriving
+ * while an update of its customer is queued and not yet started adds nothing (that update reads the
+ * customer after the event's write landed, so it scores it), so a burst of writes to one customer costs
+ * at most two re-scores, not one per write.
  */
 @Injectable()
 export class ScoreUpdatesListener {
   private readonly logger = new Logger(ScoreUpdatesListener.name);
   private readonly queue = new KeyedLock();
   private readonly pending = new Set<Promise<void>>();
+  /** Customers (per tenant) with an update queued that has not started yet. */
+  private readonly queued = new Set<string>();
 
   constructor(
     private readonly scoring: ScoringService,
@@ -65,14 +70,18 @@ export class ScoreUpdatesListener {
   }
 
   private track(tenantId: string, customerId: string): void {
+    const key = `${tenantId}\u0000${customerId}`;
+    if (this.queued.has(key)) return;
+    this.queued.add(key);
     const work = this.queue
-      .run(`${tenantId}\u0000${customerId}`, () =>
-        this.runner.runInTenant(
+      .run(key, () => {
+        this.queued.delete(key);
+        return this.runner.runInTenant(
           tenantId,
           async () => void (await this.scoring.recomputeCustomer(customerId)),
           systemPrincipal(tenantId, 'analytics'),
-        ),
-      )
+        );
+      })
       .catch((err: unknown) => {
         // A customer deleted meanwhile, or a tenant gone: nothing to score.
         if (err instanceof DomainError && err.code.endsWith('not_found')) return;
