@@ -70,7 +70,7 @@ export class ImportRevertResponse {
 export class ImportResponse {
   @ApiProperty() id: string;
   @ApiProperty() companyId: string;
-  @ApiProperty() entity: string;
+  @ApiProperty({ enum: IMPORT_ENTITIES }) entity: string;
   @ApiProperty({ enum: ImportMode }) mode: ImportMode;
   @ApiProperty({ nullable: true, type: String }) match: string | null;
   @ApiProperty() dryRun: boolean;
