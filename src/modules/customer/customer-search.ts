@@ -1,6 +1,7 @@
-import { ListFilters, listFilter, MAX_TOKEN_LENGTH, searchTokens, websiteText, words } from '@app/common';
+import { ListFilters, listFilter, searchTokens, websiteText } from '@app/common';
 import { contactSearchTexts } from '../../domain/contacts';
 import { externalIdFilter } from '../../domain/external-id';
+import type { MatchField } from '../../domain/natural-key';
 import type { Customer } from './schemas/customer.schema';
 
 /** The list filter: the shared one, plus customers' own `source`. Null matches nothing. */
@@ -33,20 +34,4 @@ export const SEARCHABLE_FIELDS: ReadonlyArray<keyof Customer> = [
 ];
 
 /** A natural key a client may match customers by (batch upsert, import). */
-export type CustomerMatchField = 'email' | 'website' | 'externalId';
-
-/**
- * The filter that finds live customers whose `field` equals `value` (already normalised as stored).
- * Email and website equality goes through the search-token index (their longest word is one of the
- * record's tokens) and then compares exactly, so it needs no index of its own; externalId has its
- * unique key. Null: the value can match nothing.
- */
-export function customerMatchFilter(field: CustomerMatchField, value: string): Record<string, unknown> | null {
-  if (field === 'externalId') return { ...externalIdFilter(value), deletedAt: null };
-  const text = field === 'website' ? websiteText(value) : value;
-  const longest = words(text ?? '')
-    .map((w) => w.slice(0, MAX_TOKEN_LENGTH))
-    .sort((x, y) => y.length - x.length)[0];
-  if (!longest) return null;
-  return { searchTokens: longest, [field]: value, deletedAt: null };
-}
+export type CustomerMatchField = MatchField;

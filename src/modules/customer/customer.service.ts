@@ -8,8 +8,6 @@ import {
   ErrorKind,
   isDuplicateKeyError,
   keysetPage,
-  normaliseEmail,
-  normaliseWebsite,
   normaliseTag,
   normaliseTags,
   parseSort,
@@ -19,17 +17,13 @@ import {
 import { PublishesEvents, PurgeHooks, RecordLock, TenantContext } from '@app/tenancy';
 import { initialContacts } from '../../domain/contacts';
 import { externalKeyOf } from '../../domain/external-id';
+import { naturalKeyFilter } from '../../domain/natural-key';
 import { type AuditPageQueryDto, type AuditPageResponse, AuditService } from '../audit';
 import { CompanyService } from '../company';
 import { CustomerCounters } from './counters/customer-counters';
 import { CustomerDeletionChecks } from './customer-deletion';
 import { CUSTOMER_ENTITY, CUSTOMER_PERSONAL_FIELDS, CUSTOMER_RECORDS, type CustomerRecords } from './customer-records';
-import {
-  customerListFilter,
-  type CustomerMatchField,
-  customerMatchFilter,
-  customerSearchTokens,
-} from './customer-search';
+import { customerListFilter, type CustomerMatchField, customerSearchTokens } from './customer-search';
 import { CustomerSegments } from './customer-segments';
 import { CustomerSource, CustomerStatus, MAX_STATUS_HISTORY, MAX_TAGS } from './customer.enums';
 import { CustomerError, CustomerErrorCode } from './customer.errors';
@@ -225,9 +219,7 @@ export class CustomerService {
     value: string,
     opts: { companyId?: string; limit?: number } = {},
   ): Promise<CustomerResponse[]> {
-    const normalised =
-      field === 'email' ? normaliseEmail(value) : field === 'website' ? normaliseWebsite(value) : value.trim();
-    const match = normalised ? customerMatchFilter(field, normalised) : null;
+    const match = naturalKeyFilter(field, value);
     const scope = customerListFilter({ companyId: opts.companyId }, this.context.principal.companies);
     if (!match || !scope) return [];
     const rows = await this.repo.find({ ...scope, ...match }, { _id: 1 }, opts.limit ?? 2);

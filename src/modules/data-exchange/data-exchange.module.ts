@@ -3,13 +3,18 @@ import { ConfigModule } from '@nestjs/config';
 import { TenancyModule } from '@app/tenancy';
 import { CompanyModule } from '../company';
 import { CustomerModule } from '../customer';
+import { LeadModule } from '../lead';
 import { BatchController } from './batch/batch.controller';
 import { BatchService } from './batch/batch.service';
 import { CustomerOperations } from './batch/customer-operation';
+import { LeadOperations } from './batch/lead-operation';
 import { dataExchangeSettings } from './data-exchange.settings';
 import { ExportController } from './export/export.controller';
 import { ExportService } from './export/export.service';
+import { CustomerImportEntity } from './import/customer-import.entity';
+import { ImportEntities } from './import/import-entity';
 import { ImportResumeTask } from './import/import-resume.task';
+import { LeadImportEntity } from './import/lead-import.entity';
 import { ImportController } from './import/import.controller';
 import { ImportRepository } from './import/import.repository';
 import { ImportRunner } from './import/import.runner';
@@ -19,7 +24,8 @@ import { DataExchangeIsolationProbe } from './data-exchange.isolation-probe';
 
 /**
  * Data in and out of a tenant: batch writes, CSV/NDJSON import (a resumable background job that
- * can be reverted) and streamed export. Customers are written only through CustomerService.
+ * can be reverted) and streamed export. Customers and leads are written only through CustomerService
+ * and LeadService.
  */
 @Module({
   imports: [
@@ -30,18 +36,23 @@ import { DataExchangeIsolationProbe } from './data-exchange.isolation-probe';
     ConfigModule.forFeature(dataExchangeSettings),
     CompanyModule,
     CustomerModule,
+    LeadModule,
   ],
   controllers: [BatchController, ExportController, ImportController],
   providers: [
     // storage and writes
     ImportRepository,
     CustomerOperations,
+    LeadOperations,
     // services
     BatchService,
     ExportService,
     ImportService,
     ImportRunner,
-    // registrations: housekeeping, isolation probe
+    // registrations: what an import writes, housekeeping, isolation probe
+    ImportEntities,
+    CustomerImportEntity,
+    LeadImportEntity,
     ImportResumeTask,
     DataExchangeIsolationProbe,
   ],

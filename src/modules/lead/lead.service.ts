@@ -23,6 +23,7 @@ import {
 import { Types } from 'mongoose';
 import { initialContacts } from '../../domain/contacts';
 import { externalIdFilter, externalKeyOf } from '../../domain/external-id';
+import { type MatchField, naturalKeyFilter } from '../../domain/natural-key';
 import { toMinor } from '../../domain/money';
 import { CompanyService } from '../company';
 import type { CreateLeadDto } from './dto/create-lead.dto';
@@ -87,10 +88,7 @@ export class LeadService {
         ),
       duplicate: (e) =>
         isDuplicateKeyOn(e, 'externalKey')
-          ? new LeadError(
-              LeadErrorCode.EXTERNAL_ID_TAKEN,
-              'Another lead of this tenant (possibly a deleted one) already has this externalId.',
-            )
+          ? new LeadError(LeadErrorCode.EXTERNAL_ID_TAKEN, 'Another lead of this tenant already has this externalId.')
           : undefined,
       busy: () => new LeadError(LeadErrorCode.WRITE_CONFLICT, 'The lead is changing too fast; retry.'),
       notAudited: ['id', 'version', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy'],
@@ -116,9 +114,13 @@ export class LeadService {
     });
   }
 
-  async create(dto: CreateLeadDto): Promise<LeadResponse> {
+  /** `id` gives the lead a chosen id (an import row's own, so that a replayed row finds its lead). */
+  async create(dto: CreateLeadDto, opts: { id?: string } = {}): Promise<LeadResponse> {
     await this.companies.assertVisible(dto.companyId);
-    const _id = new Types.ObjectId();
+    if (opts.id !== undefined && !Types.ObjectId.isValid(opts.id)) {
+      throw new DomainError(ErrorKind.BAD_REQUEST, 'request.invalid_id', 'id must be a 24-character hex id.');
+    }
+    const _id = new Types.ObjectId(opts.id);
     const fields = {
       _id,
       externalId: dto.externalId ?? null,
@@ -208,12 +210,39 @@ export class LeadService {
     );
   }
 
-  /** Soft delete; converted leads are read-only. */
-  async remove(id: string): Promise<void> {
-    await this.records.mutate(id, LeadEventName.DELETED, (current, at) => {
-      this.assertWritable(current);
-      return { set: { deletedAt: at }, changes: { deletedAt: { from: null, to: at.toISOString() } } };
-    });
+  /**
+   * Soft delete; converted leads are read-only. A deleted lead lets go of its externalId's key, so it
+   * never blocks a new one (a reverted import imported again). `expectedVersion`: 412 if it moved on.
+   */
+  async remove(id: string, expectedVersion?: number): Promise<void> {
+    await this.records.mutate(
+      id,
+      LeadEventName.DELETED,
+      (current, at) => {
+        this.assertWritable(current);
+        return {
+          set: { deletedAt: at, externalKey: externalKeyOf(current._id, null) },
+          changes: { deletedAt: { from: null, to: at.toISOString() } },
+        };
+      },
+      { expectedVersion },
+    );
+  }
+
+  /**
+   * Live leads the caller may see whose `field` equals `value` (normalised as stored), in `companyId`
+   * when given; at most `limit` (2 tells "one" from "ambiguous").
+   */
+  async findMatching(
+    field: MatchField,
+    value: string,
+    opts: { companyId?: string; limit?: number } = {},
+  ): Promise<LeadResponse[]> {
+    const match = naturalKeyFilter(field, value);
+    const scope = listFilter({ companyId: opts.companyId }, this.context.principal.companies);
+    if (!match || !scope) return [];
+    const rows = await this.repo.find({ ...scope, ...match }, { _id: 1 }, opts.limit ?? 2);
+    return rows.map(toLeadResponse);
   }
 
   /** Internal API of the module (conversion, isolation probe): a live, visible lead or 404. */

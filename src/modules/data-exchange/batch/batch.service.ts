@@ -4,7 +4,8 @@ import { classify, problemBody } from '@app/common';
 import { DataExchangeError, DataExchangeErrorCode } from '../data-exchange.errors';
 import type { BatchItemResultDto, BatchOperationDto, BatchRequestDto, BatchResponseDto } from '../dto/batch.dto';
 import type { CustomerMatchField } from '../../customer';
-import { CustomerOperations, type OperationOutcome } from './customer-operation';
+import { CustomerOperations } from './customer-operation';
+import type { OperationOutcome } from './record-operations';
 
 const STATUS: Record<OperationOutcome, number> = { created: 201, updated: 200, unchanged: 200, deleted: 204 };
 
@@ -24,7 +25,7 @@ export class BatchService {
     for (const [index, op] of req.operations.entries()) {
       try {
         const done = await this.operations.apply({ op: op.op, id: op.id, match: matchOf(op), data: op.data });
-        results.push({ index, status: STATUS[done.outcome], id: done.customer?.id, outcome: done.outcome });
+        results.push({ index, status: STATUS[done.outcome], id: done.record?.id, outcome: done.outcome });
       } catch (e) {
         const c = classify(e);
         if (c.status >= 500) throw e;

@@ -2,17 +2,22 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsObject, IsOptional, IsString, Matches } from 'class-validator';
 import { OBJECT_ID, toQueryBoolean } from '@app/common';
+import { IMPORT_ENTITIES, type ImportEntityName } from '../import/import-entity';
 import { ImportMode, ImportStatus } from '../schemas/import-job.schema';
 
 export const MATCH_FIELDS = ['email', 'website', 'externalId'] as const;
 
 /** The form fields of POST /imports (beside `file`). */
 export class ImportFormDto {
-  @ApiProperty({ enum: ['customers'], description: 'What the rows are' })
-  @IsIn(['customers'])
-  entity: string;
+  @ApiProperty({ enum: IMPORT_ENTITIES, description: 'What the rows are' })
+  @IsIn(IMPORT_ENTITIES)
+  entity: ImportEntityName;
 
-  @ApiProperty({ description: 'The company every row is filed under', pattern: '^[0-9a-f]{24}$', maxLength: 24 })
+  @ApiProperty({
+    description: 'The company every row (customer or lead) is filed under',
+    pattern: '^[0-9a-f]{24}$',
+    maxLength: 24,
+  })
   @IsString()
   @Matches(OBJECT_ID, { message: 'companyId must be a 24-character hex id' })
   companyId: string;
@@ -65,7 +70,7 @@ export class ImportRevertResponse {
 export class ImportResponse {
   @ApiProperty() id: string;
   @ApiProperty() companyId: string;
-  @ApiProperty() entity: string;
+  @ApiProperty({ enum: IMPORT_ENTITIES }) entity: string;
   @ApiProperty({ enum: ImportMode }) mode: ImportMode;
   @ApiProperty({ nullable: true, type: String }) match: string | null;
   @ApiProperty() dryRun: boolean;

@@ -14,6 +14,7 @@ import { ParseObjectIdPipe, Role } from '@app/common';
 import { Idempotent } from '@app/tenancy';
 import { ApiProblemResponses } from '../../../swagger';
 import { ImportAcceptedResponse, ImportResponse } from '../dto/import.dto';
+import { IMPORT_ENTITIES } from './import-entity';
 import { type ImportUpload, ImportService } from './import.service';
 import { DataExchangeError, DataExchangeErrorCode } from '../data-exchange.errors';
 
@@ -29,7 +30,7 @@ export class ImportController {
   @Idempotent()
   @ApiOperation({
     summary:
-      'Import customers from a CSV (UTF-8, `,` or `;`, quoted fields) or NDJSON file as a background job; dryRun validates only',
+      'Import customers or leads from a CSV (UTF-8, `,` or `;`, quoted fields) or NDJSON file as a background job; dryRun validates only',
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({
@@ -44,7 +45,12 @@ export class ImportController {
           example: 'name,email,externalId\nAcme Corp,billing@acme.com,erp-10042\n',
           description: 'CSV with a header row, or NDJSON (.ndjson/.jsonl); IMPORT_MAX_FILE_BYTES at most',
         },
-        entity: { type: 'string', enum: ['customers'], example: 'customers' },
+        entity: {
+          type: 'string',
+          enum: [...IMPORT_ENTITIES],
+          example: 'customers',
+          description: 'customers: the fields of POST /customers; leads: the fields of POST /leads',
+        },
         companyId: { type: 'string', pattern: '^[0-9a-f]{24}$', maxLength: 24, example: '665f1c2e8b3e4a1d2c3b4a59' },
         mode: { type: 'string', enum: ['create', 'upsert', 'update'], description: 'Default: create' },
         match: { type: 'string', enum: ['email', 'website', 'externalId'] },

@@ -104,9 +104,9 @@ export class ImportRepository {
   }
 
   /** Records an update's previous values once; false when the row's entry exists (applied before). */
-  async putUndo(importId: string, row: number, customerId: string, before: Record<string, unknown>): Promise<boolean> {
+  async putUndo(importId: string, row: number, recordId: string, before: Record<string, unknown>): Promise<boolean> {
     try {
-      await this.parts.current().create({ _id: undoId(importId, row), customerId, before });
+      await this.parts.current().create({ _id: undoId(importId, row), recordId, before });
       return true;
     } catch (e) {
       if (isDuplicateKeyError(e)) return false;

@@ -15,10 +15,11 @@ import {
   USER_NOTICE,
   UserNotice,
 } from '@app/tenancy';
-import type { CustomerMatchField } from '../../customer';
-import { CustomerOperations, type CustomerOperation } from '../batch/customer-operation';
+import type { MatchField } from '../../../domain/natural-key';
+import type { RecordOperation } from '../batch/record-operations';
 import { IMPORT_PROGRESS, ImportDomainEvent, ImportEventName, type ImportSummary } from '../events/import.events';
 import { ImportMode, type ImportJobLean, type ImportRowError, ImportStatus } from '../schemas/import-job.schema';
+import { ImportEntities } from './import-entity';
 import { readUpload } from './import-file';
 import { ImportRepository, MAX_STORED_ERRORS } from './import.repository';
 import { csvRowToData, jsonRowToData, resolveColumns, RowProblem } from './row-mapping';
@@ -36,8 +37,8 @@ const LEASE_MS = 10 * 60_000;
 /** Longest CSV record (a 10 MB line fails the import at that line, in bounded memory). */
 const MAX_RECORD_BYTES = 1024 * 1024;
 
-/** The id a row's created customer gets: the same on every run of the row. */
-export function rowCustomerId(importId: string, row: number): string {
+/** The id a row's created record gets: the same on every run of the row. */
+export function rowRecordId(importId: string, row: number): string {
   return createHash('sha256').update(`${importId}:${row}`).digest('hex').slice(0, 24);
 }
 
@@ -52,7 +53,7 @@ interface Row {
  * respects), re-reads the stored file and skips the rows a previous run finished, then applies the
  * rest in batches, writing the position, the counts and the errors of each batch in one update. A
  * row applied again after a crash finds its work done: a created customer has the row's own id, an
- * update's undo entry is keyed by the row.
+ * update's undo entry is keyed by the row. What a row is (customer, lead) is the import's entity.
  */
 @Injectable()
 export class ImportRunner {
@@ -61,7 +62,7 @@ export class ImportRunner {
 
   constructor(
     private readonly repo: ImportRepository,
-    private readonly operations: CustomerOperations,
+    private readonly entities: ImportEntities,
     private readonly runner: TenantRunner,
     private readonly context: TenantContext,
     private readonly claims: LeaseClaims,
@@ -202,41 +203,43 @@ export class ImportRunner {
     data: Record<string, unknown>,
   ): Promise<'created' | 'updated' | 'skipped'> {
     const id = job._id.toHexString();
+    const entity = this.entities.get(job.entity);
     if (data.companyId !== job.companyId) throw new RowProblem('companyId', 'companyId must be the import company');
-    const field = (job.match ?? 'externalId') as CustomerMatchField;
+    const field = (job.match ?? 'externalId') as MatchField;
     const matchValue = data[field];
-    const op: CustomerOperation = {
+    const op: RecordOperation = {
       op: job.mode === ImportMode.CREATE ? 'create' : job.mode === ImportMode.UPSERT ? 'upsert' : 'update',
       data: job.mode === ImportMode.UPDATE ? withoutCompany(data) : data,
       companyId: job.companyId,
-      newId: rowCustomerId(id, n),
+      newId: rowRecordId(id, n),
     };
     if (job.mode !== ImportMode.CREATE) {
       if (typeof matchValue !== 'string' || !matchValue) throw new RowProblem(field, `${field} is needed to match`);
       op.match = { field, value: matchValue };
     }
     let replayed = false;
-    const done = await this.operations.apply(op, {
+    const done = await entity.apply(op, {
       dryRun: job.dryRun,
       beforeUpdate: async (current) => {
-        replayed = !(await this.repo.putUndo(id, n, current.id, undoFields(current)));
+        replayed = !(await this.repo.putUndo(id, n, current.id, entity.undoFields(current)));
       },
     });
     if (done.outcome === 'updated' || (done.outcome === 'unchanged' && replayed)) {
-      if (!job.dryRun && done.customer) await this.repo.setUndoVersion(id, n, done.customer.version);
+      if (!job.dryRun && done.record) await this.repo.setUndoVersion(id, n, done.record.version);
       return 'updated';
     }
     return done.outcome === 'created' ? 'created' : 'skipped';
   }
 
   private async *csvRows(file: Readable, job: ImportJobLean): AsyncGenerator<Row> {
+    const { columns } = this.entities.get(job.entity);
     const delimiter = await sniffDelimiter(file);
     const parser = file.pipe(
       parse({
         bom: true,
         delimiter,
         columns: (header: string[]) => {
-          const { unknown } = resolveColumns(header, job.mapping ?? {});
+          const { unknown } = resolveColumns(columns, header, job.mapping ?? {});
           if (unknown.length) {
             throw new RowProblem(
               unknown[0],
@@ -253,9 +256,9 @@ export class ImportRunner {
     let n = 0;
     for await (const record of parser as AsyncIterable<Record<string, string>>) {
       n++;
-      targets ??= resolveColumns(Object.keys(record), job.mapping ?? {}).targets;
+      targets ??= resolveColumns(columns, Object.keys(record), job.mapping ?? {}).targets;
       try {
-        yield { n, data: csvRowToData(record, targets, job.companyId) };
+        yield { n, data: csvRowToData(columns, record, targets, job.companyId) };
       } catch (e) {
         if (!(e instanceof RowProblem)) throw e;
         yield { n, problem: e };
@@ -264,6 +267,7 @@ export class ImportRunner {
   }
 
   private async *ndjsonRows(file: Readable, job: ImportJobLean): AsyncGenerator<Row> {
+    const { columns } = this.entities.get(job.entity);
     const lines = createInterface({ input: file, crlfDelay: Infinity });
     let n = 0;
     for await (const raw of lines) {
@@ -275,7 +279,7 @@ export class ImportRunner {
         continue;
       }
       try {
-        yield { n, data: jsonRowToData(JSON.parse(line), job.mapping ?? {}, job.companyId) };
+        yield { n, data: jsonRowToData(columns, JSON.parse(line), job.mapping ?? {}, job.companyId) };
       } catch (e) {
         yield { n, problem: e instanceof RowProblem ? e : new RowProblem(null, 'the line is not valid JSON') };
       }
@@ -315,25 +319,6 @@ export function summaryOf(job: ImportJobLean): ImportSummary {
     skipped: job.skipped,
     failed: job.failed,
   };
-}
-
-/** The PATCH fields of a customer as they are: what a revert writes back. */
-export function undoFields(c: object): Record<string, unknown> {
-  const v = c as Record<string, unknown>;
-  const keys = [
-    'name',
-    'source',
-    'email',
-    'phone',
-    'website',
-    'industry',
-    'size',
-    'address',
-    'notes',
-    'tags',
-    'externalId',
-  ];
-  return Object.fromEntries(keys.map((k) => [k, v[k] ?? null]));
 }
 
 function withoutCompany(data: Record<string, unknown>): Record<string, unknown> {

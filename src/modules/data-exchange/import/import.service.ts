@@ -7,7 +7,6 @@ import { ClsService } from 'nestjs-cls';
 import { canSeeCompany, DomainError, type Settings, validatedInput } from '@app/common';
 import { PublishesEvents, RecordLock, TenantContext } from '@app/tenancy';
 import { CompanyService } from '../../company';
-import { type CustomerResponse, CustomerService, UpdateCustomerDto } from '../../customer';
 import { DataExchangeError, DataExchangeErrorCode } from '../data-exchange.errors';
 import { dataExchangeSettings } from '../data-exchange.settings';
 import { ImportFormDto, type ImportResponse } from '../dto/import.dto';
@@ -16,7 +15,8 @@ import { neutraliseFormula } from '../export/customer-columns';
 import { type ImportJobLean, ImportMode, ImportStatus } from '../schemas/import-job.schema';
 import { storeUpload } from './import-file';
 import { ImportRepository } from './import.repository';
-import { ImportRunner, rowCustomerId, summaryOf } from './import.runner';
+import { type ImportEntity, ImportEntities } from './import-entity';
+import { ImportRunner, rowRecordId, summaryOf } from './import.runner';
 import { invalidMappingTargets } from './row-mapping';
 
 /** What the upload gives the service: the form fields as text and the file as a stream. */
@@ -35,7 +35,7 @@ export class ImportService {
   constructor(
     private readonly repo: ImportRepository,
     private readonly runner: ImportRunner,
-    private readonly customers: CustomerService,
+    private readonly entities: ImportEntities,
     private readonly companies: CompanyService,
     private readonly context: TenantContext,
     private readonly lock: RecordLock,
@@ -125,44 +125,12 @@ export class ImportService {
       if (job.dryRun) {
         throw new DataExchangeError(DataExchangeErrorCode.IMPORT_NOT_REVERTIBLE, 'A dry run wrote nothing to revert.');
       }
-      const kept: string[] = [];
-      let removed = 0;
-      let restored = 0;
-      if (job.mode !== ImportMode.UPDATE) {
-        for (let row = 1; row <= job.rowsDone; row++) {
-          const customerId = rowCustomerId(id, row);
-          const current = await this.customers.get(customerId).catch(() => null);
-          if (!current) continue;
-          if (current.version !== 1) {
-            kept.push(customerId);
-            continue;
-          }
-          if (await this.quietly(() => this.customers.remove(customerId, 1))) removed++;
-          else kept.push(customerId);
-        }
-      }
-      for (let after: string | null = null; ;) {
-        const entries = await this.repo.undoEntries(id, after, 200);
-        if (!entries.length) break;
-        for (const entry of entries) {
-          after = entry._id;
-          if (entry.restored || !entry.customerId || !entry.before) continue;
-          const current: CustomerResponse | null = await this.customers.get(entry.customerId).catch(() => null);
-          if (!current || entry.afterVersion === null || current.version !== entry.afterVersion) {
-            if (current) kept.push(entry.customerId);
-            continue;
-          }
-          const dto = await validatedInput(UpdateCustomerDto, entry.before);
-          if (
-            await this.quietly(() =>
-              this.customers.update(entry.customerId as string, dto, entry.afterVersion ?? undefined),
-            )
-          ) {
-            await this.repo.markRestored(entry._id);
-            restored++;
-          } else kept.push(entry.customerId);
-        }
-      }
+      const entity = this.entities.get(job.entity);
+      const created = job.mode === ImportMode.UPDATE ? { removed: 0, kept: [] } : await this.removeCreated(entity, job);
+      const updated = await this.restoreUpdated(entity, id);
+      const removed = created.removed;
+      const restored = updated.restored;
+      const kept = [...created.kept, ...updated.kept];
       const at = new Date();
       await this.repo.setStatus(id, [ImportStatus.COMPLETED, ImportStatus.FAILED], ImportStatus.REVERTED, {
         revert: { removed, restored, kept: [...new Set(kept)], at, by: this.context.actor },
@@ -182,6 +150,54 @@ export class ImportService {
       );
       return toImportResponse(after);
     });
+  }
+
+  /** Removes the records the import created that nobody changed since (a changed one is kept). */
+  private async removeCreated(entity: ImportEntity, job: ImportJobLean): Promise<{ removed: number; kept: string[] }> {
+    const id = job._id.toHexString();
+    const kept: string[] = [];
+    let removed = 0;
+    for (let row = 1; row <= job.rowsDone; row++) {
+      const recordId = rowRecordId(id, row);
+      const current = await entity.find(recordId);
+      if (!current) continue;
+      if (current.version === 1 && (await this.quietly(() => entity.remove(recordId, 1)))) removed++;
+      else kept.push(recordId);
+    }
+    return { removed, kept };
+  }
+
+  /**
+   * Writes back the previous values of the records the import updated, unless a record changed since
+   * (its version is not the one the import left): then it is kept. Only the fields that differ are
+   * written. An entry without the version the import left names a record the import did not change
+   * (the update was a no-op or was refused); it is kept only if its values differ all the same.
+   */
+  private async restoreUpdated(entity: ImportEntity, importId: string): Promise<{ restored: number; kept: string[] }> {
+    const kept: string[] = [];
+    let restored = 0;
+    for (let after: string | null = null; ;) {
+      const entries = await this.repo.undoEntries(importId, after, 200);
+      if (!entries.length) break;
+      for (const entry of entries) {
+        after = entry._id;
+        const recordId = entry.recordId ?? entry.customerId;
+        if (entry.restored || !recordId || !entry.before) continue;
+        const current = await entity.find(recordId);
+        if (!current) continue;
+        const changed = differing(entry.before, entity.undoFields(current));
+        if (entry.afterVersion === null || current.version !== entry.afterVersion) {
+          if (entry.afterVersion !== null || Object.keys(changed).length) kept.push(recordId);
+          continue;
+        }
+        const version = entry.afterVersion;
+        if (!Object.keys(changed).length || (await this.quietly(() => entity.restore(recordId, changed, version)))) {
+          await this.repo.markRestored(entry._id);
+          restored++;
+        } else kept.push(recordId);
+      }
+    }
+    return { restored, kept };
   }
 
   /** Imports left queued or running (an instance stopped): started again here. */
@@ -222,7 +238,14 @@ export class ImportService {
       }
     }
     const form = await validatedInput(ImportFormDto, plain);
-    const bad = invalidMappingTargets(form.mapping ?? {});
+    const entity = this.entities.get(form.entity);
+    if (form.match && !entity.matchFields.includes(form.match)) {
+      throw new DataExchangeError(
+        DataExchangeErrorCode.IMPORT_FORM_INVALID,
+        `${form.entity} cannot be matched by ${form.match} (use ${entity.matchFields.join(', ')}).`,
+      );
+    }
+    const bad = invalidMappingTargets(entity.columns, form.mapping ?? {});
     if (bad.length || Object.values(form.mapping ?? {}).some((v) => typeof v !== 'string')) {
       throw new DataExchangeError(
         DataExchangeErrorCode.IMPORT_FORM_INVALID,
@@ -234,6 +257,13 @@ export class ImportService {
     }
     return form;
   }
+}
+
+/** The fields of `before` whose value differs from `now` (compared as JSON). */
+function differing(before: Record<string, unknown>, now: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(before).filter(([k, v]) => JSON.stringify(v ?? null) !== JSON.stringify(now[k] ?? null)),
+  );
 }
 
 function isNdjson(filename: string, mimetype: string): boolean {

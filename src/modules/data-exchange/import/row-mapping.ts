@@ -1,25 +1,5 @@
-import { ADDRESS_COLUMNS, IMPORTABLE_COLUMNS, restoreNeutralised } from '../export/customer-columns';
-
-/** Columns an exported file has that an import skips: the server computes them. */
-const COMPUTED_COLUMNS = new Set([
-  'id',
-  'companyId',
-  'totalRevenue',
-  'purchaseCount',
-  'createdAt',
-  'updatedAt',
-  'firstPurchaseAt',
-  'lastPurchaseAt',
-  'lastActivityAt',
-  'openTasks',
-  'leadId',
-  'statusHistory',
-  'createdBy',
-  'updatedBy',
-  'version',
-  'address',
-]);
-const JSON_COLUMNS = new Set(['tags', 'contacts']);
+import { restoreNeutralised } from '../export/customer-columns';
+import type { ImportColumns } from './import-entity';
 
 export class RowProblem extends Error {
   constructor(
@@ -36,6 +16,7 @@ export class RowProblem extends Error {
  * that silently dropped a column would look complete.
  */
 export function resolveColumns(
+  spec: ImportColumns,
   columns: readonly string[],
   mapping: Record<string, string>,
 ): { targets: Map<string, string>; unknown: string[] } {
@@ -43,23 +24,24 @@ export function resolveColumns(
   const unknown: string[] = [];
   for (const column of columns) {
     const field = mapping[column] ?? column;
-    if (IMPORTABLE_COLUMNS.includes(field)) targets.set(column, field);
-    else if (!COMPUTED_COLUMNS.has(field) && !(column in mapping && mapping[column] === '')) unknown.push(column);
+    if (spec.fields.includes(field)) targets.set(column, field);
+    else if (!spec.computed.has(field) && !(column in mapping && mapping[column] === '')) unknown.push(column);
   }
   return { targets, unknown };
 }
 
 /** Mapping targets must be fields an import can write (or '' to skip a column). */
-export function invalidMappingTargets(mapping: Record<string, string>): string[] {
-  return Object.values(mapping).filter((f) => f !== '' && !IMPORTABLE_COLUMNS.includes(f));
+export function invalidMappingTargets(spec: ImportColumns, mapping: Record<string, string>): string[] {
+  return Object.values(mapping).filter((f) => f !== '' && !spec.fields.includes(f));
 }
 
 /**
- * One CSV row as the body of a customer create: empty cells are absent, neutralised formula cells
- * read back as written, tags are a JSON array or a `;`/`,` separated list, contacts a JSON array,
- * the address columns one address.
+ * One CSV row as the body of a create: empty cells are absent, neutralised formula cells read back as
+ * written, tags are a JSON array or a `;`/`,` separated list, contacts a JSON array, number columns
+ * numbers, the address columns one address.
  */
 export function csvRowToData(
+  spec: ImportColumns,
   row: Record<string, string>,
   targets: Map<string, string>,
   companyId: string,
@@ -70,8 +52,9 @@ export function csvRowToData(
     const raw = row[column];
     if (raw === undefined || raw === '') continue;
     const value = restoreNeutralised(raw);
-    if ((ADDRESS_COLUMNS as readonly string[]).includes(field)) address[field] = value;
-    else if (JSON_COLUMNS.has(field)) data[field] = listCell(field, value);
+    if (spec.address.includes(field)) address[field] = value;
+    else if (spec.lists.has(field)) data[field] = listCell(field, value);
+    else if (spec.numbers.has(field)) data[field] = numberCell(value);
     else data[field] = value;
   }
   if (Object.keys(address).length) data.address = address;
@@ -79,8 +62,9 @@ export function csvRowToData(
   return data;
 }
 
-/** One NDJSON object as the body of a customer create (the shape of GET /customers/:id works). */
+/** One NDJSON object as the body of a create (the shape of GET /customers/:id or /leads/:id works). */
 export function jsonRowToData(
+  spec: ImportColumns,
   row: unknown,
   mapping: Record<string, string>,
   companyId: string,
@@ -91,8 +75,9 @@ export function jsonRowToData(
   const unknown: string[] = [];
   for (const [key, value] of Object.entries(row)) {
     const field = mapping[key] ?? key;
-    if (field === '' || (COMPUTED_COLUMNS.has(field) && field !== 'address')) continue;
-    if (field === 'address' || IMPORTABLE_COLUMNS.includes(field)) {
+    const isAddress = field === 'address' && spec.address.length > 0;
+    if (field === '' || (spec.computed.has(field) && !isAddress)) continue;
+    if (isAddress || spec.fields.includes(field)) {
       if (value !== null) data[field] = field === 'contacts' && Array.isArray(value) ? value.map(contactInput) : value;
     } else unknown.push(key);
   }
@@ -107,6 +92,12 @@ function contactInput(c: unknown): unknown {
   const { id: _id, name, ...rest } = c as Record<string, unknown>;
   const named = rest.firstName !== undefined || rest.lastName !== undefined;
   return named || name === null || name === undefined ? rest : { ...rest, name };
+}
+
+/** A decimal number as written ("1250.5"); anything else stays text, which validation then reports. */
+function numberCell(value: string): unknown {
+  const v = value.trim();
+  return /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : value;
 }
 
 function listCell(field: string, value: string): unknown {

@@ -43,6 +43,7 @@ export class RevertReport {
 @Schema({ collection: 'imports', versionKey: false })
 export class ImportJob {
   @Prop({ required: true }) companyId: string;
+  /** What the rows are: customers or leads (an ImportEntity's name). */
   @Prop({ required: true }) entity: string;
   @Prop({ type: String, enum: ImportMode, required: true }) mode: ImportMode;
   @Prop({ type: String, default: null }) match: string | null;
@@ -83,6 +84,9 @@ export const ImportJobSchema = SchemaFactory.createForClass(ImportJob);
 export class ImportPart {
   @Prop({ type: String, required: true }) _id: string;
   @Prop({ type: Buffer, default: null }) data: Buffer | null;
+  /** The updated record (a customer or a lead, as the import's entity says). */
+  @Prop({ type: String, default: null }) recordId: string | null;
+  /** Undo entries written before leads could be imported name their customer here. */
   @Prop({ type: String, default: null }) customerId: string | null;
   @Prop({ type: Object, default: null }) before: Record<string, unknown> | null;
   @Prop({ type: Number, default: null }) afterVersion: number | null;
