@@ -44,16 +44,20 @@ export class CustomerRepository extends VersionedRepository<CustomerLean> implem
       .exec();
   }
 
-  /** Live customers of a company in id order after `afterId`: the fields scoring reads. */
-  scan(companyId: string, afterId: string | null, limit: number): Promise<CustomerLean[]> {
-    const where = { companyId, deletedAt: null, ...(afterId ? { _id: { $gt: new Types.ObjectId(afterId) } } : {}) };
+  /**
+   * Every live customer of a company, the fields scoring reads, in one cursor: a single pass over the
+   * collection however large the company (pages by `_id` cost FerretDB's SQLite handler a full scan and
+   * sort each), `batchSize` at a time in memory.
+   */
+  streamScan(companyId: string, batchSize: number): AsyncIterable<CustomerLean> {
     return this.model
       .current()
-      .find(where, { companyId: 1, status: 1, totalRevenueMinor: 1, createdAt: 1, lastActivityAt: 1 })
-      .sort({ _id: 1 })
-      .limit(limit)
-      .lean<CustomerLean[]>()
-      .exec();
+      .find(
+        { companyId, deletedAt: null },
+        { companyId: 1, status: 1, totalRevenueMinor: 1, createdAt: 1, lastActivityAt: 1 },
+      )
+      .lean<CustomerLean>()
+      .cursor({ batchSize });
   }
 
   /** Live customers of the company, counted up to `limit`. */

@@ -67,6 +67,8 @@ export interface CreateCustomerOptions {
 
 const DEFAULT_PAGE = 25;
 const DEFAULT_RECENT = 10;
+/** Customers per cursor batch of a full scan (analytics). */
+const SCAN_BATCH = 2000;
 
 /** Plain fields PATCH may change, in the order they are compared. */
 const PATCHABLE = [
@@ -261,19 +263,20 @@ export class CustomerService {
   }
 
   /**
-   * Live customers of a company in id order, `limit` after `afterId`, with the fields scoring reads
-   * (analytics). Not limited by the principal: background work runs as the system.
+   * Every live customer of a company with the fields scoring reads (analytics), streamed from one
+   * cursor. Not limited by the principal: background work runs as the system.
    */
-  async scan(companyId: string, afterId: string | null, limit: number): Promise<CustomerScanRow[]> {
-    const rows = await this.repo.scan(companyId, afterId, limit);
-    return rows.map((c) => ({
-      id: c._id.toHexString(),
-      companyId: c.companyId,
-      status: c.status,
-      totalRevenueMinor: c.totalRevenueMinor,
-      createdAt: c.createdAt,
-      lastActivityAt: c.lastActivityAt ?? null,
-    }));
+  async *scan(companyId: string): AsyncGenerator<CustomerScanRow> {
+    for await (const c of this.repo.streamScan(companyId, SCAN_BATCH)) {
+      yield {
+        id: c._id.toHexString(),
+        companyId: c.companyId,
+        status: c.status,
+        totalRevenueMinor: c.totalRevenueMinor,
+        createdAt: c.createdAt,
+        lastActivityAt: c.lastActivityAt ?? null,
+      };
+    }
   }
 
   /** PATCH: changes the given fields; a body that changes nothing writes nothing. */

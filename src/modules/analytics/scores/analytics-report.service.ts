@@ -19,7 +19,6 @@ import { ScoreRepository } from './score.repository';
 import { type CompanyEdges, edgesKey, ScoringService } from './scoring.service';
 
 const DEFAULT_PAGE = 50;
-const SCAN = 2000;
 
 /** The read side: RFM report, one customer's scores, the cohort table. */
 @Injectable()
@@ -181,12 +180,7 @@ export class AnalyticsReportService {
   private async liveCustomers(companyIds: readonly string[]): Promise<Map<string, CustomerScanRow>> {
     const live = new Map<string, CustomerScanRow>();
     for (const companyId of companyIds) {
-      for (let after: string | null = null; ;) {
-        const rows = await this.customers.scan(companyId, after, SCAN);
-        if (!rows.length) break;
-        for (const r of rows) live.set(r.id, r);
-        after = rows[rows.length - 1].id;
-      }
+      for await (const r of this.customers.scan(companyId)) live.set(r.id, r);
     }
     return live;
   }

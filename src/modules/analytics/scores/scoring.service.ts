@@ -111,12 +111,7 @@ export class ScoringService {
     const window = { asOf, windowDays: this.windowDays };
     const signalsOf = await this.signals.ofCompany(companyId, asOf);
     const live = new Map<string, ScoredCustomer>();
-    for (let after: string | null = null; ;) {
-      const rows = await this.customers.scan(companyId, after, BATCH * 4);
-      if (!rows.length) break;
-      for (const r of rows) live.set(r.id, { ...r, ...signalsOf(r.id) });
-      after = rows[rows.length - 1].id;
-    }
+    for await (const r of this.customers.scan(companyId)) live.set(r.id, { ...r, ...signalsOf(r.id) });
     const ids: string[] = [];
     const values: RfmValues[] = [];
     for await (const c of this.history.customers({ companyIds: [companyId] })) {
