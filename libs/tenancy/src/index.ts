@@ -1,5 +1,6 @@
 export * from './audit-sink';
 export * from './bulk-write';
+export * from './grouped-inserts';
 export * from './domain-event';
 export * from './failpoints';
 export * from './idempotency';

@@ -1,0 +1,112 @@
+import type { Collection } from 'mongodb';
+import { isDuplicateKeyError } from '@app/common';
+import {
+  GroupedInserts,
+  MAX_STATEMENTS_PER_WRITE,
+  TenantConnectionRegistry,
+  TenantContext,
+  TenantRunner,
+} from '@app/tenancy';
+import { newTenant, startTestApp, type TestApp } from './support/test-app';
+
+interface Doc {
+  _id: string;
+  n: number;
+}
+
+/** Grouped inserts on the real database: each caller learns its own document's fate, in few commands. */
+describe(GroupedInserts.name, () => {
+  let t: TestApp;
+  let collection: Collection<Doc>;
+  /** The documents of each insertMany the grouped inserts sent. */
+  let commands: number[][];
+  let counted: Collection<Doc>;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    const tenant = await newTenant(t, 'grouped');
+    const dbName = await t.app.get(TenantRunner).runInTenant(tenant.slug, async () => t.app.get(TenantContext).dbName);
+    collection = t.app.get(TenantConnectionRegistry).database(dbName).collection<Doc>('grouped_inserts_test');
+    // The real collection, with each insertMany's documents noted on the way.
+    counted = new Proxy(collection, {
+      get(target, prop, receiver) {
+        if (prop !== 'insertMany') return Reflect.get(target, prop, receiver) as unknown;
+        return (docs: Doc[], opts: object) => {
+          commands.push(docs.map((d) => d.n));
+          return target.insertMany(docs, opts);
+        };
+      },
+    });
+  });
+  beforeEach(async () => {
+    commands = [];
+    await collection.deleteMany({});
+  });
+  afterAll(() => t.close());
+
+  it('stores concurrent inserts in fewer commands than documents, each caller resolved once its document is stored', async () => {
+    const grouped = new GroupedInserts(counted);
+    const docs = Array.from({ length: 120 }, (_, n) => ({ _id: `doc-${n}`, n }));
+    await Promise.all(docs.map((d) => grouped.add(d)));
+
+    expect(await collection.countDocuments()).toBe(120);
+    // The first went alone; the rest waited for it and went together, never more than a command may hold.
+    expect(commands[0]).toEqual([0]);
+    expect(commands.length).toBeLessThan(10);
+    expect(commands.every((c) => c.length <= MAX_STATEMENTS_PER_WRITE)).toBe(true);
+    expect(commands.flat().sort((a, b) => a - b)).toEqual(docs.map((d) => d.n));
+  });
+
+  it('rejects only the document refused for a duplicate key, with a duplicate-key error; the others are stored', async () => {
+    await collection.insertOne({ _id: 'taken', n: -1 });
+    const grouped = new GroupedInserts(counted);
+    const outcomes = await Promise.allSettled([
+      grouped.add({ _id: 'first', n: 0 }),
+      grouped.add({ _id: 'a', n: 1 }),
+      grouped.add({ _id: 'taken', n: 2 }),
+      grouped.add({ _id: 'b', n: 3 }),
+    ]);
+
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect(isDuplicateKeyError((outcomes[2] as PromiseRejectedResult).reason)).toBe(true);
+    // Documents 1-3 went in one command, in which one was refused and the others stored.
+    expect(commands).toEqual([[0], [1, 2, 3]]);
+    const stored = await collection.find({}).sort({ _id: 1 }).toArray();
+    expect(stored.map((d) => [d._id, d.n])).toEqual([
+      ['a', 1],
+      ['b', 3],
+      ['first', 0],
+      ['taken', -1],
+    ]);
+  });
+
+  it('rejects every document of a command that failed as a whole, and goes on with the next', async () => {
+    let fail = true;
+    const flaky = new Proxy(counted, {
+      get(target, prop, receiver) {
+        if (prop !== 'insertMany') return Reflect.get(target, prop, receiver) as unknown;
+        return (docs: Doc[], opts: object) => {
+          if (fail && docs.length > 1) {
+            fail = false;
+            return Promise.reject(new Error('connection lost'));
+          }
+          return target.insertMany(docs, opts);
+        };
+      },
+    });
+    let idle = 0;
+    const grouped = new GroupedInserts(flaky, () => idle++);
+    const first = grouped.add({ _id: 'x0', n: 0 });
+    const lost = [grouped.add({ _id: 'x1', n: 1 }), grouped.add({ _id: 'x2', n: 2 })];
+    await first;
+    const outcomes = await Promise.allSettled(lost);
+    expect(outcomes.map((o) => (o.status === 'rejected' ? (o.reason as Error).message : 'stored'))).toEqual([
+      'connection lost',
+      'connection lost',
+    ]);
+    await grouped.add({ _id: 'x3', n: 3 });
+    expect((await collection.find({}).toArray()).map((d) => d._id).sort()).toEqual(['x0', 'x3']);
+    // The owner hears each time the queue ran dry (the first burst, then the lone insert).
+    expect(idle).toBe(2);
+  });
+});
