@@ -94,7 +94,10 @@ printf '%s\n' "$VERSION" >"$work/src/build/version/version.txt"
 (cd "$work/src" && go build -buildvcs=false -trimpath -o "$tmp_bin" ./cmd/ferretdb) >&2 ||
   die "go build failed"
 
-"$tmp_bin" --version 2>/dev/null | grep -q "$VERSION" || die "built binary does not report $VERSION"
+# Capture first: `--version | grep -q` under pipefail fails whenever grep exits
+# on its match before the binary has written its last line (SIGPIPE).
+reported="$("$tmp_bin" --version 2>/dev/null || true)"
+[[ "$reported" == *"$VERSION"* ]] || die "built binary does not report $VERSION (it says: ${reported:-nothing})"
 
 # Same directory, so this is an atomic rename: readers never see half a file.
 mv -f "$tmp_bin" "$bin"
