@@ -11,6 +11,7 @@ import {
   scorePopulation,
 } from '../../src/modules/analytics/scoring/rfm';
 import type { BenchSession } from '../support/bench-session';
+import { alternate, heapPeak, time } from '../support/timing';
 import type { Metric, Scenario } from '../support/scenario';
 
 const ENTRIES_PER_CUSTOMER = 5;
@@ -265,48 +266,4 @@ async function driverCohortTable(db: Db, companyId: string, asOf: Date): Promise
   return [...sizes.entries()]
     .sort(([a], [b]) => a - b)
     .map(([m, n]) => [`${Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`, n]);
-}
-
-async function time(fn: () => Promise<unknown>): Promise<number> {
-  const start = performance.now();
-  await fn();
-  return performance.now() - start;
-}
-
-/** Rounds in ABBA order; medians of each side. */
-async function alternate(
-  rounds: number,
-  baseline: () => Promise<number>,
-  subject: () => Promise<number>,
-): Promise<{ baseline: number; subject: number }> {
-  const b: number[] = [];
-  const s: number[] = [];
-  for (let i = 0; i < rounds; i++) {
-    if (i % 2 === 0) {
-      b.push(await baseline());
-      s.push(await subject());
-    } else {
-      s.push(await subject());
-      b.push(await baseline());
-    }
-  }
-  return { baseline: median(b), subject: median(s) };
-}
-
-function median(xs: number[]): number {
-  const sorted = [...xs].sort((a, c) => a - c);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-/** Heap in use, sampled every 10 ms while `fn` runs, above what it was before. */
-async function heapPeak(fn: () => Promise<unknown>): Promise<number> {
-  const start = process.memoryUsage().heapUsed;
-  let peak = start;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 10);
-  try {
-    await fn();
-  } finally {
-    clearInterval(timer);
-  }
-  return Math.max(0, peak - start);
 }

@@ -5,6 +5,7 @@ import { companiesRead } from './companies-read';
 import { customersList } from './customers-list';
 import { customersRead } from './customers-read';
 import { customersSearch } from './customers-search';
+import { dataExchange } from './data-exchange';
 import { embeddedScale } from './embedded-scale';
 import { manyTenants } from './many-tenants';
 import { opportunities } from './opportunities';
@@ -26,4 +27,5 @@ export const SCENARIOS: Scenario[] = [
   activities,
   opportunities,
   analytics,
+  dataExchange,
 ];

@@ -26,9 +26,10 @@ const unbounded = new AsyncLocalStorage<true>();
 
 /**
  * Runs `fn` with database work that must finish even after its request was answered (releasing a
- * record lease): its queries carry no deadline.
+ * record lease), or that outlives it on purpose (a cursor streamed to the client): its queries carry
+ * no deadline. A cursor opened inside `fn` keeps that for its whole life.
  */
-export function withoutDeadline<T>(fn: () => Promise<T>): Promise<T> {
+export function withoutDeadline<T>(fn: () => T): T {
   return unbounded.run(true, fn);
 }
 

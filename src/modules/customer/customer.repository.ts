@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type mongo, Types, type PipelineStage } from 'mongoose';
 import { type Contact, LEGACY_CONTACTS_FILTER, type LegacyContactsStore } from '../../domain/contacts';
 import { fillExternalKeys } from '../../domain/external-id';
-import { InjectTenantModel, TenantModel, VersionedRepository } from '@app/tenancy';
+import { InjectTenantModel, TenantModel, VersionedRepository, withoutDeadline } from '@app/tenancy';
 import { Customer, CustomerLean } from './schemas/customer.schema';
 
 /**
@@ -22,10 +22,21 @@ export class CustomerRepository extends VersionedRepository<CustomerLean> implem
     return this.model.current().find(filter, this.visibleFields).sort(sort).limit(limit).lean<CustomerLean[]>().exec();
   }
 
-  /** Live customers in `_id` order after `after` (export: a keyset walk, bounded memory). */
-  findAfterId(filter: Record<string, unknown>, after: Types.ObjectId | null, limit: number): Promise<CustomerLean[]> {
-    const where = after ? { $and: [filter, { _id: { $gt: after } }] } : filter;
-    return this.find(where, { _id: 1 }, limit);
+  /**
+   * Customers matching `filter` in `_id` order from one cursor, `batchSize` in memory at a time (export).
+   * One pass: keyset pages would cost FerretDB a full scan and sort each (200 of them for 100,000
+   * customers). The cursor outlives the request that opened it (the client reads the stream at its own
+   * pace), so it carries no request deadline.
+   */
+  streamMatching(filter: Record<string, unknown>, batchSize: number): AsyncIterable<CustomerLean> {
+    return withoutDeadline(() =>
+      this.model
+        .current()
+        .find(filter, this.visibleFields)
+        .sort({ _id: 1 })
+        .lean<CustomerLean>()
+        .cursor({ batchSize }),
+    );
   }
 
   /** Customers matching `filter` in id order after `after`: the fields duplicate detection reads. */

@@ -229,21 +229,16 @@ export class CustomerService {
   }
 
   /**
-   * Every customer matching the list filters that the caller may see, in pages of `pageSize` in id
-   * order (a keyset walk: memory holds one page, whatever the total).
+   * Every customer matching the list filters that the caller may see, in `_id` order, from one cursor
+   * (`batchSize` in memory, whatever the total). Filters and visibility are checked before the first
+   * customer is yielded, so a company of another tenant fails the first `next()`.
    */
-  async *pages(query: ListCustomersQueryDto, pageSize = 500): AsyncGenerator<CustomerResponse[]> {
+  async *stream(query: ListCustomersQueryDto, batchSize = 500): AsyncGenerator<CustomerResponse> {
     if (query.companyId) await this.companies.assertVisible(query.companyId);
     const visible = this.context.principal.companies;
     const filter = await this.segments.narrow(customerListFilter(query, visible), query.segmentId, visible);
     if (!filter) return;
-    let after: Types.ObjectId | null = null;
-    for (;;) {
-      const rows = await this.repo.findAfterId(filter, after, pageSize);
-      if (rows.length) yield rows.map(toCustomerResponse);
-      if (rows.length < pageSize) return;
-      after = rows[rows.length - 1]._id;
-    }
+    for await (const row of this.repo.streamMatching(filter, batchSize)) yield toCustomerResponse(row);
   }
 
   /** How many customers a list query matches (every page together). */

@@ -1,5 +1,11 @@
 export { DataExchangeModule } from './data-exchange.module';
-export { ImportDomainEvent, ImportEventName, IMPORT_PROGRESS } from './events/import.events';
+export {
+  ImportDomainEvent,
+  ImportEventName,
+  IMPORT_PROGRESS,
+  IMPORT_REQUEST_PREFIX,
+  isImportRequest,
+} from './events/import.events';
 export { ImportFailpoint, ImportRunner } from './import/import.runner';
 export { ImportService } from './import/import.service';
 /** The routes that take multipart/form-data uploads (every other route refuses them with 415). */

@@ -1,5 +1,6 @@
 import type { TenantRunner } from '@app/tenancy';
 import { CustomerDomainEvent, CustomerEventName, type CustomerSnapshot } from '../../customer';
+import { ImportDomainEvent, ImportEventName, IMPORT_REQUEST_PREFIX } from '../../data-exchange';
 import { ScoreUpdatesListener } from './score-updates.listener';
 import type { ScoringService } from './scoring.service';
 
@@ -13,6 +14,10 @@ class GatedScoring {
     return new Promise((resolve) => this.gates.push(() => resolve(null)));
   }
 
+  recomputeCompany(companyId: string): Promise<null> {
+    return this.recomputeCustomer(`company:${companyId}`);
+  }
+
   /** Lets every re-score started so far finish. */
   async release(): Promise<void> {
     const gates = this.gates;
@@ -24,7 +29,7 @@ class GatedScoring {
 
 const runner = { runInTenant: (_tenant: string, fn: () => Promise<unknown>) => fn() } as unknown as TenantRunner;
 
-function statusChanged(tenantId: string, customerId: string): CustomerDomainEvent {
+function statusChanged(tenantId: string, customerId: string, requestId?: string): CustomerDomainEvent {
   const snapshot = { id: customerId } as unknown as CustomerSnapshot;
   return new CustomerDomainEvent(
     CustomerEventName.STATUS_CHANGED,
@@ -35,7 +40,21 @@ function statusChanged(tenantId: string, customerId: string): CustomerDomainEven
     new Date(),
     snapshot,
     {},
+    requestId,
   );
+}
+
+function importEnded(name: ImportEventName, created: number): ImportDomainEvent {
+  const summary = {
+    importId: 'i1',
+    status: 'completed',
+    processed: created,
+    created,
+    updated: 0,
+    skipped: 0,
+    failed: 0,
+  };
+  return new ImportDomainEvent(name, 't1', 'company-1', 'user-1', new Date(), summary, `${IMPORT_REQUEST_PREFIX}i1`);
 }
 
 describe('ScoreUpdatesListener', () => {
@@ -73,5 +92,19 @@ describe('ScoreUpdatesListener', () => {
     await listener.idle();
     // Every event came before its key's re-score started: one re-score per key covered them.
     expect(scoring.started.sort()).toEqual(['c1', 'c1', 'c2']);
+  });
+
+  it("leaves an import's rows to one re-score of the company when the import ends", async () => {
+    const scoring = new GatedScoring();
+    const listener = new ScoreUpdatesListener(scoring as unknown as ScoringService, runner);
+
+    for (let i = 0; i < 50; i++) listener.onCustomerEvent(statusChanged('t1', `c${i}`, `${IMPORT_REQUEST_PREFIX}i1`));
+    listener.onCustomerEvent(statusChanged('t1', 'by-hand', 'req-1'));
+    listener.onImportEvent(importEnded(ImportEventName.COMPLETED, 50));
+    listener.onImportEvent(importEnded(ImportEventName.FAILED, 0));
+    await new Promise((resolve) => setImmediate(resolve));
+    await scoring.release();
+    await listener.idle();
+    expect(scoring.started.sort()).toEqual(['by-hand', 'company:company-1']);
   });
 });

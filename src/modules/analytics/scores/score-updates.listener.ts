@@ -4,6 +4,7 @@ import { DomainError } from '@app/common';
 import { KeyedLock, systemPrincipal, TenantRunner } from '@app/tenancy';
 import { ActivityDomainEvent, ActivityEventName } from '../../activity';
 import { CustomerDomainEvent, CustomerEventName } from '../../customer';
+import { ImportDomainEvent, ImportEventName, isImportRequest } from '../../data-exchange';
 import { OpportunityDomainEvent, OpportunityEventName } from '../../opportunity';
 import { ScoringService } from './scoring.service';
 
@@ -13,7 +14,9 @@ import { ScoringService } from './scoring.service';
  * one update at a time per customer, as the system. Updates of one customer coalesce: an event arriving
  * while an update of its customer is queued and not yet started adds nothing (that update reads the
  * customer after the event's write landed, so it scores it), so a burst of writes to one customer costs
- * at most two re-scores, not one per write.
+ * at most two re-scores, not one per write. An import's rows are not scored one by one: when the
+ * import ends, its company is re-scored in one pass (one scan of the company instead of a re-score,
+ * with its reads of the customer's ledger and activities, per row).
  */
 @Injectable()
 export class ScoreUpdatesListener {
@@ -36,8 +39,19 @@ export class ScoreUpdatesListener {
   @OnEvent(CustomerEventName.REVENUE_RECORDED)
   @OnEvent(CustomerEventName.REVENUE_REVERSED)
   onCustomerEvent(event: unknown): void {
-    if (!(event instanceof CustomerDomainEvent)) return;
+    if (!(event instanceof CustomerDomainEvent) || isImportRequest(event.requestId)) return;
     this.track(event.tenantId, event.customerId);
+  }
+
+  // An import that wrote records (completed, or failed part-way) re-scores its company once.
+  @OnEvent(ImportEventName.COMPLETED)
+  @OnEvent(ImportEventName.FAILED)
+  onImportEvent(event: unknown): void {
+    if (!(event instanceof ImportDomainEvent)) return;
+    if (event.summary.created + event.summary.updated === 0) return;
+    this.schedule(`${event.tenantId}\u0000company\u0000${event.companyId}`, event.tenantId, () =>
+      this.scoring.recomputeCompany(event.companyId),
+    );
   }
 
   // An activity moves the customer's last activity, and a task its overdue tasks (created, done, reopened,
@@ -70,7 +84,11 @@ export class ScoreUpdatesListener {
   }
 
   private track(tenantId: string, customerId: string): void {
-    const key = `${tenantId}\u0000${customerId}`;
+    this.schedule(`${tenantId}\u0000${customerId}`, tenantId, () => this.scoring.recomputeCustomer(customerId));
+  }
+
+  /** Queues `rescore` behind the running one of the same key, unless one is queued and not started. */
+  private schedule(key: string, tenantId: string, rescore: () => Promise<unknown>): void {
     if (this.queued.has(key)) return;
     this.queued.add(key);
     const work = this.queue
@@ -78,14 +96,14 @@ export class ScoreUpdatesListener {
         this.queued.delete(key);
         return this.runner.runInTenant(
           tenantId,
-          async () => void (await this.scoring.recomputeCustomer(customerId)),
+          async () => void (await rescore()),
           systemPrincipal(tenantId, 'analytics'),
         );
       })
       .catch((err: unknown) => {
         // A customer deleted meanwhile, or a tenant gone: nothing to score.
         if (err instanceof DomainError && err.code.endsWith('not_found')) return;
-        this.logger.error({ err, tenant: tenantId, customer: customerId }, 'incremental scoring failed');
+        this.logger.error({ err, tenant: tenantId, key }, 'incremental scoring failed');
       })
       .finally(() => this.pending.delete(work));
     this.pending.add(work);

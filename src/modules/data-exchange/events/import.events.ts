@@ -7,6 +7,14 @@ export enum ImportEventName {
   REVERTED = 'import.reverted',
 }
 
+/** The request id every write of an import carries (its audit entries and events): `import:<id>`. */
+export const IMPORT_REQUEST_PREFIX = 'import:';
+
+/** Whether an event or audit entry was written by an import's background run. */
+export function isImportRequest(requestId: string | undefined): boolean {
+  return requestId?.startsWith(IMPORT_REQUEST_PREFIX) ?? false;
+}
+
 /** Sent to the importer's sockets only (a UserNotice), after each batch of rows. */
 export const IMPORT_PROGRESS = 'import.progress';
 

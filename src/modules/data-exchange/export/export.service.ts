@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { stringify } from 'csv-stringify';
 import { Readable, Transform } from 'node:stream';
-import { TenantContext, TenantRunner } from '@app/tenancy';
 import { type CustomerResponse, CustomerService } from '../../customer';
 import type { ExportCustomersQueryDto, ExportFormat } from '../dto/export-query.dto';
 import { CUSTOMER_CSV_COLUMNS, customerCsvRow, neutraliseFormula } from './customer-columns';
 
-/** Customers read per database round trip while streaming. */
-const EXPORT_PAGE = 500;
+/** Customers per cursor batch (one database round trip) while streaming. */
+const EXPORT_BATCH = 500;
 
 export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
   csv: 'text/csv; charset=utf-8',
@@ -15,36 +14,25 @@ export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
 };
 
 /**
- * Streams every customer matching the list filters, one page of EXPORT_PAGE in memory at a time:
- * the next page is read only when the client has taken the previous one (stream back-pressure).
- * CSV cells that a spreadsheet would run as formulas are neutralised.
+ * Streams every customer matching the list filters from one database cursor, a batch of EXPORT_BATCH
+ * in memory at a time: the next batch is read only when the client has taken the previous one (stream
+ * back-pressure). CSV cells that a spreadsheet would run as formulas are neutralised.
  */
 @Injectable()
 export class ExportService {
-  constructor(
-    private readonly customers: CustomerService,
-    private readonly context: TenantContext,
-    private readonly runner: TenantRunner,
-  ) {}
+  constructor(private readonly customers: CustomerService) {}
 
   /** Checks the filters (a company of another tenant: 404 before any byte is sent), then streams. */
   async customers$(query: ExportCustomersQueryDto): Promise<Readable> {
     const { format, ...filters } = query;
-    const pages = this.customers.pages(filters, EXPORT_PAGE);
-    const first = await pages.next();
-    // Later pages are read when the stream is pulled, outside the request's async context: they run
-    // in the same tenant, as the same principal, explicitly.
-    const tenantId = this.context.tenantId;
-    const principal = this.context.principal;
-    const runner = this.runner;
+    const stream = this.customers.stream(filters, EXPORT_BATCH);
+    // The first customer is read here, in the request: the filters' checks fail before the response
+    // starts. The cursor then belongs to the tenant it was opened in; later reads need no context.
+    const first = await stream.next();
     async function* rows(): AsyncGenerator<CustomerResponse> {
       if (first.done) return;
-      yield* first.value;
-      for (;;) {
-        const next = await runner.runInTenant(tenantId, () => pages.next(), principal);
-        if (next.done) return;
-        yield* next.value;
-      }
+      yield first.value;
+      yield* stream;
     }
     const source = Readable.from(rows());
     if ((format ?? 'csv') === 'ndjson') {

@@ -17,7 +17,13 @@ import {
 } from '@app/tenancy';
 import type { MatchField } from '../../../domain/natural-key';
 import type { RecordOperation } from '../batch/record-operations';
-import { IMPORT_PROGRESS, ImportDomainEvent, ImportEventName, type ImportSummary } from '../events/import.events';
+import {
+  IMPORT_PROGRESS,
+  IMPORT_REQUEST_PREFIX,
+  ImportDomainEvent,
+  ImportEventName,
+  type ImportSummary,
+} from '../events/import.events';
 import { ImportMode, type ImportJobLean, type ImportRowError, ImportStatus } from '../schemas/import-job.schema';
 import { ImportEntities } from './import-entity';
 import { readUpload } from './import-file';
@@ -79,7 +85,7 @@ export class ImportRunner {
     const run = this.cls
       .run({ ifNested: 'override' }, () => {
         // Audit entries of the import's writes carry the import's id as their request id.
-        this.cls.set(CLS_ID, `import:${importId}`);
+        this.cls.set(CLS_ID, `${IMPORT_REQUEST_PREFIX}${importId}`);
         return this.runner.runInTenant(tenantId, () => this.claimAndRun(importId), principalOf(tenantId, actor));
       })
       .catch((err: unknown) => this.logger.error({ err, tenant: tenantId, importId }, 'import run failed'))
