@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
-import { Failpoints, TenantRunner } from '@app/tenancy';
+import { Failpoints, TenantConnectionRegistry, TenantDirectory, TenantRunner } from '@app/tenancy';
+import { ScoreUpdatesListener } from '../src/modules/analytics';
 import { ImportFailpoint, ImportRunner, ImportService } from '../src/modules/data-exchange';
 import { connectRealtime } from '@app/testing';
 import { expectProblem, newCompany, newTenant, startTestApp, TenantFixture, TestApp } from './support/test-app';
@@ -78,6 +79,16 @@ describe('Imports', () => {
     // The audit entries of the import's writes carry its id.
     const history = (await a.admin.get(`${CUSTOMERS}/${alpha.id}/history`).expect(200)).body.data;
     expect(history[0]).toMatchObject({ action: 'customer.created', requestId: `import:${job.id}` });
+    // Its rows are scored together once it has ended (one pass over the company, not one re-score per row).
+    // (Read from the store: GET .../scores would compute a missing score on demand.)
+    await t.app.get(ScoreUpdatesListener).idle();
+    const stored = await t.app
+      .get(TenantConnectionRegistry)
+      .database(t.app.get(TenantDirectory).dbNameFor(a.slug))
+      .collection<{ _id: string; segment: string; computedAt: Date }>('customer_scores')
+      .findOne({ _id: alpha.id });
+    expect(stored).toMatchObject({ segment: 'no_purchase' });
+    expect(stored!.computedAt.getTime()).toBeGreaterThanOrEqual(Date.parse(job.finishedAt));
   });
 
   it('dryRun validates every row and writes nothing', async () => {
