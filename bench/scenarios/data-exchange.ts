@@ -4,7 +4,7 @@ import { MAX_STATEMENTS_PER_WRITE } from '@app/tenancy';
 import { ImportRunner, ImportService } from '../../src/modules/data-exchange';
 import type { BenchSession, BenchTenant } from '../support/bench-session';
 import type { Metric, Scenario } from '../support/scenario';
-import { alternate, heapPeak, median, time } from '../support/timing';
+import { alternate, heapPeak, median, ratioAtLeast, time } from '../support/timing';
 
 /** Operations in one batch request (the route's maximum). */
 const BATCH_OPS = 100;
@@ -155,34 +155,16 @@ export const dataExchange: Scenario = {
       { name: 'import: driver insertMany (median)', value: imported.baseline, unit: 'ms' },
       { name: 'import: module (median)', value: imported.subject, unit: 'ms' },
       { name: 'import: module rows/s', value: (rows / imported.subject) * 1000, unit: '/s' },
-      {
-        name: 'import ratio (insertMany ÷ module)',
-        value: importRatio,
-        unit: '',
-        target: '≥ 0.5',
-        met: importRatio >= 0.5,
-      },
+      ratioAtLeast('import ratio (insertMany ÷ module)', importRatio, 0.5),
       { name: `import heap peak at ${small} rows`, value: mb(smallHeap), unit: 'MB' },
       { name: `import heap peak at ${rows} rows`, value: mb(largeHeap), unit: 'MB' },
       { name: 'heap peak ratio (N ÷ N/10)', value: heapRatio, unit: '×', target: '≤ 1.3', met: heapRatio <= 1.3 },
       { name: 'export: driver cursor (median)', value: exported.baseline, unit: 'ms' },
       { name: 'export: API CSV (median)', value: exported.subject, unit: 'ms' },
-      {
-        name: 'export ratio (cursor ÷ API)',
-        value: exportRatio,
-        unit: '',
-        target: '≥ 0.5',
-        met: exportRatio >= 0.5,
-      },
+      ratioAtLeast('export ratio (cursor ÷ API)', exportRatio, 0.5),
       { name: 'batch of 100 upserts: driver bulkWrite (median)', value: batched.baseline, unit: 'ms' },
       { name: 'batch of 100 upserts: API (median)', value: batched.subject, unit: 'ms' },
-      {
-        name: 'batch ratio (bulkWrite ÷ API)',
-        value: batchRatio,
-        unit: '',
-        target: '≥ 0.5',
-        met: batchRatio >= 0.5,
-      },
+      ratioAtLeast('batch ratio (bulkWrite ÷ API)', batchRatio, 0.5),
     ];
     return {
       comparisons: [],

@@ -1,3 +1,5 @@
+import type { Metric } from './scenario';
+
 /** Timing helpers of the scenarios that time whole operations rather than a closed loop. */
 
 /** Milliseconds `fn` took. */
@@ -43,4 +45,9 @@ export async function heapPeak(fn: () => Promise<unknown>): Promise<number> {
     clearInterval(timer);
   }
   return Math.max(0, peak - start);
+}
+
+/** A "baseline time ÷ subject time" figure with its target (at least `min`). */
+export function ratioAtLeast(name: string, value: number, min: number): Metric {
+  return { name, value, unit: '', target: `≥ ${min}`, met: value >= min };
 }

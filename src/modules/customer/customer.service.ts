@@ -70,8 +70,8 @@ const DEFAULT_RECENT = 10;
 /** Customers per cursor batch of a full scan (analytics). */
 const SCAN_BATCH = 2000;
 
-/** Plain fields PATCH may change, in the order they are compared. */
-const PATCHABLE = [
+/** Plain fields PATCH may change, in the order they are compared (also what an import's revert writes back). */
+export const CUSTOMER_PATCHABLE_FIELDS = [
   'name',
   'source',
   'email',
@@ -277,7 +277,7 @@ export class CustomerService {
   /** PATCH: changes the given fields; a body that changes nothing writes nothing. */
   update(id: string, dto: UpdateCustomerDto, expectedVersion?: number): Promise<CustomerResponse> {
     const next: Partial<Customer> = {};
-    for (const key of PATCHABLE) {
+    for (const key of CUSTOMER_PATCHABLE_FIELDS) {
       const value = dto[key];
       if (value === undefined) continue;
       Object.assign(next, { [key]: key === 'address' && value ? addressOf(dto.address ?? {}) : value });

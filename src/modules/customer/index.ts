@@ -1,7 +1,12 @@
 export { CustomerModule } from './customer.module';
 export { CUSTOMER_ENTITY } from './customer-records';
 export { type CustomerDeletionCheck, CustomerDeletionCheckProvider } from './customer-deletion';
-export { CustomerService, type CreateCustomerOptions, type CustomerScanRow } from './customer.service';
+export {
+  CUSTOMER_PATCHABLE_FIELDS,
+  CustomerService,
+  type CreateCustomerOptions,
+  type CustomerScanRow,
+} from './customer.service';
 export {
   type CustomerSegmentCriteria,
   type CustomerSegmentResolver,

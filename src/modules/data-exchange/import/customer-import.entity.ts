@@ -1,5 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import type { CreateCustomerDto, CustomerResponse, UpdateCustomerDto } from '../../customer';
+import {
+  CUSTOMER_PATCHABLE_FIELDS,
+  type CreateCustomerDto,
+  type CustomerResponse,
+  type UpdateCustomerDto,
+} from '../../customer';
 import { CustomerOperations } from '../batch/customer-operation';
 import type { OperatedRecord } from '../batch/record-operations';
 import { ADDRESS_COLUMNS, IMPORTABLE_COLUMNS } from '../export/customer-columns';
@@ -32,21 +37,6 @@ const COLUMNS: ImportColumns = {
   address: ADDRESS_COLUMNS,
 };
 
-/** The PATCH fields of a customer: what a revert writes back. */
-const UNDO_FIELDS = [
-  'name',
-  'source',
-  'email',
-  'phone',
-  'website',
-  'industry',
-  'size',
-  'address',
-  'notes',
-  'tags',
-  'externalId',
-] as const;
-
 /** Customers in an import: written through CustomerService (via CustomerOperations) only. */
 @ImportEntityProvider()
 @Injectable()
@@ -60,6 +50,6 @@ export class CustomerImportEntity extends RecordImportEntity<CustomerResponse, C
   }
 
   undoFields(record: OperatedRecord): Record<string, unknown> {
-    return pick(record, UNDO_FIELDS);
+    return pick(record, CUSTOMER_PATCHABLE_FIELDS);
   }
 }
