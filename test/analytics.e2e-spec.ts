@@ -2,6 +2,8 @@ import { Role } from '@app/common';
 import { connectRealtime, recordEvents, request as wsRequest, type RealtimeSocket, waitFor } from '@app/testing';
 import { DomainEventCatalog, LeaseClaims, TenantRunner, systemPrincipal } from '@app/tenancy';
 import { ScoreRecomputeJob, ScoreUpdatesListener } from '../src/modules/analytics';
+import { ScoreRepository } from '../src/modules/analytics/scores/score.repository';
+import type { CustomerScore } from '../src/modules/analytics/schemas/customer-score.schema';
 import {
   expectProblem,
   newCompany,
@@ -604,6 +606,35 @@ describe('Analytics: RFM, health, cohorts, segments', () => {
           thresholds: { green: 70, yellow: 40 },
         })
         .expect(200);
+    });
+  });
+
+  describe('score store', () => {
+    it('inserts scores it was told are new, and replaces one that another writer stored meanwhile', async () => {
+      const runner = t.app.get(TenantRunner);
+      const repo = t.app.get(ScoreRepository);
+      const inA = <T>(fn: () => Promise<T>) => runner.runInTenant(a.slug, fn, systemPrincipal(a.slug));
+      const doc = (id: string, healthScore: number): CustomerScore => ({
+        _id: id,
+        companyId: north,
+        segment: 'no_purchase',
+        band: 'red',
+        rfm: null,
+        healthScore,
+        components: [],
+        asOf: new Date(),
+        computedAt: new Date(),
+      });
+      const [x, y] = ['aa00000000000000000000a1', 'aa00000000000000000000a2'];
+      await inA(() => repo.save([doc(x, 1)]));
+      // x was read as not stored, but is there now (a concurrent incremental update): replaced, not lost.
+      await inA(() => repo.save([doc(x, 2), doc(y, 3)]));
+      const stored = await inA(() => repo.findMany([x, y]));
+      expect(stored.map((s) => [s._id, s.healthScore]).sort()).toEqual([
+        [x, 2],
+        [y, 3],
+      ]);
+      await inA(async () => Promise.all([repo.remove(x), repo.remove(y)]));
     });
   });
 

@@ -1,5 +1,4 @@
 import { Types } from 'mongoose';
-import { MAX_STATEMENTS_PER_WRITE } from '@app/tenancy';
 import { AnalyticsReportService, ScoringService } from '../../src/modules/analytics';
 import { DEFAULT_HEALTH_MODEL, healthScore } from '../../src/modules/analytics/scoring/health';
 import { CohortMetric } from '../../src/modules/analytics/scoring/cohorts';
@@ -15,6 +14,8 @@ import { alternate, heapPeak, ratioAtLeast, time } from '../support/timing';
 import type { Metric, Scenario } from '../support/scenario';
 
 const ENTRIES_PER_CUSTOMER = 5;
+/** Scores per insert of the driver script (the module's batch). */
+const SCORE_BATCH = 500;
 const DAY = 86_400_000;
 
 /**
@@ -204,32 +205,29 @@ async function driverPass(db: Db, companyId: string, out: ReturnType<Db['collect
   flush();
   const { scores } = scorePopulation(values);
   const rfmOf = new Map(ids.map((id, i) => [id, scores[i]]));
+  // The scratch collection is emptied before each round: every score is new, as for the module (which
+  // inserts the scores it finds not stored), so the script inserts them, a batch at a time.
   let batch = [];
   for (const [id, c] of live) {
     const rfm = rfmOf.get(id) ?? null;
     const h = healthScore(DEFAULT_HEALTH_MODEL, { asOf, rfm, status: c.status, lastActivityAt: c.lastActivityAt });
     batch.push({
-      replaceOne: {
-        filter: { _id: id as unknown as Types.ObjectId },
-        replacement: {
-          companyId,
-          segment: rfm?.segment ?? RfmSegment.NO_PURCHASE,
-          band: h.band,
-          rfm,
-          healthScore: h.score,
-          components: h.components,
-          asOf,
-          computedAt: new Date(),
-        },
-        upsert: true,
-      },
+      _id: id as unknown as Types.ObjectId,
+      companyId,
+      segment: rfm?.segment ?? RfmSegment.NO_PURCHASE,
+      band: h.band,
+      rfm,
+      healthScore: h.score,
+      components: h.components,
+      asOf,
+      computedAt: new Date(),
     });
-    if (batch.length === MAX_STATEMENTS_PER_WRITE) {
-      await out.bulkWrite(batch, { ordered: false });
+    if (batch.length === SCORE_BATCH) {
+      await out.insertMany(batch, { ordered: false });
       batch = [];
     }
   }
-  if (batch.length) await out.bulkWrite(batch, { ordered: false });
+  if (batch.length) await out.insertMany(batch, { ordered: false });
 }
 
 /** Cohort sizes by month of first purchase, from a driver aggregation ($group by customer and month). */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AnyBulkWriteOperation } from 'mongoose';
-import { inWriteChunks, InjectTenantModel, TenantModel } from '@app/tenancy';
+import { isDuplicateKeyError } from '@app/common';
+import { driverCollection, GroupedInserts, inWriteChunks, InjectTenantModel, TenantModel } from '@app/tenancy';
 import { CustomerScore } from '../schemas/customer-score.schema';
 
 /** The only code touching the tenant's `customer_scores` collection. Plain objects out. */
@@ -21,13 +22,30 @@ export class ScoreRepository {
       .exec();
   }
 
-  /** Writes each score whole (insert or replace). */
-  async save(docs: readonly CustomerScore[]): Promise<void> {
+  /**
+   * Writes each score whole. Scores the caller found not `stored` are inserted, many per command; the
+   * others (and any that a concurrent writer stored meanwhile: a duplicate key) are replaced by `_id`.
+   * On FerretDB's SQLite handler each replace finds its row by scanning the collection, so a company's
+   * first full run replacing 100,000 new scores one by one took hours; inserts do not look.
+   */
+  async save(docs: readonly CustomerScore[], stored: ReadonlySet<string> = new Set()): Promise<void> {
     if (!docs.length) return;
-    const ops: AnyBulkWriteOperation<CustomerScore>[] = docs.map((d) => ({
+    const model = this.scores.current();
+    const fresh = docs.filter((d) => !stored.has(d._id));
+    const replace = docs.filter((d) => stored.has(d._id));
+    if (fresh.length) {
+      const inserts = new GroupedInserts(driverCollection(model));
+      const outcomes = await Promise.allSettled(fresh.map((d) => inserts.add(d)));
+      outcomes.forEach((o, i) => {
+        if (o.status === 'fulfilled') return;
+        if (!isDuplicateKeyError(o.reason)) throw o.reason;
+        replace.push(fresh[i]);
+      });
+    }
+    const ops: AnyBulkWriteOperation<CustomerScore>[] = replace.map((d) => ({
       replaceOne: { filter: { _id: d._id }, replacement: d, upsert: true },
     }));
-    await inWriteChunks(ops, (chunk) => this.scores.current().bulkWrite(chunk, { ordered: false }));
+    await inWriteChunks(ops, (chunk) => model.bulkWrite(chunk, { ordered: false }));
   }
 
   /** A company's scores in customer-id order after `afterId`. */

@@ -158,7 +158,7 @@ export class ScoringService {
       const s = stored.get(d._id);
       return !s || contentOf(s) !== contentOf(d);
     });
-    await this.scores.save(writes);
+    await this.scores.save(writes, new Set(stored.keys()));
     const events: CustomerScoreChangedEvent[] = [];
     const tenantId = this.context.tenantId;
     for (const d of writes) {
