@@ -13,6 +13,11 @@ export class ScoreRepository {
     return this.scores.current().findOne({ _id: customerId }).lean<CustomerScore>().exec();
   }
 
+  /** Every stored score of a company, from one cursor (a full run compares against them). */
+  streamCompany(companyId: string): AsyncIterable<CustomerScore> {
+    return this.scores.current().find({ companyId }).lean<CustomerScore>().cursor({ batchSize: 2000 });
+  }
+
   findMany(customerIds: readonly string[]): Promise<CustomerScore[]> {
     if (!customerIds.length) return Promise.resolve([]);
     return this.scores

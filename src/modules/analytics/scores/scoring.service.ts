@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import type { Settings } from '@app/common';
 import { PublishesEvents, TenantContext } from '@app/tenancy';
 import { type CustomerScanRow, CustomerService } from '../../customer';
@@ -124,16 +125,20 @@ export class ScoringService {
     const { scores, edges } = scorePopulation(values);
     const rfmOf = new Map<string, RfmScore>(ids.map((id, i) => [id, scores[i]]));
     const model = await this.models.current();
+    // What is stored, read in one pass: a lookup per batch would be a scan of the collection each on
+    // FerretDB (200 of them for 100,000 customers). A fingerprint per score, not the score.
+    const marks = new Map<string, StoredMark>();
+    for await (const stored of this.scores.streamCompany(companyId)) marks.set(stored._id, markOf(stored));
     const result: RecomputeResult = { customers: live.size, scored: ids.length, written: 0, changed: 0 };
     let batch: CustomerScore[] = [];
     for (const row of live.values()) {
       batch.push(scoreDoc(row, rfmOf.get(row.id) ?? null, model, asOf));
       if (batch.length === BATCH) {
-        this.add(result, await this.persist(batch));
+        this.add(result, await this.persist(batch, marks));
         batch = [];
       }
     }
-    this.add(result, await this.persist(batch));
+    this.add(result, await this.persist(batch, marks));
     const computed: CompanyEdges = {
       edges,
       asOf: asOf.toISOString(),
@@ -150,15 +155,19 @@ export class ScoringService {
     total.changed += part.changed;
   }
 
-  /** Writes the scores that differ from the stored ones; announces changed segments and bands. */
-  private async persist(docs: CustomerScore[]): Promise<{ written: number; changed: number }> {
+  /**
+   * Writes the scores that differ from the stored ones (`marks`: what the caller read of them; else they
+   * are read here); announces changed segments and bands.
+   */
+  private async persist(
+    docs: CustomerScore[],
+    marks?: ReadonlyMap<string, StoredMark>,
+  ): Promise<{ written: number; changed: number }> {
     if (!docs.length) return { written: 0, changed: 0 };
-    const stored = new Map((await this.scores.findMany(docs.map((d) => d._id))).map((s) => [s._id, s]));
-    const writes = docs.filter((d) => {
-      const s = stored.get(d._id);
-      return !s || contentOf(s) !== contentOf(d);
-    });
-    await this.scores.save(writes, new Set(stored.keys()));
+    const stored =
+      marks ?? new Map((await this.scores.findMany(docs.map((d) => d._id))).map((s) => [s._id, markOf(s)]));
+    const writes = docs.filter((d) => stored.get(d._id)?.content !== markOf(d).content);
+    await this.scores.save(writes, new Set(writes.filter((d) => stored.has(d._id)).map((d) => d._id)));
     const events: CustomerScoreChangedEvent[] = [];
     const tenantId = this.context.tenantId;
     for (const d of writes) {
@@ -221,6 +230,16 @@ function scoreDoc(row: ScoredCustomer, rfm: RfmScore | null, model: HealthModel,
 }
 
 /** What a score says (not when it was computed). */
-function contentOf(s: CustomerScore): string {
-  return JSON.stringify([s.companyId, s.segment, s.band, s.rfm, s.healthScore, s.components]);
+/** What persist compares a new score with: a fingerprint of its content, and what events name. */
+interface StoredMark {
+  content: string;
+  segment: string;
+  band: string;
+}
+
+function markOf(s: CustomerScore): StoredMark {
+  const content = createHash('sha256')
+    .update(JSON.stringify([s.companyId, s.segment, s.band, s.rfm, s.healthScore, s.components]))
+    .digest('base64');
+  return { content, segment: s.segment, band: s.band };
 }
