@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import { deleteAllMatching } from '@app/tenancy';
 import { AnalyticsReportService, ScoringService } from '../../src/modules/analytics';
 import { DEFAULT_HEALTH_MODEL, healthScore } from '../../src/modules/analytics/scoring/health';
 import { CohortMetric } from '../../src/modules/analytics/scoring/cohorts';
@@ -43,11 +44,11 @@ export const analytics: Scenario = {
     const scratch = db.collection('bench_scores');
 
     const moduleRecompute = async () => {
-      await scores.deleteMany({});
+      await deleteAllMatching(scores, {});
       return time(() => s.inTenant(tenant, () => scoring.recomputeCompany(companyId)));
     };
     const driverRecompute = async () => {
-      await scratch.deleteMany({});
+      await deleteAllMatching(scratch, {});
       return time(() => driverPass(db, companyId, scratch));
     };
     const rounds = Math.max(1, s.options.rounds);
@@ -57,7 +58,7 @@ export const analytics: Scenario = {
       throw new Error(`recompute wrote ${written} scores for ${customers} customers`);
     }
 
-    await scores.deleteMany({});
+    await deleteAllMatching(scores, {});
     const heap = await heapPeak(() => s.inTenant(tenant, () => scoring.recomputeCompany(companyId)));
 
     const asOf = new Date();

@@ -1,6 +1,6 @@
 import { type IncomingMessage, request } from 'node:http';
 import { Readable } from 'node:stream';
-import { MAX_STATEMENTS_PER_WRITE } from '@app/tenancy';
+import { deleteAllMatching, MAX_STATEMENTS_PER_WRITE } from '@app/tenancy';
 import { ImportRunner, ImportService } from '../../src/modules/data-exchange';
 import type { BenchSession, BenchTenant } from '../support/bench-session';
 import type { Metric, Scenario } from '../support/scenario';
@@ -38,7 +38,7 @@ export const dataExchange: Scenario = {
     // (2) heap: the small import first (it also warms the import path up), the large one is timed in (1).
     const smallCompany = await s.newCompany(tenant, 'Heap probe');
     const smallHeap = await heapPeak(() => importCsv(s, tenant, smallCompany, small));
-    await customers.deleteMany({ companyId: smallCompany });
+    await deleteAllMatching(customers, { companyId: smallCompany });
 
     // (1) import vs insertMany. Each module round imports into a company of its own; every round but
     // the last is removed again, so all rounds start from the same collection size.
@@ -47,7 +47,7 @@ export const dataExchange: Scenario = {
     let largeHeap = 0;
     let round = 0;
     const moduleImport = async () => {
-      if (company) await customers.deleteMany({ companyId: company });
+      if (company) await deleteAllMatching(customers, { companyId: company });
       company = await s.newCompany(tenant, `Import ${++round}`);
       const target = company;
       let ms = 0;
@@ -59,7 +59,7 @@ export const dataExchange: Scenario = {
     };
     const driverInsert = async () => {
       if (!company) await moduleImport();
-      await scratch.deleteMany({});
+      await deleteAllMatching(scratch, {});
       return insertCopies(customers, scratch, company);
     };
     const imported = await alternate(rounds, driverInsert, moduleImport);
@@ -113,7 +113,7 @@ export const dataExchange: Scenario = {
     };
     await postBatch('created');
     const copy = db.collection('bench_batch');
-    await copy.deleteMany({});
+    await deleteAllMatching(copy, {});
     await insertCopies(customers, copy, null);
     let call = 0;
     const viaBatch = async () => {
