@@ -1,6 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { escapeRegex, isDuplicateKeyError } from '@app/common';
-import { type DomainEvent, InjectTenantModel, TenantContext, TenantModel } from '@app/tenancy';
+import {
+  deleteAllMatching,
+  type DomainEvent,
+  driverCollection,
+  InjectTenantModel,
+  TenantContext,
+  TenantModel,
+} from '@app/tenancy';
 import { MissedEvent, RealtimePayload, toRealtimePayload } from './realtime-payload';
 import { REALTIME_OPTIONS, RealtimeOptions } from './realtime.options';
 import { RealtimeCounter } from './schemas/realtime-counter.schema';
@@ -105,15 +112,14 @@ export class RealtimeEventLog {
 
   /** Removes a company's whole stream: its log and its counter (the company is gone). */
   async removeCompany(companyId: string): Promise<number> {
-    const res = await this.events.current().deleteMany({ companyId });
+    const deleted = await deleteAllMatching(driverCollection(this.events.current()), { companyId });
     await this.counters.current().deleteOne({ _id: companyId });
-    return res.deletedCount;
+    return deleted;
   }
 
   /** Removes every event logged before `cutoff`, in every company of the tenant (housekeeping). */
   async pruneOlderThan(cutoff: Date): Promise<number> {
-    const res = await this.events.current().deleteMany({ at: { $lt: cutoff } });
-    return res.deletedCount;
+    return deleteAllMatching(driverCollection(this.events.current()), { at: { $lt: cutoff } });
   }
 
   private async nextSeq(companyId: string): Promise<number> {

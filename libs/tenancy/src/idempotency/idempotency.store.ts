@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { Model } from 'mongoose';
 import { isDuplicateKeyError } from '@app/common';
-import { InjectTenantModel, TenantModel } from '../tenant-model';
+import { driverCollection, InjectTenantModel, TenantModel } from '../tenant-model';
+import { deleteAllMatching } from '../bulk-write';
 import { IdempotencyError, IdempotencyErrorCode } from './idempotency.errors';
 import { IDEMPOTENCY_RECORD, IdempotencyRecord, IdempotencyState } from './idempotency-record.schema';
 
@@ -94,8 +95,7 @@ export class IdempotencyStore {
 
   /** Deletes expired records of the current tenant (servers without TTL indexes). */
   async sweepExpired(now = new Date()): Promise<number> {
-    const res = await this.records.current().deleteMany({ expiresAt: { $lte: now } });
-    return res.deletedCount;
+    return deleteAllMatching(driverCollection(this.records.current()), { expiresAt: { $lte: now } });
   }
 
   /**

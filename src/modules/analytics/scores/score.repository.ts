@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { AnyBulkWriteOperation } from 'mongoose';
 import { isDuplicateKeyError } from '@app/common';
-import { driverCollection, GroupedInserts, inWriteChunks, InjectTenantModel, TenantModel } from '@app/tenancy';
+import {
+  deleteAllMatching,
+  driverCollection,
+  GroupedInserts,
+  inWriteChunks,
+  InjectTenantModel,
+  TenantModel,
+} from '@app/tenancy';
 import { CustomerScore } from '../schemas/customer-score.schema';
 
 /** The only code touching the tenant's `customer_scores` collection. Plain objects out. */
@@ -96,6 +103,6 @@ export class ScoreRepository {
   }
 
   async removeForCompany(companyId: string): Promise<void> {
-    await this.scores.current().deleteMany({ companyId }).exec();
+    await deleteAllMatching(driverCollection(this.scores.current()), { companyId });
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Types } from 'mongoose';
-import { inWriteChunks, InjectTenantModel, TenantModel } from '@app/tenancy';
+import { deleteAllMatching, driverCollection, inWriteChunks, InjectTenantModel, TenantModel } from '@app/tenancy';
 import {
   type DeliveryAttempt,
   DeliveryStatus,
@@ -126,7 +126,7 @@ export class DeliveryRepository {
   }
 
   async deleteForWebhook(webhookId: string): Promise<number> {
-    return (await this.deliveries.current().deleteMany({ webhookId }).exec()).deletedCount;
+    return deleteAllMatching(driverCollection(this.deliveries.current()), { webhookId });
   }
 
   async deleteForEntity(entityType: string, entityId: string): Promise<number> {
@@ -135,11 +135,11 @@ export class DeliveryRepository {
 
   /** Finished deliveries of an endpoint created before `cutoff`. */
   async prune(webhookId: string, cutoff: Date): Promise<number> {
-    const res = await this.deliveries
-      .current()
-      .deleteMany({ webhookId, createdAt: { $lt: cutoff }, status: { $ne: DeliveryStatus.PENDING } })
-      .exec();
-    return res.deletedCount;
+    return deleteAllMatching(driverCollection(this.deliveries.current()), {
+      webhookId,
+      createdAt: { $lt: cutoff },
+      status: { $ne: DeliveryStatus.PENDING },
+    });
   }
 }
 

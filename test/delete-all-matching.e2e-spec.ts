@@ -1,0 +1,39 @@
+import type { Collection } from 'mongodb';
+import { deleteAllMatching, TenantConnectionRegistry, TenantContext, TenantRunner } from '@app/tenancy';
+import { newTenant, startTestApp, type TestApp } from './support/test-app';
+
+// 33,000 documents inserted and deleted on a loaded machine.
+jest.setTimeout(180_000);
+
+interface Doc {
+  _id: number;
+  keep: boolean;
+}
+
+/**
+ * More matches than one delete command may remove on FerretDB's SQLite handler (it lists the matched ids in
+ * one SQL statement, and SQLite takes at most 32,766 variables): the housekeeping deletes go in chunks.
+ */
+describe('deleteAllMatching', () => {
+  let t: TestApp;
+  let collection: Collection<Doc>;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    const tenant = await newTenant(t, 'delall');
+    const dbName = await t.app.get(TenantRunner).runInTenant(tenant.slug, async () => t.app.get(TenantContext).dbName);
+    collection = t.app.get(TenantConnectionRegistry).database(dbName).collection<Doc>('delete_all_test');
+  });
+  afterAll(() => t.close());
+
+  it('deletes every match past the 32,766 a single command can remove, and nothing else', async () => {
+    const matching = 32_800;
+    const docs = Array.from({ length: matching + 50 }, (_, i) => ({ _id: i, keep: i >= matching }));
+    for (let i = 0; i < docs.length; i += 5000) await collection.insertMany(docs.slice(i, i + 5000));
+
+    expect(await deleteAllMatching(collection, { keep: false })).toBe(matching);
+    expect(await collection.countDocuments({ keep: false })).toBe(0);
+    expect(await collection.countDocuments({ keep: true })).toBe(50);
+    expect(await deleteAllMatching(collection, { keep: false })).toBe(0);
+  });
+});
