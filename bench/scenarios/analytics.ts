@@ -53,6 +53,9 @@ export const analytics: Scenario = {
     };
     const rounds = Math.max(1, s.options.rounds);
     const recompute = await alternate(rounds, driverRecompute, moduleRecompute);
+    s.log(
+      `analytics: recompute driver ${Math.round(recompute.baseline)} ms, module ${Math.round(recompute.subject)} ms`,
+    );
     const written = await scores.countDocuments({ companyId });
     if (written !== customers || (await scratch.countDocuments({ companyId })) !== customers) {
       throw new Error(`recompute wrote ${written} scores for ${customers} customers`);
@@ -69,7 +72,9 @@ export const analytics: Scenario = {
         ),
       );
     const driverCohorts = async () => time(() => driverCohortTable(db, companyId, asOf));
+    s.log(`analytics: recompute heap peak ${Math.round(heap / 1_048_576)} MB`);
     const cohorts = await alternate(rounds, driverCohorts, moduleCohorts);
+    s.log(`analytics: cohorts driver ${Math.round(cohorts.baseline)} ms, module ${Math.round(cohorts.subject)} ms`);
     const viaModule = await s.inTenant(tenant, () =>
       reports.cohorts({ companyId, metric: CohortMetric.CUSTOMERS, asOf: asOf.toISOString() }),
     );
