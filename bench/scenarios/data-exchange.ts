@@ -69,7 +69,11 @@ export const dataExchange: Scenario = {
     // (3) export vs raw cursor, the last import's customers.
     const exportUrl = `${s.url}/api/v1/customers/export?companyId=${company}&format=csv`;
     const headers = s.bearer(tenant);
-    s.log(`data-exchange: ${rows} rows imported (${rounds} round(s) per side)`);
+    s.log(
+      `data-exchange: import of ${rows} rows: insertMany ${Math.round(imported.baseline)} ms, module ` +
+        `${Math.round(imported.subject)} ms; heap peak ${Math.round(smallHeap / 1_048_576)} MB at ${small} rows, ` +
+        `${Math.round(largeHeap / 1_048_576)} MB at ${rows}`,
+    );
     const viaApi = async () => {
       let lines = 0;
       const ms = await time(async () => (lines = await countLines(exportUrl, headers)));
@@ -90,7 +94,7 @@ export const dataExchange: Scenario = {
     };
     const exported = await alternate(rounds, viaCursor, viaApi);
 
-    s.log('data-exchange: export measured');
+    s.log(`data-exchange: export: cursor ${Math.round(exported.baseline)} ms, API ${Math.round(exported.subject)} ms`);
     // (4) batch of 100 upserts vs bulkWrite, on a company of its own with the 100 records in place,
     // and the driver on a copy of the whole customers collection (same size, same documents).
     const batchCompany = await s.newCompany(tenant, 'Batch');
