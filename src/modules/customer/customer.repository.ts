@@ -30,12 +30,7 @@ export class CustomerRepository extends VersionedRepository<CustomerLean> implem
    */
   streamMatching(filter: Record<string, unknown>, batchSize: number): AsyncIterable<CustomerLean> {
     return withoutDeadline(() =>
-      this.model
-        .current()
-        .find(filter, this.visibleFields)
-        .sort({ _id: 1 })
-        .lean<CustomerLean>()
-        .cursor({ batchSize }),
+      this.model.current().find(filter, this.visibleFields).sort({ _id: 1 }).lean<CustomerLean>().cursor({ batchSize }),
     );
   }
 
