@@ -1,6 +1,6 @@
 import type { Collection } from 'mongodb';
-import { deleteAllMatching, TenantConnectionRegistry, TenantContext, TenantRunner } from '@app/tenancy';
-import { newTenant, startTestApp, type TestApp } from './support/test-app';
+import { deleteAllMatching } from '@app/tenancy';
+import { newTenant, startTestApp, tenantDatabase, type TestApp } from './support/test-app';
 
 // 33,000 documents inserted and deleted on a loaded machine.
 jest.setTimeout(180_000);
@@ -21,8 +21,7 @@ describe('deleteAllMatching', () => {
   beforeAll(async () => {
     t = await startTestApp();
     const tenant = await newTenant(t, 'delall');
-    const dbName = await t.app.get(TenantRunner).runInTenant(tenant.slug, async () => t.app.get(TenantContext).dbName);
-    collection = t.app.get(TenantConnectionRegistry).database(dbName).collection<Doc>('delete_all_test');
+    collection = tenantDatabase(t, tenant.slug).collection<Doc>('delete_all_test');
   });
   afterAll(() => t.close());
 

@@ -1,13 +1,7 @@
 import type { Collection } from 'mongodb';
 import { isDuplicateKeyError } from '@app/common';
-import {
-  GroupedInserts,
-  MAX_STATEMENTS_PER_WRITE,
-  TenantConnectionRegistry,
-  TenantContext,
-  TenantRunner,
-} from '@app/tenancy';
-import { newTenant, startTestApp, type TestApp } from './support/test-app';
+import { GroupedInserts, MAX_STATEMENTS_PER_WRITE } from '@app/tenancy';
+import { newTenant, startTestApp, tenantDatabase, type TestApp } from './support/test-app';
 
 interface Doc {
   _id: string;
@@ -25,8 +19,7 @@ describe(GroupedInserts.name, () => {
   beforeAll(async () => {
     t = await startTestApp();
     const tenant = await newTenant(t, 'grouped');
-    const dbName = await t.app.get(TenantRunner).runInTenant(tenant.slug, async () => t.app.get(TenantContext).dbName);
-    collection = t.app.get(TenantConnectionRegistry).database(dbName).collection<Doc>('grouped_inserts_test');
+    collection = tenantDatabase(t, tenant.slug).collection<Doc>('grouped_inserts_test');
     // The real collection, with each insertMany's documents noted on the way.
     counted = new Proxy(collection, {
       get(target, prop, receiver) {

@@ -1,9 +1,17 @@
 import { parse } from 'csv-parse/sync';
-import { Failpoints, TenantConnectionRegistry, TenantDirectory, TenantRunner } from '@app/tenancy';
+import { Failpoints, TenantRunner } from '@app/tenancy';
 import { ScoreUpdatesListener } from '../src/modules/analytics';
 import { ImportFailpoint, ImportRunner, ImportService } from '../src/modules/data-exchange';
 import { connectRealtime } from '@app/testing';
-import { expectProblem, newCompany, newTenant, startTestApp, TenantFixture, TestApp } from './support/test-app';
+import {
+  expectProblem,
+  newCompany,
+  newTenant,
+  startTestApp,
+  TenantFixture,
+  tenantDatabase,
+  TestApp,
+} from './support/test-app';
 
 // Imports run in the background over hundreds of rows (and a 10 MB line): slow on a loaded machine.
 jest.setTimeout(180_000);
@@ -82,9 +90,7 @@ describe('Imports', () => {
     // Its rows are scored together once it has ended (one pass over the company, not one re-score per row).
     // (Read from the store: GET .../scores would compute a missing score on demand.)
     await t.app.get(ScoreUpdatesListener).idle();
-    const stored = await t.app
-      .get(TenantConnectionRegistry)
-      .database(t.app.get(TenantDirectory).dbNameFor(a.slug))
+    const stored = await tenantDatabase(t, a.slug)
       .collection<{ _id: string; segment: string; computedAt: Date }>('customer_scores')
       .findOne({ _id: alpha.id });
     expect(stored).toMatchObject({ segment: 'no_purchase' });

@@ -1,6 +1,6 @@
 import { type IncomingMessage, request } from 'node:http';
 import { Readable } from 'node:stream';
-import { deleteAllMatching, MAX_STATEMENTS_PER_WRITE } from '@app/tenancy';
+import { deleteAllMatching, inWriteChunks } from '@app/tenancy';
 import { ImportRunner, ImportService } from '../../src/modules/data-exchange';
 import type { BenchSession, BenchTenant } from '../support/bench-session';
 import type { Metric, Scenario } from '../support/scenario';
@@ -140,12 +140,8 @@ export const dataExchange: Scenario = {
           },
         }));
         times.push(
-          await time(async () => {
-            // FerretDB never answers a write command of 100 statements: the same chunks the module uses.
-            for (let at = 0; at < ops.length; at += MAX_STATEMENTS_PER_WRITE) {
-              await copy.bulkWrite(ops.slice(at, at + MAX_STATEMENTS_PER_WRITE), { ordered: false });
-            }
-          }),
+          // FerretDB never answers a write command of 100 statements: the same chunks the module uses.
+          await time(() => inWriteChunks(ops, (chunk) => copy.bulkWrite(chunk, { ordered: false }))),
         );
       }
       return median(times);

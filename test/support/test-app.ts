@@ -4,6 +4,7 @@ import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import request from 'supertest';
 import { Role } from '@app/common';
 import { platformToken, randomSlug, tokenFor } from '@app/testing';
+import { TenantConnectionRegistry, TenantDirectory } from '@app/tenancy';
 import { AppModule } from '../../src/app.module';
 import { configureApp, createHttpAdapter } from '../../src/app.setup';
 import { ResponseChecker } from './response-check';
@@ -95,6 +96,11 @@ export interface TenantFixture {
   member: Client;
   viewer: Client;
   token(role?: Role, extra?: { user?: string; companies?: string[] }): string;
+}
+
+/** A tenant's own database, straight through the driver (to look at or seed what the API does not show). */
+export function tenantDatabase(t: TestApp, slug: string) {
+  return t.app.get(TenantConnectionRegistry).database(t.app.get(TenantDirectory).dbNameFor(slug));
 }
 
 export async function newTenant(t: TestApp, prefix = 't'): Promise<TenantFixture> {
