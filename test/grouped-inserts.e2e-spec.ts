@@ -1,11 +1,12 @@
 import type { Collection } from 'mongodb';
 import { isDuplicateKeyError } from '@app/common';
-import { GroupedInserts, MAX_STATEMENTS_PER_WRITE } from '@app/tenancy';
+import { GroupedInserts, GroupedUpdates, MAX_STATEMENTS_PER_WRITE } from '@app/tenancy';
 import { newTenant, startTestApp, tenantDatabase, type TestApp } from './support/test-app';
 
 interface Doc {
   _id: string;
   n: number;
+  m?: object | string;
 }
 
 /** Grouped inserts on the real database: each caller learns its own document's fate, in few commands. */
@@ -101,5 +102,73 @@ describe(GroupedInserts.name, () => {
     expect((await collection.find({}).toArray()).map((d) => d._id).sort()).toEqual(['x0', 'x3']);
     // The owner hears each time the queue ran dry (the first burst, then the lone insert).
     expect(idle).toBe(2);
+  });
+
+  describe(GroupedUpdates.name, () => {
+    /** The statements of each bulkWrite the grouped updates sent (the id each one updates). */
+    let updates: string[][];
+    let countedUpdates: Collection<Doc>;
+
+    beforeAll(() => {
+      countedUpdates = new Proxy(collection, {
+        get(target, prop, receiver) {
+          if (prop !== 'bulkWrite') return Reflect.get(target, prop, receiver) as unknown;
+          return (ops: Array<{ updateOne: { filter: { _id: string } } }>, opts: object) => {
+            updates.push(ops.map((o) => o.updateOne.filter._id));
+            return target.bulkWrite(ops as never, opts);
+          };
+        },
+      });
+    });
+    beforeEach(() => {
+      updates = [];
+    });
+
+    it('applies concurrent updates in fewer commands than statements, each caller resolved once its own landed', async () => {
+      const docs = Array.from({ length: 60 }, (_, n) => ({ _id: `u-${n}`, n }));
+      await collection.insertMany(docs);
+      const grouped = new GroupedUpdates(countedUpdates);
+      // Two raises per document, in either order: $max keeps the larger whichever lands first.
+      await Promise.all(
+        docs.flatMap((d) => [
+          grouped.add({ updateOne: { filter: { _id: d._id }, update: { $max: { n: 1000 + d.n } } } }),
+          grouped.add({ updateOne: { filter: { _id: d._id }, update: { $max: { n: 500 } } } }),
+        ]),
+      );
+
+      const stored = await collection.find({}).sort({ n: 1 }).toArray();
+      expect(stored.map((d) => d.n)).toEqual(docs.map((d) => 1000 + d.n));
+      expect(updates[0]).toEqual(['u-0']);
+      expect(updates.length).toBeLessThan(10);
+      expect(updates.every((c) => c.length <= MAX_STATEMENTS_PER_WRITE)).toBe(true);
+      expect(updates.flat()).toHaveLength(120);
+    });
+
+    it('gives the statement the server refused its own error; the others of its command are applied', async () => {
+      await collection.insertMany([
+        { _id: 'first', n: 0, m: {} },
+        { _id: 'a', n: 1, m: {} },
+        // No field can be set inside a string: the server refuses that one statement.
+        { _id: 'text', n: 2, m: 'not an object' },
+        { _id: 'b', n: 3, m: {} },
+      ]);
+      const grouped = new GroupedUpdates(countedUpdates);
+      const outcomes = await Promise.allSettled(
+        ['first', 'a', 'text', 'b'].map((_id) =>
+          grouped.add({ updateOne: { filter: { _id }, update: { $set: { 'm.seen': true } } } }),
+        ),
+      );
+
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+      // The three went together; the command failed, so each went again alone.
+      expect(updates).toEqual([['first'], ['a', 'text', 'b'], ['a'], ['text'], ['b']]);
+      const stored = await collection.find({}).sort({ _id: 1 }).toArray();
+      expect(stored.map((d) => [d._id, d.m])).toEqual([
+        ['a', { seen: true }],
+        ['b', { seen: true }],
+        ['first', { seen: true }],
+        ['text', 'not an object'],
+      ]);
+    });
   });
 });

@@ -2,7 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { type mongo, Types, type PipelineStage } from 'mongoose';
 import { type Contact, LEGACY_CONTACTS_FILTER, type LegacyContactsStore } from '../../domain/contacts';
 import { fillExternalKeys } from '../../domain/external-id';
-import { InjectTenantModel, TenantModel, VersionedRepository, withoutDeadline } from '@app/tenancy';
+import {
+  GroupedUpdates,
+  groupFor,
+  InjectTenantModel,
+  TenantModel,
+  VersionedRepository,
+  withoutDeadline,
+} from '@app/tenancy';
 import { Customer, CustomerLean } from './schemas/customer.schema';
 
 /**
@@ -17,6 +24,9 @@ export class CustomerRepository extends VersionedRepository<CustomerLean> implem
   constructor(@InjectTenantModel(Customer.name) customers: TenantModel<CustomerLean>) {
     super(customers, ['searchTokens']);
   }
+
+  /** Pending `lastActivityAt` raises, per tenant database (see raiseLastActivity). */
+  private readonly raises = new Map<string, GroupedUpdates<CustomerLean>>();
 
   find(filter: Record<string, unknown>, sort: Record<string, 1 | -1>, limit: number): Promise<CustomerLean[]> {
     return this.model.current().find(filter, this.visibleFields).sort(sort).limit(limit).lean<CustomerLean[]>().exec();
@@ -142,12 +152,21 @@ export class CustomerRepository extends VersionedRepository<CustomerLean> implem
     await this.model.current().updateOne({ _id: id }, { $set: rollup }).exec();
   }
 
-  /** `lastActivityAt` raised to `at` if that is later (`$max`; null sorts below every date). */
+  /**
+   * `lastActivityAt` raised to `at` if that is later (`$max`; null sorts below every date). Raises of
+   * concurrent writers (notes logged on many customers at once) go to the server together, one
+   * command for many: `$max` commutes, and each caller still waits for its own to land.
+   */
   async raiseLastActivity(id: string, at: Date): Promise<void> {
-    await this.model
-      .current()
-      .updateOne({ _id: id }, { $max: { lastActivityAt: at } })
-      .exec();
+    const model = this.model.current();
+    const raises = groupFor(
+      this.raises,
+      model.db.name,
+      (idle) => new GroupedUpdates(model.collection as unknown as mongo.Collection<CustomerLean>, idle),
+    );
+    await raises.add({
+      updateOne: { filter: { _id: new Types.ObjectId(id) }, update: { $max: { lastActivityAt: at } } },
+    });
   }
 
   /**

@@ -304,17 +304,21 @@ export class CustomerService {
 
   /** Soft delete: hidden from every read until restored or purged. Vetoed while other modules need it (409). */
   async remove(id: string, expectedVersion?: number): Promise<CustomerResponse> {
-    await this.records.load(id);
-    await this.deletionChecks.assertDeletable(id);
     return this.records.mutate(
       id,
       CustomerEventName.DELETED,
-      // A deleted customer lets go of its externalId's key (restore takes it back, if still free), so a
-      // deleted record never blocks a new one (a reverted import imported again).
-      (current, at) => ({
-        set: { deletedAt: at, externalKey: externalKeyOf(current._id, null) },
-        changes: { deletedAt: { from: null, to: at.toISOString() } },
-      }),
+      // Checked once the customer is loaded (a missing one answers 404 first) and under its lock, so
+      // the check and the delete see the same customer, without reading it a second time (each read
+      // of a customer is a scan on FerretDB's SQLite handler).
+      async (current, at) => {
+        await this.deletionChecks.assertDeletable(id);
+        // A deleted customer lets go of its externalId's key (restore takes it back, if still free), so a
+        // deleted record never blocks a new one (a reverted import imported again).
+        return {
+          set: { deletedAt: at, externalKey: externalKeyOf(current._id, null) },
+          changes: { deletedAt: { from: null, to: at.toISOString() } },
+        };
+      },
       { expectedVersion },
     );
   }

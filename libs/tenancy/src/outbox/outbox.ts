@@ -4,7 +4,7 @@ import { type Model, Types } from 'mongoose';
 import type { Settings } from '@app/common';
 import { DomainEvent } from '../domain-event';
 import { Failpoints } from '../failpoints';
-import { GroupedInserts } from '../grouped-inserts';
+import { GroupedInserts, groupFor } from '../grouped-inserts';
 import { RecordLock } from '../record-lock';
 import { discover } from '../registrations';
 import { tenancySettings } from '../tenancy.settings';
@@ -282,25 +282,15 @@ export class Outbox implements OnApplicationShutdown {
 
   /** Stores a new entry, together with the others of its tenant written meanwhile. */
   private insert(model: Model<OutboxEntry>, entry: OutboxEntry): Promise<void> {
-    const key = model.db.name;
-    let inserts = this.inserts.get(key);
-    if (!inserts) {
-      inserts = new GroupedInserts(driverCollection(model), () => this.inserts.delete(key));
-      this.inserts.set(key, inserts);
-    }
-    return inserts.add(entry);
+    return groupFor(this.inserts, model.db.name, (idle) => new GroupedInserts(driverCollection(model), idle)).add(
+      entry,
+    );
   }
 
   /** Removes a consumed entry, together with the others of its tenant consumed meanwhile. */
   private remove(entry: OutboxEntry): Promise<void> {
     const model = this.entries.current();
-    const key = model.db.name;
-    let removals = this.removals.get(key);
-    if (!removals) {
-      removals = new ConsumedRemovals(model, () => this.removals.delete(key));
-      this.removals.set(key, removals);
-    }
-    return removals.add(entry);
+    return groupFor(this.removals, model.db.name, (idle) => new ConsumedRemovals(model, idle)).add(entry);
   }
 
   private async wanted(event: DomainEvent): Promise<boolean> {
