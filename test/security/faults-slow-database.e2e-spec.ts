@@ -6,8 +6,13 @@ import { until } from './support/load-loop';
 import { countBy, percentile } from './support/stats';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
 
-const DB_TIMEOUT_MS = 1_000;
-const REQUEST_TIMEOUT_MS = 2_000;
+// Not tighter: in CI (the whole suite on two cores) recovery outlasted the test with 1 s and 2 s, though it
+// takes under half a second alone; healthy queries of the loaded shared FerretDB can exceed a 1 s socket timeout.
+const DB_TIMEOUT_MS = 2_000;
+const REQUEST_TIMEOUT_MS = 3_000;
+/** The burst, plus up to RECOVERY_MS for the service to come back: the test's own bound decides, not jest's. */
+const RECOVERY_MS = 30_000;
+const TEST_TIMEOUT_MS = RECOVERY_MS + 20_000;
 const SLACK_MS = 1_500;
 const CONCURRENT = 40;
 
@@ -80,30 +85,38 @@ describe('Faults: a slow or hung database', () => {
             .get(`/api/v1/companies/${company}`)
             .set('Authorization', `Bearer ${tenant.token(Role.VIEWER)}`)
         ).status === 200,
-      30_000,
+      RECOVERY_MS,
     );
   }
 
-  it('a database slower than the request timeout: 503 within the timeout, then recovery', async () => {
-    proxy.setDelay(REQUEST_TIMEOUT_MS + 1_500);
-    // Past the tenant cache TTL of the tests, so the guard's own lookup meets the slow database too.
-    await new Promise((r) => setTimeout(r, 1_200));
-    const results = await burst('slow database');
-    expect(results.filter((r) => r.status !== 503 || !r.problem)).toEqual([]);
-    expect(results.filter((r) => r.ms > REQUEST_TIMEOUT_MS + SLACK_MS)).toEqual([]);
-    proxy.setDelay(0);
-    console.log(`slow database: recovered ${await recovers()} ms after the delay was removed`);
-  });
+  it(
+    'a database slower than the request timeout: 503 within the timeout, then recovery',
+    async () => {
+      proxy.setDelay(REQUEST_TIMEOUT_MS + 1_500);
+      // Past the tenant cache TTL of the tests, so the guard's own lookup meets the slow database too.
+      await new Promise((r) => setTimeout(r, 1_200));
+      const results = await burst('slow database');
+      expect(results.filter((r) => r.status !== 503 || !r.problem)).toEqual([]);
+      expect(results.filter((r) => r.ms > REQUEST_TIMEOUT_MS + SLACK_MS)).toEqual([]);
+      proxy.setDelay(0);
+      console.log(`slow database: recovered ${await recovers()} ms after the delay was removed`);
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  it('a hung database (no answer at all): 503 within the timeout, then recovery', async () => {
-    proxy.setBlackhole(true);
-    await new Promise((r) => setTimeout(r, 1_200));
-    const results = await burst('hung database');
-    expect(results.filter((r) => r.status !== 503 || !r.problem)).toEqual([]);
-    expect(results.filter((r) => r.ms > REQUEST_TIMEOUT_MS + SLACK_MS)).toEqual([]);
-    const ready = await request(t.app.getHttpServer()).get('/health/ready');
-    expect(ready.status).toBe(503);
-    proxy.setBlackhole(false);
-    console.log(`hung database: recovered ${await recovers()} ms after it answered again`);
-  });
+  it(
+    'a hung database (no answer at all): 503 within the timeout, then recovery',
+    async () => {
+      proxy.setBlackhole(true);
+      await new Promise((r) => setTimeout(r, 1_200));
+      const results = await burst('hung database');
+      expect(results.filter((r) => r.status !== 503 || !r.problem)).toEqual([]);
+      expect(results.filter((r) => r.ms > REQUEST_TIMEOUT_MS + SLACK_MS)).toEqual([]);
+      const ready = await request(t.app.getHttpServer()).get('/health/ready');
+      expect(ready.status).toBe(503);
+      proxy.setBlackhole(false);
+      console.log(`hung database: recovered ${await recovers()} ms after it answered again`);
+    },
+    TEST_TIMEOUT_MS,
+  );
 });
