@@ -3,6 +3,7 @@ import { type mongo, Types, type PipelineStage } from 'mongoose';
 import { type Contact, LEGACY_CONTACTS_FILTER, type LegacyContactsStore } from '../../domain/contacts';
 import { fillExternalKeys } from '../../domain/external-id';
 import {
+  driverCollection,
   GroupedUpdates,
   groupFor,
   InjectTenantModel,
@@ -162,7 +163,7 @@ export class CustomerRepository extends VersionedRepository<CustomerLean> implem
     const raises = groupFor(
       this.raises,
       model.db.name,
-      (idle) => new GroupedUpdates(model.collection as unknown as mongo.Collection<CustomerLean>, idle),
+      (idle) => new GroupedUpdates(driverCollection<CustomerLean>(model), idle),
     );
     await raises.add({
       updateOne: { filter: { _id: new Types.ObjectId(id) }, update: { $max: { lastActivityAt: at } } },
