@@ -9,6 +9,20 @@ interface Doc {
   m?: object | string;
 }
 
+/** The real collection, with the statements of each call of `method` handed to `note` on the way. */
+function noting<S>(collection: Collection<Doc>, method: 'insertMany' | 'bulkWrite', note: (statements: S) => void) {
+  return new Proxy(collection, {
+    get(target, prop, receiver) {
+      const real = Reflect.get(target, prop, receiver) as unknown;
+      if (prop !== method) return real;
+      return (statements: S, opts: object) => {
+        note(statements);
+        return (real as (s: S, o: object) => Promise<unknown>).call(target, statements, opts);
+      };
+    },
+  });
+}
+
 /** Grouped inserts on the real database: each caller learns its own document's fate, in few commands. */
 describe(GroupedInserts.name, () => {
   let t: TestApp;
@@ -21,16 +35,7 @@ describe(GroupedInserts.name, () => {
     t = await startTestApp();
     const tenant = await newTenant(t, 'grouped');
     collection = tenantDatabase(t, tenant.slug).collection<Doc>('grouped_inserts_test');
-    // The real collection, with each insertMany's documents noted on the way.
-    counted = new Proxy(collection, {
-      get(target, prop, receiver) {
-        if (prop !== 'insertMany') return Reflect.get(target, prop, receiver) as unknown;
-        return (docs: Doc[], opts: object) => {
-          commands.push(docs.map((d) => d.n));
-          return target.insertMany(docs, opts);
-        };
-      },
-    });
+    counted = noting(collection, 'insertMany', (docs: Doc[]) => commands.push(docs.map((d) => d.n)));
   });
   beforeEach(async () => {
     commands = [];
@@ -110,15 +115,9 @@ describe(GroupedInserts.name, () => {
     let countedUpdates: Collection<Doc>;
 
     beforeAll(() => {
-      countedUpdates = new Proxy(collection, {
-        get(target, prop, receiver) {
-          if (prop !== 'bulkWrite') return Reflect.get(target, prop, receiver) as unknown;
-          return (ops: Array<{ updateOne: { filter: { _id: string } } }>, opts: object) => {
-            updates.push(ops.map((o) => o.updateOne.filter._id));
-            return target.bulkWrite(ops as never, opts);
-          };
-        },
-      });
+      countedUpdates = noting(collection, 'bulkWrite', (ops: Array<{ updateOne: { filter: { _id: string } } }>) =>
+        updates.push(ops.map((o) => o.updateOne.filter._id)),
+      );
     });
     beforeEach(() => {
       updates = [];
