@@ -14,7 +14,9 @@ describe(DomainEventRelay.name, () => {
     publish: (room: string, event: string, payload: RealtimePayload) => published.push({ room, event, payload }),
   } as unknown as RealtimeGateway;
   const runner = { runInTenant: <T>(_tenant: string, fn: () => Promise<T>) => fn() } as unknown as TenantRunner;
-  const logging = { append: async (e: CustomerDomainEvent) => toRealtimePayload(e, 1) } as unknown as RealtimeEventLog;
+  const logging = {
+    appendMany: async (es: CustomerDomainEvent[]) => es.map((e) => toRealtimePayload(e, 1)),
+  } as unknown as RealtimeEventLog;
 
   let logged: jest.SpyInstance;
   beforeEach(() => {
@@ -47,18 +49,20 @@ describe(DomainEventRelay.name, () => {
     expect(published).toHaveLength(2);
   });
 
-  it("publishes a company's events in emit order even when logging finishes out of order", async () => {
+  it("publishes a company's events in emit order, those queued meanwhile logged together in one round", async () => {
     let seq = 0;
-    const delays = [30, 0, 10];
+    const rounds: string[][] = [];
     const log = {
-      append: async (e: CustomerDomainEvent) => {
-        const mine = ++seq;
-        await new Promise((r) => setTimeout(r, delays[mine - 1]));
-        return toRealtimePayload(e, mine);
+      appendMany: async (es: CustomerDomainEvent[]) => {
+        rounds.push(es.map((e) => e.customerId));
+        // The first round is slow: the events emitted meanwhile wait and go together.
+        await new Promise((r) => setTimeout(r, rounds.length === 1 ? 30 : 0));
+        return es.map((e) => toRealtimePayload(e, ++seq));
       },
     } as unknown as RealtimeEventLog;
     const sut = new DomainEventRelay(log, runner, gateway, new EventEmitter2());
     await Promise.all(['c1', 'c2', 'c3'].map((id) => sut.relay(event('company-1', id))));
+    expect(rounds).toEqual([['c1'], ['c2', 'c3']]);
     expect(published.map((p) => [p.room, p.payload.customerId, p.payload.seq])).toEqual([
       ['t:acme:c:company-1', 'c1', 1],
       ['t:acme:c:company-1', 'c2', 2],
@@ -67,7 +71,7 @@ describe(DomainEventRelay.name, () => {
   });
 
   it('still delivers live, without seq, when the event cannot be logged', async () => {
-    const log = { append: () => Promise.reject(new Error('database down')) } as unknown as RealtimeEventLog;
+    const log = { appendMany: () => Promise.reject(new Error('database down')) } as unknown as RealtimeEventLog;
     const sut = new DomainEventRelay(log, runner, gateway, new EventEmitter2());
     await sut.relay(event('company-1', 'c1', CustomerEventName.DELETED));
     expect(published).toEqual([
@@ -81,12 +85,12 @@ describe(DomainEventRelay.name, () => {
   });
 
   it('ignores an event without tenant or company instead of publishing to a wrong room', async () => {
-    const log = { append: jest.fn() } as unknown as RealtimeEventLog;
+    const log = { appendMany: jest.fn() } as unknown as RealtimeEventLog;
     const sut = new DomainEventRelay(log, runner, gateway, new EventEmitter2());
     const malformed = Object.assign(event('company-1', 'c1'), { companyId: undefined });
     await sut.relay(malformed as unknown as CustomerDomainEvent);
     expect(published).toEqual([]);
-    expect(log.append).not.toHaveBeenCalled();
+    expect(log.appendMany).not.toHaveBeenCalled();
     expect(logged).toHaveBeenCalled();
   });
 });

@@ -8,16 +8,20 @@ import { RealtimeGateway } from './realtime.gateway';
 
 type Listener = (name: string | string[], payload: unknown) => void;
 
+/** Events of one room logged and sent in one round at most (one log insert). */
+const MAX_EVENTS_PER_ROUND = 50;
+
 /**
  * Turns every domain event filed under a company (emitted after the write succeeded, by any module)
  * into a socket event in that company's room. A company's events are handled one after another on
- * this instance, so seq order, log order and wire order agree.
+ * this instance, so seq order, log order and wire order agree; those that arrive while a round is on
+ * its way go together in the next.
  */
 @Injectable()
 export class DomainEventRelay implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(DomainEventRelay.name);
-  /** The last queued delivery per room; entries go away once their queue drains. */
-  private readonly tails = new Map<string, Promise<void>>();
+  /** Per room: the events waiting to be delivered; entries go away once their queue drains. */
+  private readonly queues = new Map<string, RoomQueue>();
   private readonly listener: Listener = (_name, payload) => {
     if (payload instanceof DomainEvent) void this.relay(payload);
   };
@@ -45,35 +49,66 @@ export class DomainEventRelay implements OnModuleInit, OnModuleDestroy {
     }
     const filed = event as DomainEvent & { companyId: string };
     const room = companyRoom(filed.tenantId, filed.companyId);
-    const next = (this.tails.get(room) ?? Promise.resolve()).then(() => this.deliver(room, filed));
-    this.tails.set(room, next);
-    void next.then(() => {
-      if (this.tails.get(room) === next) this.tails.delete(room);
+    let queue = this.queues.get(room);
+    const delivered = new Promise<void>((resolve) => {
+      if (queue) queue.waiting.push({ event: filed, resolve });
+      else {
+        queue = { waiting: [{ event: filed, resolve }], drained: Promise.resolve() };
+        this.queues.set(room, queue);
+        queue.drained = this.drain(room, queue);
+      }
     });
-    return next;
+    return delivered;
   }
 
   /** Resolves once every event of the company's room queued so far is logged and sent. */
   idle(tenantId: string, companyId: string): Promise<void> {
-    return this.tails.get(companyRoom(tenantId, companyId)) ?? Promise.resolve();
+    return this.queues.get(companyRoom(tenantId, companyId))?.drained ?? Promise.resolve();
   }
 
-  /** Never rejects: a failure to log still delivers the event live, with `seq: null`. */
-  private async deliver(room: string, event: DomainEvent & { companyId: string }): Promise<void> {
-    let payload: RealtimePayload;
+  /**
+   * Delivers the room's queue until it is empty: the events queued while one round was on its way go
+   * together in the next (one seq allocation and one log insert for all of them, see appendMany).
+   */
+  private async drain(room: string, queue: RoomQueue): Promise<void> {
     try {
-      payload = await this.runner.runInTenant(event.tenantId, () => this.log.append(event));
-    } catch (e) {
-      this.logger.error(
-        { err: e, tenant: event.tenantId, company: event.companyId, event: event.name },
-        'Could not log a domain event; delivering it without seq',
-      );
-      payload = toRealtimePayload(event, null);
-    }
-    try {
-      this.gateway.publish(room, event.name, payload);
-    } catch (e) {
-      this.logger.error({ err: e, room, event: event.name }, 'Could not publish a domain event');
+      while (queue.waiting.length) {
+        const round = queue.waiting.splice(0, MAX_EVENTS_PER_ROUND);
+        await this.deliver(
+          room,
+          round.map((w) => w.event),
+        );
+        for (const w of round) w.resolve();
+      }
+    } finally {
+      this.queues.delete(room);
     }
   }
+
+  /** Never rejects: a failure to log still delivers the events live, with `seq: null`. */
+  private async deliver(room: string, events: Array<DomainEvent & { companyId: string }>): Promise<void> {
+    let payloads: RealtimePayload[];
+    try {
+      payloads = await this.runner.runInTenant(events[0].tenantId, () => this.log.appendMany(events));
+    } catch (e) {
+      this.logger.error(
+        { err: e, tenant: events[0].tenantId, company: events[0].companyId, events: events.map((ev) => ev.name) },
+        'Could not log domain events; delivering them without seq',
+      );
+      payloads = events.map((ev) => toRealtimePayload(ev, null));
+    }
+    events.forEach((event, i) => {
+      try {
+        this.gateway.publish(room, event.name, payloads[i]);
+      } catch (e) {
+        this.logger.error({ err: e, room, event: event.name }, 'Could not publish a domain event');
+      }
+    });
+  }
+}
+
+interface RoomQueue {
+  waiting: Array<{ event: DomainEvent & { companyId: string }; resolve: () => void }>;
+  /** Settles when the queue has been emptied. */
+  drained: Promise<void>;
 }

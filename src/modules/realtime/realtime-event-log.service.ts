@@ -49,30 +49,73 @@ export class RealtimeEventLog {
 
   /** Gives the event its company's next seq, logs it, and returns the payload to broadcast. */
   async append(event: DomainEvent & { companyId: string }): Promise<RealtimePayload> {
+    const [payload] = await this.appendMany([event]);
+    return payload;
+  }
+
+  /**
+   * Gives events of one company the company's next seqs, in their order, and logs them: one counter
+   * increment and one insert for all of them (a relay drains a busy company's queue this way). Returns
+   * the payloads to broadcast, in the same order.
+   */
+  async appendMany(events: ReadonlyArray<DomainEvent & { companyId: string }>): Promise<RealtimePayload[]> {
     await this.prepare();
+    const companyId = events[0].companyId;
+    const payloads: RealtimePayload[] = [];
+    let rest = [...events];
     for (let attempt = 1; attempt <= MAX_ALLOCATION_ATTEMPTS; attempt++) {
+      const last = await this.nextSeq(companyId, rest.length);
+      const first = last - rest.length + 1;
+      const at = new Date();
+      const rows = rest.map((event, i) => {
+        const payload = toRealtimePayload(event, first + i);
+        return { companyId, seq: first + i, event: event.name, payload: JSON.stringify(payload), at, sent: payload };
+      });
+      let landed = rows.length;
       try {
-        const seq = await this.nextSeq(event.companyId);
-        const payload = toRealtimePayload(event, seq);
-        await this.events.current().create({
-          companyId: event.companyId,
-          seq,
-          event: event.name,
-          payload: JSON.stringify(payload),
-          at: new Date(),
-        });
-        if (seq % this.options.pruneEvery === 0) {
-          // The event is logged; a failed prune only delays the bound to the next round.
-          await this.prune(event.companyId, seq).catch((e: Error) =>
-            this.logger.warn(`Pruning the realtime event log failed: ${e.message}`),
-          );
-        }
-        return payload;
+        await driverCollection(this.events.current()).insertMany(
+          rows.map(({ sent: _sent, ...row }) => row),
+          { ordered: true },
+        );
       } catch (e) {
         if (!isDuplicateKeyError(e)) throw e;
+        // Another instance drew some of these seqs (see above): keep what is ours, draw again for the rest.
+        landed = await this.ownLanded(rows);
       }
+      payloads.push(...rows.slice(0, landed).map((r) => r.sent));
+      if (rows.slice(0, landed).some((r) => r.seq % this.options.pruneEvery === 0)) {
+        // The events are logged; a failed prune only delays the bound to the next round.
+        await this.prune(companyId, rows[landed - 1].seq).catch((e: Error) =>
+          this.logger.warn(`Pruning the realtime event log failed: ${e.message}`),
+        );
+      }
+      rest = rest.slice(landed);
+      if (!rest.length) return payloads;
     }
-    throw new Error(`No free seq for company ${event.companyId} after ${MAX_ALLOCATION_ATTEMPTS} attempts`);
+    throw new Error(`No free seq for company ${companyId} after ${MAX_ALLOCATION_ATTEMPTS} attempts`);
+  }
+
+  /**
+   * After an ordered insert refused a duplicate seq: how many of `rows` (from the first) are stored as
+   * ours. Read back rather than taken from the error, which FerretDB and MongoDB report differently.
+   */
+  private async ownLanded(rows: ReadonlyArray<{ companyId: string; seq: number; payload: string }>): Promise<number> {
+    const stored = await this.events
+      .current()
+      .find(
+        { companyId: rows[0].companyId, seq: { $gte: rows[0].seq, $lte: rows[rows.length - 1].seq } },
+        { _id: 0, seq: 1, payload: 1 },
+      )
+      .lean<Array<{ seq: number; payload: string }>>();
+    const bySeq = new Map(stored.map((r) => [r.seq, r.payload]));
+    const refused = rows.findIndex((r) => bySeq.get(r.seq) !== r.payload);
+    if (refused < 0) return rows.length;
+    // Ours past the refusal, had the server gone on (an ordered insert should not): they are drawn again.
+    const strays = rows.slice(refused + 1).filter((r) => bySeq.get(r.seq) === r.payload);
+    if (strays.length) {
+      await this.events.current().deleteMany({ companyId: rows[0].companyId, seq: { $in: strays.map((r) => r.seq) } });
+    }
+    return refused;
   }
 
   /**
@@ -122,10 +165,11 @@ export class RealtimeEventLog {
     return deleteAllMatching(driverCollection(this.events.current()), { at: { $lt: cutoff } });
   }
 
-  private async nextSeq(companyId: string): Promise<number> {
+  /** Draws `count` seqs of the company: returns the last of them. */
+  private async nextSeq(companyId: string, count: number): Promise<number> {
     const row = await this.counters
       .current()
-      .findOneAndUpdate({ _id: companyId }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' })
+      .findOneAndUpdate({ _id: companyId }, { $inc: { seq: count } }, { upsert: true, returnDocument: 'after' })
       .lean<RealtimeCounter>();
     if (!row) throw new Error(`Counter upsert for company ${companyId} returned nothing`);
     return row.seq;
