@@ -17,14 +17,19 @@ export interface CounterDrift {
  * deletes, restores, revenue and conversions, and any write path added later through the same
  * writer, move them; `erase` (a hard delete outside the writer) calls it too. This process increments
  * only its own shard, one increment at a time per company (KeyedLock), so concurrent writes on any
- * number of instances add up exactly on FerretDB too. A crash between a customer write and its
- * increment leaves drift that `recount` (npm run migrate -- --verify) finds and repairs.
+ * number of instances add up exactly on FerretDB too. The deltas of writes that arrive while an
+ * increment is on its way are summed and go as the next one (an import's rows: one round trip for
+ * many), and each writer's `record` settles with the increment that carried its delta. A crash between
+ * a customer write and its increment leaves drift that `recount` (npm run migrate -- --verify) finds
+ * and repairs.
  */
 @Injectable()
 export class CustomerCounters {
   /** This process's shard: shards are never shared between instances. */
   private readonly shard = randomUUID();
   private readonly queue = new KeyedLock();
+  /** Per company: the summed deltas waiting for the next increment. */
+  private readonly waiting = new Map<string, { delta: Counts; sent: Promise<void> }>();
 
   constructor(
     private readonly repo: CustomerCounterRepository,
@@ -36,7 +41,21 @@ export class CustomerCounters {
     if (!companyId) return;
     const delta = countsDelta(before, after);
     if (!Object.keys(delta).length) return;
-    await this.queue.run(`${this.context.dbName}\u0000${companyId}`, () => this.repo.add(companyId, this.shard, delta));
+    const key = `${this.context.dbName}\u0000${companyId}`;
+    const waiting = this.waiting.get(key);
+    if (waiting) {
+      waiting.delta = addCounts(waiting.delta, delta);
+      return waiting.sent;
+    }
+    const next = { delta, sent: Promise.resolve() };
+    this.waiting.set(key, next);
+    next.sent = this.queue.run(key, () => {
+      // From here on, writes wait for the increment after this one.
+      this.waiting.delete(key);
+      const sum = Object.fromEntries(Object.entries(next.delta).filter(([, v]) => v !== 0));
+      return Object.keys(sum).length ? this.repo.add(companyId, this.shard, sum) : Promise.resolve();
+    });
+    return next.sent;
   }
 
   /** The counters of these companies summed (every company when undefined). */
