@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { Types, type UpdateQuery } from 'mongoose';
+import { GroupedInserts, groupFor } from './grouped-inserts';
 import { isFerretDb } from './server-profile';
-import type { TenantModel } from './tenant-model';
+import { driverCollection, type TenantModel } from './tenant-model';
 import type { NewRecord, Stamped, VersionedStore } from './versioned-writer';
 
 /**
@@ -11,6 +12,8 @@ import type { NewRecord, Stamped, VersionedStore } from './versioned-writer';
  */
 export abstract class VersionedRepository<D extends Stamped & { _id: Types.ObjectId }> implements VersionedStore<D> {
   private readonly logger = new Logger(VersionedRepository.name);
+  /** Per tenant database: records created concurrently, stored together. */
+  private readonly inserts = new Map<string, GroupedInserts<D>>();
 
   protected constructor(
     protected readonly model: TenantModel<D>,
@@ -27,10 +30,19 @@ export abstract class VersionedRepository<D extends Stamped & { _id: Types.Objec
     return this.model.current().findOne({ _id: id }, this.visibleFields).lean<D>().exec();
   }
 
+  /**
+   * Validates and casts the record as `save` would, then stores it together with the records created
+   * meanwhile in the same tenant (GroupedInserts: an import's rows go in one command, not one each).
+   * A refusal (duplicate key) is this record's own, as from its own insert.
+   */
   async insert(doc: NewRecord<D> & Stamped): Promise<D> {
     const Model = this.model.current();
-    const created = await new Model(doc).save();
-    return this.withoutHidden(created.toObject<D>());
+    const created = new Model(doc);
+    await created.validate();
+    const stored = created.toObject<D>();
+    const group = groupFor(this.inserts, Model.db.name, (idle) => new GroupedInserts(driverCollection(Model), idle));
+    await group.add(stored as unknown as Parameters<typeof group.add>[0]);
+    return this.withoutHidden(stored);
   }
 
   async updateIfVersion(

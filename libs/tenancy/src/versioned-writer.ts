@@ -168,6 +168,8 @@ export class VersionedWriter {
 
 export class RecordWriter<D extends VersionedDoc, R extends VersionedResponse> {
   private readonly logger: Logger;
+  /** Reads of `loadShared` on their way, per tenant database and record. */
+  private readonly sharedReads = new Map<string, Promise<D | null>>();
 
   constructor(
     private readonly w: VersionedWriter,
@@ -178,7 +180,27 @@ export class RecordWriter<D extends VersionedDoc, R extends VersionedResponse> {
 
   /** The record if it exists in this tenant and the caller may see it; else the type's not-found error. */
   async load(id: string, opts: { includeDeleted?: boolean } = {}): Promise<D> {
-    const doc = await this.type.store.findById(id);
+    return this.visibleOr404(id, await this.type.store.findById(id), opts);
+  }
+
+  /**
+   * As `load`, for a check that the record exists and is visible (a customer's company before the
+   * customer is filed under it): a read of the same record already on its way answers this caller too,
+   * so an import's rows check their company in one query, not one each. Never the read a change is
+   * computed from (that one must start after the record lock is held: `mutate`). The record returned is
+   * shared between its callers: read it, do not change it.
+   */
+  async loadShared(id: string, opts: { includeDeleted?: boolean } = {}): Promise<D> {
+    const key = `${this.w.context.dbName}\u0000${id}`;
+    let read = this.sharedReads.get(key);
+    if (!read) {
+      read = this.type.store.findById(id).finally(() => this.sharedReads.delete(key));
+      this.sharedReads.set(key, read);
+    }
+    return this.visibleOr404(id, await read, opts);
+  }
+
+  private visibleOr404(id: string, doc: D | null, opts: { includeDeleted?: boolean }): D {
     if (!doc || !this.type.visible(doc, { includeDeleted: opts.includeDeleted ?? false })) {
       throw this.type.notFound(id);
     }

@@ -64,7 +64,7 @@ export class CompanyService {
 
   /** Throws company.not_found unless the company exists in this tenant and the principal may see it. */
   async assertVisible(id: string): Promise<void> {
-    await this.records.load(id);
+    await this.records.loadShared(id);
   }
 
   update(id: string, dto: UpdateCompanyDto): Promise<CompanyResponse> {
