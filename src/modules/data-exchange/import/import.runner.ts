@@ -38,6 +38,12 @@ export enum ImportFailpoint {
 
 /** Rows per progress write (position, counts and errors land together). */
 const BATCH_ROWS = 100;
+/**
+ * Rows of a batch being written at once: all of them. Measured on FerretDB (1,000 rows, data-exchange
+ * bench smoke): one at a time 16.8 s; 16 at once 6.0 s; 50, 3.4 s; 100, 2.8 s (their inserts, counter
+ * increments and events share commands, see GroupedInserts).
+ */
+const ROWS_IN_FLIGHT = BATCH_ROWS;
 /** An import holds its lease this long; one that outlives it (a dead instance) is taken over. */
 const LEASE_MS = 10 * 60_000;
 /** Longest CSV record (a 10 MB line fails the import at that line, in bounded memory). */
@@ -155,31 +161,40 @@ export class ImportRunner {
     const id = job._id.toHexString();
     const counts = { created: 0, updated: 0, skipped: 0, failed: 0 };
     const errors: ImportRowError[] = [];
+    const fail = (n: number, field: string | null, message: string) => {
+      counts.failed++;
+      errors.push({ row: n, field, message });
+    };
+    const readable: Array<Row & { data: Record<string, unknown> }> = [];
     for (const row of rows) {
-      if (row.problem || !row.data) {
-        counts.failed++;
-        errors.push({
-          row: row.n,
-          field: row.problem?.field ?? null,
-          message: row.problem?.message ?? 'unreadable row',
-        });
-        continue;
-      }
-      try {
-        const outcome = await this.applyRow(job, row.n, row.data);
-        counts[outcome]++;
-      } catch (e) {
-        const c = classify(e);
-        if (c.status >= 500) throw e;
-        counts.failed++;
-        const first = c.errors?.[0];
-        errors.push({
-          row: row.n,
-          field: first ? first.path.replace(/^data\./, '') : null,
-          message: first ? first.message : c.detail,
-        });
-      }
+      if (row.problem || !row.data) fail(row.n, row.problem?.field ?? null, row.problem?.message ?? 'unreadable row');
+      else readable.push(row as Row & { data: Record<string, unknown> });
     }
+    // Rows go to the server several at a time (their writes share round trips: see GroupedInserts); rows
+    // with the same match value (or, creating, the same externalId) are applied one after another in
+    // file order, so a later row of a key sees what an earlier one wrote.
+    let unexpected: unknown = null;
+    await inKeyOrder(
+      readable,
+      (row) => this.rowKey(job, row.data),
+      ROWS_IN_FLIGHT,
+      async (row) => {
+        try {
+          const outcome = await this.applyRow(job, row.n, row.data);
+          counts[outcome]++;
+        } catch (e) {
+          const c = classify(e);
+          if (c.status >= 500) {
+            unexpected ??= e;
+            return;
+          }
+          const first = c.errors?.[0];
+          fail(row.n, first ? first.path.replace(/^data\./, '') : null, first ? first.message : c.detail);
+        }
+      },
+    );
+    if (unexpected) throw unexpected;
+    errors.sort((a, b) => a.row - b.row);
     this.failpoints.check(ImportFailpoint.AFTER_ROW_WRITES);
     const to = rows[rows.length - 1].n;
     const room = MAX_STORED_ERRORS - (job.errors?.length ?? 0) - job.failed;
@@ -201,6 +216,13 @@ export class ImportRunner {
       }),
     );
     return to;
+  }
+
+  /** What a row writes to, as far as the file says (its match value, or the externalId it creates). */
+  private rowKey(job: ImportJobLean, data: Record<string, unknown>): string | null {
+    const field = job.mode === ImportMode.CREATE ? 'externalId' : (job.match ?? 'externalId');
+    const value = data[field];
+    return typeof value === 'string' && value.trim() ? `${field}:${value.trim().toLowerCase()}` : null;
   }
 
   private async applyRow(
@@ -325,6 +347,37 @@ export function summaryOf(job: ImportJobLean): ImportSummary {
     skipped: job.skipped,
     failed: job.failed,
   };
+}
+
+/**
+ * Runs `work` over `items`, at most `width` at once, where items of one key run one after another in
+ * their order (a null key shares nothing). Settles when every item has.
+ */
+export async function inKeyOrder<T>(
+  items: readonly T[],
+  keyOf: (item: T) => string | null,
+  width: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  const lanes: T[][] = [];
+  const laneOf = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const lane = key === null ? undefined : laneOf.get(key);
+    if (lane) lane.push(item);
+    else {
+      const fresh = [item];
+      lanes.push(fresh);
+      if (key !== null) laneOf.set(key, fresh);
+    }
+  }
+  let next = 0;
+  const worker = async () => {
+    while (next < lanes.length) {
+      for (const item of lanes[next++]) await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, lanes.length) }, worker));
 }
 
 function withoutCompany(data: Record<string, unknown>): Record<string, unknown> {
