@@ -109,6 +109,11 @@ export async function newTenant(t: TestApp, prefix = 't'): Promise<TenantFixture
     .post('/api/v1/tenants')
     .send({ slug, name: `Tenant ${slug}` })
     .expect(201);
+  return tenantFixture(t, slug);
+}
+
+/** Tokens and clients of an existing tenant (one provisioned without the API, say). */
+export function tenantFixture(t: TestApp, slug: string): TenantFixture {
   const token = (role: Role = Role.ADMIN, extra: { user?: string; companies?: string[] } = {}) =>
     tokenFor({ tenant: slug, roles: [role], user: extra.user ?? `${role}-user`, companies: extra.companies });
   return {
