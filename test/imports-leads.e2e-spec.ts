@@ -274,12 +274,9 @@ describe('Imports of leads', () => {
     });
     expect(res.status).toBe(202);
     const stopped = await settle(a.member, res.body.id);
-    // The first batch's rows were written (and the next batch's, already under way), its position was
-    // not: it is left running.
+    // The first batch's rows were written, its position was not: it is left running.
     expect(stopped).toMatchObject({ status: 'running', processed: 0 });
-    const written = (await leadsOf(companyA2)).length;
-    expect(written).toBeGreaterThanOrEqual(100);
-    expect(written).toBeLessThanOrEqual(200);
+    expect(await leadsOf(companyA2)).toHaveLength(100);
     // The next instance's housekeeping pass picks it up.
     await t.app.get(TenantRunner).runInTenant(a.slug, () => t.app.get(ImportService).resumeUnfinished());
     const done = await settle(a.member, res.body.id);

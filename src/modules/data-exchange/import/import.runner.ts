@@ -9,7 +9,6 @@ import { classify, type Principal, Role } from '@app/common';
 import {
   FailpointCrash,
   Failpoints,
-  KeyedLock,
   LeaseClaims,
   TenantContext,
   TenantRunner,
@@ -39,6 +38,12 @@ export enum ImportFailpoint {
 
 /** Rows per progress write (position, counts and errors land together). */
 const BATCH_ROWS = 100;
+/**
+ * Rows of a batch being written at once: all of them. Measured on FerretDB (1,000 rows, data-exchange
+ * bench smoke): one at a time 16.8 s; 16 at once 6.0 s; 50, 3.4 s; 100, 2.8 s (their inserts, counter
+ * increments and events share commands, see GroupedInserts).
+ */
+const ROWS_IN_FLIGHT = BATCH_ROWS;
 /** An import holds its lease this long; one that outlives it (a dead instance) is taken over. */
 const LEASE_MS = 10 * 60_000;
 /** Longest CSV record (a 10 MB line fails the import at that line, in bounded memory). */
@@ -47,11 +52,6 @@ const MAX_RECORD_BYTES = 1024 * 1024;
 /** The id a row's created record gets: the same on every run of the row. */
 export function rowRecordId(importId: string, row: number): string {
   return createHash('sha256').update(`${importId}:${row}`).digest('hex').slice(0, 24);
-}
-
-interface BatchOutcome {
-  counts: { created: number; updated: number; skipped: number; failed: number };
-  errors: ImportRowError[];
 }
 
 interface Row {
@@ -137,43 +137,19 @@ export class ImportRunner {
     const inTenant = <T>(fn: () => Promise<T>) => this.runner.runInTenant(tenantId, fn, principal);
     const file = readUpload(this.repo, id, job.fileParts, inTenant);
     const rows = job.format === 'ndjson' ? this.ndjsonRows(file, job) : this.csvRows(file, job);
-    // Rows of one key (match value, or the externalId a row creates) wait for the earlier ones of that key,
-    // across batches too: a later row of a key sees what an earlier one wrote.
-    const keys = new KeyedLock();
-    // The position after the last batch committed: batches commit in file order, one after another.
-    let committed: Promise<number> = Promise.resolve(job.rowsDone);
+    let position = job.rowsDone;
     let batch: Row[] = [];
     const flush = async () => {
       if (!batch.length) return;
-      const these = batch;
+      position = await this.applyBatch(job, position, batch);
       batch = [];
-      // This batch's rows start now, while the batch before it may still be finishing (two in flight:
-      // the tail of one, its last inserts and its progress write, overlaps the start of the next).
-      const applied = this.applyRows(job, these, keys);
-      applied.catch(() => undefined); // awaited below; this keeps an early failure from counting as unhandled
-      const before = committed;
-      committed = (async () => this.commit(job, await before, these, await applied))();
-      committed.catch(() => undefined); // observed by the next flush, or at the end
-      try {
-        await before;
-      } catch (e) {
-        await applied.catch(() => undefined);
-        throw e;
-      }
     };
-    try {
-      for await (const row of rows) {
-        if (row.n <= job.rowsDone) continue;
-        batch.push(row);
-        if (batch.length >= BATCH_ROWS) await flush();
-      }
-      await flush();
-    } catch (e) {
-      // An unreadable file fails the import: the batch still in flight finishes (and commits) first.
-      await committed.catch(() => undefined);
-      throw e;
+    for await (const row of rows) {
+      if (row.n <= job.rowsDone) continue;
+      batch.push(row);
+      if (batch.length >= BATCH_ROWS) await flush();
     }
-    const position = await committed;
+    await flush();
     await this.repo.setStatus(id, [ImportStatus.RUNNING], ImportStatus.COMPLETED, {
       total: position,
       finishedAt: new Date(),
@@ -181,48 +157,44 @@ export class ImportRunner {
     await this.announce(id, ImportEventName.COMPLETED);
   }
 
-  /** Applies a batch's rows, all at once (their writes share round trips: see GroupedInserts). */
-  private async applyRows(job: ImportJobLean, rows: Row[], keys: KeyedLock): Promise<BatchOutcome> {
+  private async applyBatch(job: ImportJobLean, from: number, rows: Row[]): Promise<number> {
+    const id = job._id.toHexString();
     const counts = { created: 0, updated: 0, skipped: 0, failed: 0 };
     const errors: ImportRowError[] = [];
     const fail = (n: number, field: string | null, message: string) => {
       counts.failed++;
       errors.push({ row: n, field, message });
     };
-    let unexpected: unknown = null;
-    const attempt = async (n: number, data: Record<string, unknown>) => {
-      try {
-        counts[await this.applyRow(job, n, data)]++;
-      } catch (e) {
-        const c = classify(e);
-        if (c.status >= 500) {
-          unexpected ??= e;
-          return;
-        }
-        const first = c.errors?.[0];
-        fail(n, first ? first.path.replace(/^data\./, '') : null, first ? first.message : c.detail);
-      }
-    };
-    const readable: Array<{ n: number; data: Record<string, unknown> }> = [];
+    const readable: Array<Row & { data: Record<string, unknown> }> = [];
     for (const row of rows) {
       if (row.problem || !row.data) fail(row.n, row.problem?.field ?? null, row.problem?.message ?? 'unreadable row');
-      else readable.push({ n: row.n, data: row.data });
+      else readable.push(row as Row & { data: Record<string, unknown> });
     }
+    // Rows go to the server several at a time (their writes share round trips: see GroupedInserts); rows
+    // with the same match value (or, creating, the same externalId) are applied one after another in
+    // file order, so a later row of a key sees what an earlier one wrote.
+    let unexpected: unknown = null;
     await inKeyOrder(
       readable,
       (row) => this.rowKey(job, row.data),
-      keys,
-      (row) => attempt(row.n, row.data),
+      ROWS_IN_FLIGHT,
+      async (row) => {
+        try {
+          const outcome = await this.applyRow(job, row.n, row.data);
+          counts[outcome]++;
+        } catch (e) {
+          const c = classify(e);
+          if (c.status >= 500) {
+            unexpected ??= e;
+            return;
+          }
+          const first = c.errors?.[0];
+          fail(row.n, first ? first.path.replace(/^data\./, '') : null, first ? first.message : c.detail);
+        }
+      },
     );
     if (unexpected) throw unexpected;
     errors.sort((a, b) => a.row - b.row);
-    return { counts, errors };
-  }
-
-  /** Writes a batch's position, counts and errors in one update (the batch before it has committed). */
-  private async commit(job: ImportJobLean, from: number, rows: Row[], outcome: BatchOutcome): Promise<number> {
-    const id = job._id.toHexString();
-    const { counts, errors } = outcome;
     this.failpoints.check(ImportFailpoint.AFTER_ROW_WRITES);
     const to = rows[rows.length - 1].n;
     const room = MAX_STORED_ERRORS - (job.errors?.length ?? 0) - job.failed;
@@ -378,23 +350,34 @@ export function summaryOf(job: ImportJobLean): ImportSummary {
 }
 
 /**
- * Starts `work` for every item at once, except that an item whose key an earlier item has (in this call
- * or an earlier one sharing `keys`) waits until that one is done: items of a key run in their order.
- * A null key shares nothing. Settles when every item has.
+ * Runs `work` over `items`, at most `width` at once, where items of one key run one after another in
+ * their order (a null key shares nothing). Settles when every item has.
  */
 export async function inKeyOrder<T>(
   items: readonly T[],
   keyOf: (item: T) => string | null,
-  keys: KeyedLock,
+  width: number,
   work: (item: T) => Promise<void>,
 ): Promise<void> {
-  await Promise.all(
-    items.map((item) => {
-      const key = keyOf(item);
-      // Queued here, synchronously and in order: that is what orders the items of a key.
-      return key === null ? work(item) : keys.run(key, () => work(item));
-    }),
-  );
+  const lanes: T[][] = [];
+  const laneOf = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const lane = key === null ? undefined : laneOf.get(key);
+    if (lane) lane.push(item);
+    else {
+      const fresh = [item];
+      lanes.push(fresh);
+      if (key !== null) laneOf.set(key, fresh);
+    }
+  }
+  let next = 0;
+  const worker = async () => {
+    while (next < lanes.length) {
+      for (const item of lanes[next++]) await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, lanes.length) }, worker));
 }
 
 function withoutCompany(data: Record<string, unknown>): Record<string, unknown> {

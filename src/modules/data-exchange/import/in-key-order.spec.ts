@@ -1,52 +1,49 @@
-import { KeyedLock } from '@app/tenancy';
 import { inKeyOrder } from './import.runner';
 
 describe(inKeyOrder.name, () => {
-  it('runs items of one key in their order, across calls sharing the lock, and the others alongside', async () => {
-    const keys = new KeyedLock();
+  it('runs items of one key one after another in their order, others alongside, at most `width` at once', async () => {
+    const items = [
+      { id: 1, key: 'a' },
+      { id: 2, key: null },
+      { id: 3, key: 'a' },
+      { id: 4, key: 'b' },
+      { id: 5, key: null },
+      { id: 6, key: 'a' },
+    ];
     const log: string[] = [];
-    const work = async (item: { id: number; key: string | null }) => {
-      log.push(`start ${item.id}`);
-      // The first item of key a is slow: the later ones of that key must wait for it, the rest must not.
-      await new Promise((r) => setTimeout(r, item.id === 1 ? 30 : 1));
-      log.push(`end ${item.id}`);
-    };
-    // Two batches, the second started while the first is still running (as the import does).
-    const first = inKeyOrder(
-      [
-        { id: 1, key: 'a' },
-        { id: 2, key: null },
-        { id: 3, key: 'a' },
-        { id: 4, key: 'b' },
-      ],
+    const finished: number[] = [];
+    let running = 0;
+    let widest = 0;
+    await inKeyOrder(
+      items,
       (i) => i.key,
-      keys,
-      work,
+      3,
+      async (item) => {
+        log.push(`start ${item.id}`);
+        widest = Math.max(widest, ++running);
+        // The first item of key a is slow: the later ones of that key must wait for it, the rest must not.
+        await new Promise((r) => setTimeout(r, item.id === 1 ? 30 : 1));
+        running--;
+        finished.push(item.id);
+        log.push(`end ${item.id}`);
+      },
     );
-    const second = inKeyOrder(
-      [
-        { id: 5, key: 'a' },
-        { id: 6, key: 'c' },
-      ],
-      (i) => i.key,
-      keys,
-      work,
-    );
-    await Promise.all([first, second]);
 
-    const at = (entry: string) => log.indexOf(entry);
-    expect(log.filter((e) => e.startsWith('end')).sort()).toEqual([
-      'end 1',
-      'end 2',
-      'end 3',
-      'end 4',
-      'end 5',
-      'end 6',
-    ]);
-    expect(at('start 3')).toBeGreaterThan(at('end 1'));
-    expect(at('start 5')).toBeGreaterThan(at('end 3'));
-    // Items of other keys (and of none) did not wait for key a's slow first item.
-    for (const other of ['end 2', 'end 4', 'end 6']) expect(at(other)).toBeLessThan(at('end 1'));
-    expect(keys.size).toBe(0);
+    expect([...finished].sort()).toEqual([1, 2, 3, 4, 5, 6]);
+    const of = (id: number) => finished.indexOf(id);
+    expect(of(1)).toBeLessThan(of(3));
+    expect(of(3)).toBeLessThan(of(6));
+    expect(log.indexOf('start 3')).toBeGreaterThan(log.indexOf('end 1'));
+    expect(log.indexOf('start 6')).toBeGreaterThan(log.indexOf('end 3'));
+    // Items of other keys went on while key a's first item was still running.
+    expect(of(2)).toBeLessThan(of(1));
+    expect(of(4)).toBeLessThan(of(1));
+    expect(widest).toBe(3);
+  });
+
+  it('does nothing for no items', async () => {
+    const work = jest.fn();
+    await inKeyOrder([], () => null, 4, work);
+    expect(work).not.toHaveBeenCalled();
   });
 });
