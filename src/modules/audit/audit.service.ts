@@ -56,8 +56,7 @@ export class AuditService implements AuditSink {
     try {
       const model = this.events.current();
       const doc = new model(event);
-      const invalid = doc.validateSync();
-      if (invalid) throw invalid;
+      await doc.validate();
       const group = groupFor(this.inserts, model.db.name, (idle) => new GroupedInserts(driverCollection(model), idle));
       await group.add(doc.toObject() as AuditEvent);
     } catch (err) {
