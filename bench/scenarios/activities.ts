@@ -1,8 +1,8 @@
 import { Types } from 'mongoose';
-import { ActivityService, ActivityType } from '../../src/modules/activity';
+import { ACTIVITY_TIMELINE_KIND, ActivityService, ActivityType } from '../../src/modules/activity';
 import { ActivityRollups } from '../../src/modules/activity/activity-rollups';
 import { ScoreUpdatesListener } from '../../src/modules/analytics';
-import { CustomerService, CustomerStatus, TimelineKind } from '../../src/modules/customer';
+import { CustomerService, CustomerStatus } from '../../src/modules/customer';
 import type { BenchSession, BenchTenant } from '../support/bench-session';
 import type { Comparison } from '../support/comparison';
 import type { LoadResult } from '../support/load-result';
@@ -141,7 +141,7 @@ async function timelinePage(s: BenchSession): Promise<{ comparison: Comparison; 
   if (viaApi.data.length !== PAGE || apiKeys !== driverKeys) {
     throw new Error('the API timeline page and the driver queries return different entries');
   }
-  if (!viaApi.data.some((e) => e.kind === TimelineKind.ACTIVITY)) throw new Error('no activity on the page');
+  if (!viaApi.data.some((e) => e.kind === ACTIVITY_TIMELINE_KIND)) throw new Error('no activity on the page');
 
   const comparison = await s.compare(
     `GET /customers/:id/timeline (${PAGE} of ${total}) vs driver queries`,

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import {
   olderThan,
   type TimelineEntry,
-  TimelineKind,
   type TimelineQuery,
   type TimelineSource,
   TimelineSourceProvider,
@@ -20,11 +19,12 @@ const LABEL: Record<ActivityType, string> = {
 };
 
 /** The customer's live activities (its opportunities' too) on its timeline, at their occurredAt. */
-@TimelineSourceProvider()
+/** The activity module's kind of timeline entry. */
+export const ACTIVITY_TIMELINE_KIND = 'activity';
+
+@TimelineSourceProvider(ACTIVITY_TIMELINE_KIND)
 @Injectable()
 export class ActivityTimelineSource implements TimelineSource {
-  readonly kinds = [TimelineKind.ACTIVITY];
-
   constructor(private readonly repo: ActivityRepository) {}
 
   async entries(q: TimelineQuery): Promise<TimelineEntry[]> {
@@ -34,7 +34,7 @@ export class ActivityTimelineSource implements TimelineSource {
       q.limit,
     );
     return rows.map((a) => ({
-      kind: TimelineKind.ACTIVITY,
+      kind: ACTIVITY_TIMELINE_KIND,
       at: a.occurredAt,
       actor: a.createdBy,
       summary: summaryOf(a),

@@ -38,10 +38,11 @@ export { AuditTimelineSource } from './timeline/audit-timeline.source';
 export {
   olderThan,
   type TimelineEntry,
-  TimelineKind,
+  type TimelineKind,
   type TimelinePosition,
   type TimelineQuery,
   type TimelineSource,
+  TIMELINE_KINDS,
   TimelineSourceProvider,
 } from './timeline/timeline-source';
 export { type CustomerMergeParticipant, CustomerMergeParticipantProvider } from './customer-merge-participant';

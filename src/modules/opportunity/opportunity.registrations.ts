@@ -15,7 +15,6 @@ import {
   type CustomerMergeParticipant,
   CustomerMergeParticipantProvider,
   type TimelineEntry,
-  TimelineKind,
   type TimelineQuery,
   type TimelineSource,
   TimelineSourceProvider,
@@ -79,18 +78,18 @@ export class OpportunityPurge implements PurgeHook {
 const TIMELINE_DEALS = 500;
 
 /** Stage changes of the customer's deals on its timeline (from each deal's stage history). */
-@TimelineSourceProvider()
+const STAGE_KIND = 'opportunity_stage';
+
+@TimelineSourceProvider(STAGE_KIND)
 @Injectable()
 export class OpportunityTimelineSource implements TimelineSource {
-  readonly kinds = [TimelineKind.OPPORTUNITY_STAGE];
-
   constructor(private readonly repo: OpportunityRepository) {}
 
   async entries(q: TimelineQuery): Promise<TimelineEntry[]> {
     const deals = await this.repo.ofCustomer(q.customerId, TIMELINE_DEALS);
     const all: TimelineEntry[] = deals.flatMap((d) =>
       d.stageHistory.map((h, i) => ({
-        kind: TimelineKind.OPPORTUNITY_STAGE,
+        kind: STAGE_KIND,
         at: h.at,
         actor: h.by,
         summary:

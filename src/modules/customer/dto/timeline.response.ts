@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { TimelineKind } from '../timeline/timeline-source';
+import { TIMELINE_KINDS, type TimelineKind } from '../timeline/timeline-source';
 
 export class TimelineRefResponse {
   @ApiProperty({ example: 'activity', description: 'What kind of record the entry is about' }) type: string;
@@ -7,7 +7,9 @@ export class TimelineRefResponse {
 }
 
 export class TimelineEntryResponse {
-  @ApiProperty({ enum: TimelineKind }) kind: TimelineKind;
+  // The live list itself (see TIMELINE_KINDS): filled by the modules' sources before the document is built.
+  @ApiProperty({ type: 'string', enum: TIMELINE_KINDS as TimelineKind[] })
+  kind: TimelineKind;
   @ApiProperty({ example: '2025-01-02T03:04:05.678Z' }) at: string;
   @ApiProperty({ example: 'user-42' }) actor: string;
   @ApiProperty({ example: 'Status changed from active to churned: moved to a competitor' }) summary: string;

@@ -3,13 +3,13 @@ import { toMajor } from '../../../domain/money';
 import {
   olderThan,
   type TimelineEntry,
-  TimelineKind,
   type TimelineQuery,
   type TimelineSource,
   TimelineSourceProvider,
 } from '../timeline/timeline-source';
 import { RevenueLedgerRepository } from './revenue-ledger.repository';
 
+/** The kind of entry, and the prefix of their keys. */
 const PREFIX = 'revenue';
 
 /**
@@ -17,11 +17,9 @@ const PREFIX = 'revenue';
  * opening balance, at the moment it was recorded (concurrent records may share one totals write, so
  * the customer's own audit trail is not one entry per purchase).
  */
-@TimelineSourceProvider()
+@TimelineSourceProvider(PREFIX)
 @Injectable()
 export class RevenueTimelineSource implements TimelineSource {
-  readonly kinds = [TimelineKind.REVENUE];
-
   constructor(private readonly repo: RevenueLedgerRepository) {}
 
   async entries(q: TimelineQuery): Promise<TimelineEntry[]> {
@@ -39,7 +37,7 @@ export class RevenueTimelineSource implements TimelineSource {
             ? `recorded (${e.reference})`
             : 'recorded';
       return {
-        kind: TimelineKind.REVENUE,
+        kind: PREFIX,
         at: e.createdAt,
         actor: e.createdBy,
         summary: `Revenue of ${amount} ${what}`,

@@ -20,10 +20,6 @@ export abstract class AuditTimelineSource implements TimelineSource {
 
   constructor(protected readonly audit: AuditService) {}
 
-  get kinds(): TimelineKind[] {
-    return [...new Set(Object.values(this.actions))];
-  }
-
   protected abstract summary(event: AuditEventResponse): string;
 
   async entries(q: TimelineQuery): Promise<TimelineEntry[]> {

@@ -3,19 +3,21 @@ import { AuditService, type AuditEventResponse } from '../../audit';
 import { CustomerEventName } from '../events/customer.events';
 import { CustomerMergeEventName } from '../merge/customer-merge.events';
 import { AuditTimelineSource } from './audit-timeline.source';
-import { TimelineKind, TimelineSourceProvider } from './timeline-source';
+import { TimelineSourceProvider } from './timeline-source';
 
 const text = (v: unknown): string => (v === null || v === undefined || v === '' ? 'nobody' : String(v));
 
 /** The customer's own changes on its timeline: status changes, assignments and merges (revenue: the ledger's source). */
-@TimelineSourceProvider()
+const KIND = { STATUS_CHANGE: 'status_change', ASSIGNMENT: 'assignment', MERGE: 'merge' } as const;
+
+@TimelineSourceProvider(KIND.STATUS_CHANGE, KIND.ASSIGNMENT, KIND.MERGE)
 @Injectable()
 export class CustomerTimelineSource extends AuditTimelineSource {
   protected readonly entityType = 'customer';
   protected readonly actions = {
-    [CustomerEventName.STATUS_CHANGED]: TimelineKind.STATUS_CHANGE,
-    [CustomerEventName.ASSIGNED]: TimelineKind.ASSIGNMENT,
-    [CustomerMergeEventName.COMPLETED]: TimelineKind.MERGE,
+    [CustomerEventName.STATUS_CHANGED]: KIND.STATUS_CHANGE,
+    [CustomerEventName.ASSIGNED]: KIND.ASSIGNMENT,
+    [CustomerMergeEventName.COMPLETED]: KIND.MERGE,
   };
 
   constructor(audit: AuditService) {

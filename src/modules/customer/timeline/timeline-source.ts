@@ -1,16 +1,11 @@
 import { DiscoveryService } from '@nestjs/core';
 import { Types } from 'mongoose';
 
-/** Kinds of entry on a customer's timeline. A module adding a kind adds it here and registers a source. */
-export enum TimelineKind {
-  ACTIVITY = 'activity',
-  STATUS_CHANGE = 'status_change',
-  ASSIGNMENT = 'assignment',
-  REVENUE = 'revenue',
-  LEAD_CONVERSION = 'lead_conversion',
-  MERGE = 'merge',
-  OPPORTUNITY_STAGE = 'opportunity_stage',
-}
+/**
+ * A kind of entry on a customer's timeline (`activity`, `status_change`, ...). Kinds belong to the
+ * modules whose data they show: each declares its own with `@TimelineSourceProvider(...kinds)`.
+ */
+export type TimelineKind = string;
 
 /** One thing that happened to a customer, as the timeline shows it. */
 export interface TimelineEntry {
@@ -45,16 +40,36 @@ export interface TimelineQuery {
 }
 
 /**
- * A provider of timeline entries, declared with `@TimelineSourceProvider()` in the module that owns the
- * data (activities, opportunities, leads, ...). It returns at most `limit` entries of the wanted kinds,
- * newest first, strictly before `before`; the timeline merges every source into one stream.
+ * A provider of timeline entries, declared with `@TimelineSourceProvider(...kinds)` in the module that
+ * owns the data (activities, opportunities, leads, ...). It returns at most `limit` entries of the
+ * wanted kinds, newest first, strictly before `before`; the timeline merges every source into one stream.
  */
 export interface TimelineSource {
-  readonly kinds: readonly TimelineKind[];
   entries(query: TimelineQuery): Promise<TimelineEntry[]>;
 }
 
-export const TimelineSourceProvider = DiscoveryService.createDecorator<void>();
+/** Discovery's marker of a timeline source, holding the kinds it declared. */
+export const TimelineSourceMarker = DiscoveryService.createDecorator<readonly TimelineKind[]>();
+
+/**
+ * Every kind a loaded module declared, sorted. A live list, filled as modules load: `types=` reads it
+ * when it validates, and Swagger keeps this same array as the enum of the kind fields, so the OpenAPI
+ * document built at start-up lists every module's kinds.
+ */
+export const TIMELINE_KINDS: readonly TimelineKind[] = [];
+
+/**
+ * Declares a provider as a timeline source giving entries of these kinds: the one registration a new
+ * kind of entry needs. The timeline asks the source for them, `types=` accepts them and the OpenAPI
+ * document lists them; the timeline's own code does not change.
+ */
+export function TimelineSourceProvider(...kinds: TimelineKind[]): ClassDecorator {
+  if (!kinds.length) throw new Error('a timeline source declares at least one kind');
+  const all = TIMELINE_KINDS as TimelineKind[];
+  for (const kind of kinds) if (!all.includes(kind)) all.push(kind);
+  all.sort();
+  return TimelineSourceMarker(kinds);
+}
 
 /**
  * How a source whose keys are `<prefix>:<ObjectId>` pages past `before`: entries older than its instant,

@@ -1,17 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { DomainError, ErrorKind, queryScope } from '@app/common';
-import { discover } from '@app/tenancy';
 import type { TimelineEntryResponse, TimelinePageResponse } from '../dto/timeline.response';
 import {
   type TimelineEntry,
-  TimelineKind,
+  type TimelineKind,
   type TimelinePosition,
   type TimelineSource,
-  TimelineSourceProvider,
+  TimelineSourceMarker,
 } from './timeline-source';
 
 const DEFAULT_LIMIT = 25;
+
+/** A discovered source and the kinds it declared. */
+interface Registered {
+  source: TimelineSource;
+  kinds: ReadonlySet<TimelineKind>;
+}
 
 /**
  * A customer's timeline: every registered source's entries merged into one stream, newest first,
@@ -20,7 +25,8 @@ const DEFAULT_LIMIT = 25;
  */
 @Injectable()
 export class TimelineService {
-  private sources?: TimelineSource[];
+  private sources?: Registered[];
+  private kinds?: TimelineKind[];
 
   constructor(private readonly discovery: DiscoveryService) {}
 
@@ -28,14 +34,14 @@ export class TimelineService {
     customer: { id: string; companyId: string },
     query: { types?: TimelineKind[]; limit?: number; cursor?: string },
   ): Promise<TimelinePageResponse> {
-    const kinds = new Set(query.types?.length ? query.types : Object.values(TimelineKind));
+    const kinds = new Set(query.types?.length ? query.types : this.allKinds());
     const limit = query.limit ?? DEFAULT_LIMIT;
     const scope = queryScope({ customer: customer.id, types: [...kinds].sort() });
     const before = query.cursor === undefined ? undefined : decode(query.cursor, scope);
-    const asked = this.all().filter((s) => s.kinds.some((k) => kinds.has(k)));
+    const asked = this.all().filter((r) => [...kinds].some((k) => r.kinds.has(k)));
     const found = await Promise.all(
-      asked.map((s) =>
-        s.entries({ customerId: customer.id, companyId: customer.companyId, before, kinds, limit: limit + 1 }),
+      asked.map(({ source }) =>
+        source.entries({ customerId: customer.id, companyId: customer.companyId, before, kinds, limit: limit + 1 }),
       ),
     );
     const merged = found
@@ -50,9 +56,21 @@ export class TimelineService {
     };
   }
 
-  private all(): TimelineSource[] {
-    this.sources ??= discover<TimelineSource>(this.discovery, TimelineSourceProvider);
+  private all(): Registered[] {
+    this.sources ??= this.discovery
+      .getProviders({ metadataKey: TimelineSourceMarker.KEY })
+      .filter((wrapper) => wrapper.instance)
+      .map((wrapper) => ({
+        source: wrapper.instance as TimelineSource,
+        kinds: new Set(this.discovery.getMetadataByDecorator(TimelineSourceMarker, wrapper) ?? []),
+      }));
     return this.sources;
+  }
+
+  /** Every kind some registered source gives (a timeline without `types=` shows them all). */
+  private allKinds(): TimelineKind[] {
+    this.kinds ??= [...new Set(this.all().flatMap((r) => [...r.kinds]))];
+    return this.kinds;
   }
 }
 
