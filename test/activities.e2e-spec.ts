@@ -180,6 +180,30 @@ describe('Activities and tasks', () => {
       expect((await as(t, limited).get('/api/v1/activities?limit=100').expect(200)).body.data).toEqual([]);
     });
 
+    it('a customer of a company the caller cannot see answers 404 exactly like a missing one, writing nothing', async () => {
+      const hidden = await customer('Hidden Co');
+      const other = await newCompany(a);
+      const visible = (
+        await a.admin.post('/api/v1/customers').send({ companyId: other, name: 'Visible Co' }).expect(201)
+      ).body.id as string;
+      const limited = as(t, a.token(Role.MEMBER, { user: 'limited-member', companies: [other] }));
+      const missing = '0123456789abcdef01234567';
+      const onHidden = await log({ type: 'note', subject: 'x', customerId: hidden }, limited);
+      const onMissing = await log({ type: 'note', subject: 'x', customerId: missing }, limited);
+      expectProblem(onHidden, 404, 'customer.not_found');
+      expectProblem(onMissing, 404, 'customer.not_found');
+      const shape = (body: Record<string, unknown>, id: string) => ({
+        ...body,
+        detail: String(body.detail).replace(id, '<id>'),
+        requestId: undefined,
+        instance: undefined,
+      });
+      expect(shape(onHidden.body, hidden)).toEqual(shape(onMissing.body, missing));
+      expect(await listAll(`customerId=${hidden}`)).toEqual([]);
+      // The same caller logs on a customer of its own company: the 404 was about the company, not the token.
+      await log({ type: 'note', subject: 'mine', customerId: visible }, limited).expect(201);
+    });
+
     it('PATCH with If-Match: a stale version gets 412 and changes nothing', async () => {
       const id = await customer();
       const note = (await log({ type: 'note', subject: 'v1', customerId: id }).expect(201)).body;
@@ -198,6 +222,26 @@ describe('Activities and tasks', () => {
       // A body that changes nothing writes nothing.
       const same = await a.member.patch(`/api/v1/activities/${note.id}`).send({ subject: 'v2' }).expect(200);
       expect(same.body.version).toBe(2);
+    });
+
+    it('DELETE and POST .../complete with a stale If-Match get 412 and change nothing', async () => {
+      const id = await customer();
+      const task = (await log({ type: 'task', subject: 'v1', customerId: id }).expect(201)).body;
+      await a.member.patch(`/api/v1/activities/${task.id}`).send({ subject: 'v2' }).expect(200);
+      const stale = (res: Parameters<typeof expectProblem>[0], current: number) => {
+        expectProblem(res, 412, 'activity.version_mismatch');
+        expect(res.body.currentVersion).toBe(current);
+      };
+      stale(await a.member.post(`/api/v1/activities/${task.id}/complete`).set('If-Match', '"1"').send({}), 2);
+      stale(await a.admin.delete(`/api/v1/activities/${task.id}`).set('If-Match', '"1"'), 2);
+      const still = await a.viewer.get(`/api/v1/activities/${task.id}`).expect(200);
+      expect(still.body).toMatchObject({ subject: 'v2', status: 'open', completedAt: null, version: 2 });
+      expect((await a.viewer.get(`/api/v1/customers/${id}`).expect(200)).body.openTasks).toBe(1);
+      // The current version goes through: the refusals were about the version, not the request.
+      await a.member.post(`/api/v1/activities/${task.id}/complete`).set('If-Match', '"2"').send({}).expect(200);
+      stale(await a.admin.delete(`/api/v1/activities/${task.id}`).set('If-Match', '"2"'), 3);
+      await a.admin.delete(`/api/v1/activities/${task.id}`).set('If-Match', '"3"').expect(204);
+      expectProblem(await a.viewer.get(`/api/v1/activities/${task.id}`), 404, 'activity.not_found');
     });
 
     it("roles: viewers read only; members write and delete others' calls; a note goes only by its author or an admin", async () => {
@@ -346,9 +390,19 @@ describe('Activities and tasks', () => {
       const id = await customer('Burst Co');
       const seeded: Activity[] = [];
       for (let i = 0; i < 6; i++) {
-        seeded.push((await log({ type: 'task', subject: `seed ${i}`, customerId: id }).expect(201)).body);
+        // seed 0 is dated after everything the burst logs: it counts once the burst completes it.
+        const occurredAt = i === 0 ? iso(90 * 60_000) : undefined;
+        seeded.push((await log({ type: 'task', subject: `seed ${i}`, customerId: id, occurredAt }).expect(201)).body);
       }
       await a.member.post(`/api/v1/activities/${seeded[5].id}/complete`).send({}).expect(200);
+      // The newest note of all (deleted in the burst) and the next newest (back-dated in the burst).
+      const dated = async (type: string, subject: string, occurredAt: string) =>
+        (await log({ type, subject, customerId: id, occurredAt }).expect(201)).body as Activity;
+      const newest = await dated('note', 'newest', iso(3 * HOUR));
+      const nextNewest = await dated('call', 'next newest', iso(2 * HOUR));
+      const before = (await a.viewer.get(`/api/v1/customers/${id}`).expect(200)).body;
+      expect(before).toMatchObject({ lastActivityAt: newest.occurredAt, openTasks: 5 });
+
       const writes: Array<Promise<unknown>> = [];
       for (let i = 0; i < 12; i++) {
         const type = i % 3 ? 'task' : 'note';
@@ -360,17 +414,24 @@ describe('Activities and tasks', () => {
       writes.push(a.member.delete(`/api/v1/activities/${seeded[3].id}`));
       writes.push(a.member.patch(`/api/v1/activities/${seeded[4].id}`).send({ occurredAt: iso(HOUR) }));
       writes.push(a.member.post(`/api/v1/activities/${seeded[5].id}/reopen`).send({}));
+      writes.push(a.member.delete(`/api/v1/activities/${newest.id}`));
+      writes.push(a.member.patch(`/api/v1/activities/${nextNewest.id}`).send({ occurredAt: iso(-5 * HOUR) }));
       const results = (await Promise.all(writes)) as Array<{ status: number }>;
       expect(results.map((r) => r.status).filter((s) => s >= 300)).toEqual([]);
 
       const live = await listAll(`customerId=${id}`);
+      expect(live.map((x) => x.id)).not.toContain(newest.id);
       const openTasks = live.filter((x) => x.type === 'task' && x.status === 'open').length;
       const happened = live.filter((x) => x.status !== 'open').map((x) => Date.parse(x.occurredAt));
+      const recount = new Date(Math.max(...happened)).toISOString();
       const c = (await a.viewer.get(`/api/v1/customers/${id}`).expect(200)).body;
       expect(openTasks).toBe(6 - 1 - 2 - 2 + 1 + 8);
+      // Neither the deleted newest note, nor the back-dated one at its old date, nor the burst's newest note:
+      // the task the burst completed, dated after everything else still there.
+      expect(recount).toBe(seeded[0].occurredAt);
       expect({ openTasks: c.openTasks, lastActivityAt: c.lastActivityAt }).toEqual({
         openTasks,
-        lastActivityAt: new Date(Math.max(...happened)).toISOString(),
+        lastActivityAt: recount,
       });
     });
   });
