@@ -275,8 +275,21 @@ describe('Activities and tasks', () => {
       // Completing a done task changes nothing.
       expect((await a.member.post(`/api/v1/activities/${task.id}/complete`).send({}).expect(200)).body.version).toBe(2);
       expectProblem(await a.member.post(`/api/v1/activities/${task.id}/reopen`).set('If-Match', '"1"').send({}), 412);
+      expect(done.body).toMatchObject({ reopenedAt: null, reopenedBy: null });
+      const reopenedFrom = Date.now();
       const open = await a.member.post(`/api/v1/activities/${task.id}/reopen`).send({}).expect(200);
-      expect(open.body).toMatchObject({ status: 'open', completedAt: null, completedBy: null, version: 3 });
+      expect(open.body).toMatchObject({
+        status: 'open',
+        completedAt: null,
+        completedBy: null,
+        reopenedBy: 'member-user',
+        version: 3,
+      });
+      expect(Date.parse(open.body.reopenedAt)).toBeGreaterThanOrEqual(reopenedFrom - 1000);
+      // Completed again: the completion is recorded, the last reopening stays.
+      const again = await a.admin.post(`/api/v1/activities/${task.id}/complete`).send({}).expect(200);
+      expect(again.body).toMatchObject({ status: 'done', completedBy: 'admin-user', reopenedBy: 'member-user' });
+      expect(again.body.reopenedAt).toBe(open.body.reopenedAt);
       const note = (await log({ type: 'note', subject: 'n', customerId: id }).expect(201)).body;
       expectProblem(await a.member.post(`/api/v1/activities/${note.id}/complete`).send({}), 409, 'activity.not_a_task');
       expectProblem(await a.viewer.post(`/api/v1/activities/${task.id}/complete`).send({}), 403);

@@ -25,6 +25,8 @@ export function toActivityResponse(a: ActivityLean): ActivityResponse {
     dueAt: iso(a.dueAt),
     completedAt: iso(a.completedAt),
     completedBy: a.completedBy ?? null,
+    reopenedAt: iso(a.reopenedAt),
+    reopenedBy: a.reopenedBy ?? null,
     createdBy: a.createdBy,
     updatedBy: a.updatedBy,
     createdAt: a.createdAt.toISOString(),

@@ -112,6 +112,8 @@ export class ActivityService {
           dueAt: dto.dueAt ? new Date(dto.dueAt) : null,
           completedAt: null,
           completedBy: null,
+          reopenedAt: null,
+          reopenedBy: null,
           deletedAt: null,
         }),
         ActivityEventName.CREATED,
@@ -216,10 +218,21 @@ export class ActivityService {
     );
   }
 
-  /** Opens a done task again (who and when it was completed are cleared); an open task stays as it is. */
+  /**
+   * Opens a done task again, recording who and when (its completion is cleared); an open task stays as
+   * it is.
+   */
   reopen(id: string, expectedVersion?: number): Promise<ActivityResponse> {
-    return this.changeTask(id, ActivityEventName.REOPENED, expectedVersion, (t) =>
-      t.status === TaskStatus.OPEN ? null : { status: TaskStatus.OPEN, completedAt: null, completedBy: null },
+    return this.changeTask(id, ActivityEventName.REOPENED, expectedVersion, (t, at) =>
+      t.status === TaskStatus.OPEN
+        ? null
+        : {
+            status: TaskStatus.OPEN,
+            completedAt: null,
+            completedBy: null,
+            reopenedAt: at,
+            reopenedBy: this.context.actor,
+          },
     );
   }
 

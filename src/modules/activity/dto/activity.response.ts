@@ -33,6 +33,10 @@ export class ActivityResponse {
   @ApiProperty({ nullable: true, type: String, description: 'Tasks only' }) dueAt: string | null;
   @ApiProperty({ nullable: true, type: String }) completedAt: string | null;
   @ApiProperty({ nullable: true, type: String }) completedBy: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Tasks: when it was last reopened' })
+  reopenedAt: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Tasks: who last reopened it' })
+  reopenedBy: string | null;
   @ApiProperty() createdBy: string;
   @ApiProperty() updatedBy: string;
   @ApiProperty() createdAt: string;

@@ -30,6 +30,9 @@ export class Activity extends VersionedRecord {
   @Prop({ type: Date, default: null }) dueAt: Date | null;
   @Prop({ type: Date, default: null }) completedAt: Date | null;
   @Prop({ type: String, default: null }) completedBy: string | null;
+  /** The task's last reopening (kept when it is completed again: the audit trail has every one). */
+  @Prop({ type: Date, default: null }) reopenedAt: Date | null;
+  @Prop({ type: String, default: null }) reopenedBy: string | null;
 
   @Prop({ type: Date, default: null }) deletedAt: Date | null;
 }
