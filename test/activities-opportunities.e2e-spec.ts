@@ -222,6 +222,30 @@ describe('Activities on opportunities', () => {
     expect(await customerOf(source)).toMatchObject({ openTasks: 0, lastActivityAt: null });
   });
 
+  it('activities logged on a deal while its customer is merged all end up under the survivor', async () => {
+    const source = await customer('Racing Co');
+    const survivor = await customer('Racing Co Ltd');
+    const opp = await deal(source);
+    // Logged while the merge runs: each lands before it (and is moved) or after (under the moved deal's survivor).
+    const logs = Array.from({ length: 12 }, (_, i) =>
+      log({ type: 'note', subject: `racing ${i}`, opportunityId: opp }),
+    );
+    const merged = a.member.post(`/api/v1/customers/${survivor}/merge`).send({ sourceIds: [source] });
+    const [mergeRes, ...logged] = await Promise.all([merged, ...logs]);
+    expect(mergeRes.status).toBe(200);
+    const notes = logged.map((r) => {
+      expect(r.status).toBe(201);
+      return r.body as Activity;
+    });
+    expect((await a.viewer.get(`/api/v1/opportunities/${opp}`).expect(200)).body.customerId).toBe(survivor);
+    const stored = await Promise.all(
+      notes.map(async (n) => (await a.viewer.get(`/api/v1/activities/${n.id}`).expect(200)).body as Activity),
+    );
+    expect(stored.map((n) => n.customerId)).toEqual(notes.map(() => survivor));
+    expect((await listed(`customerId=${survivor}`)).sort()).toEqual(ids(notes).sort());
+    expect(await customerOf(survivor)).toMatchObject({ lastActivityAt: expect.any(String) });
+  });
+
   it("purging the customer erases its deals' activities with it", async () => {
     const cust = await customer();
     const opp = await deal(cust);

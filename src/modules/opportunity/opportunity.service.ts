@@ -48,6 +48,8 @@ import type { OpportunityLean } from './schemas/opportunity.schema';
 
 const DEFAULT_PAGE = 25;
 const MOVE_BATCH = 100;
+/** Merges that may move a deal to another customer while an activity is being filed under it, before giving up. */
+const MAX_CUSTOMER_MOVES = 3;
 
 /** Creates the deal of a lead conversion: its id is the lead's, so a conversion creates at most one. */
 export interface CreateOpportunityOptions {
@@ -168,6 +170,25 @@ export class OpportunityService {
       throw e;
     }
     return deal;
+  }
+
+  /**
+   * Runs `fn` with the deal as `getWithLiveCustomer` gives it, holding its customer's record lock (the one
+   * a merge holds on every customer it names): what `fn` files under the deal's customer lands before a
+   * merge of that customer (and is moved by it) or after, under the survivor the deal was moved to.
+   */
+  async whileCustomerLocked<T>(id: string, fn: (deal: OpportunityResponse) => Promise<T>): Promise<T> {
+    for (let attempt = 1; attempt <= MAX_CUSTOMER_MOVES; attempt++) {
+      // The deal alone first: its customer may be a merge source about to read as gone.
+      const seen = await this.get(id);
+      const outcome = await this.customers.whileLocked(seen.customerId, async () => {
+        const deal = await this.getWithLiveCustomer(id);
+        // Moved to another customer (a merge) between the two reads: lock that one instead.
+        return deal.customerId === seen.customerId ? { done: await fn(deal) } : null;
+      });
+      if (outcome) return outcome.done;
+    }
+    throw new OpportunityError(OpportunityErrorCode.WRITE_CONFLICT, 'The opportunity is changing; retry.');
   }
 
   /** Σ amount (minor units) of the live open deals per customer of the company; customers without any are absent. */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { OpportunityService } from '../../opportunity';
+import { type OpportunityResponse, OpportunityService } from '../../opportunity';
 import { ActivityTargetType } from '../activity.enums';
 import { type ActivityTarget, ActivityTargetProvider, type ActivityTargetResolver } from '../activity-targets';
 
@@ -23,11 +23,18 @@ export class OpportunityActivityTarget implements ActivityTargetResolver {
   constructor(private readonly opportunities: OpportunityService) {}
 
   async resolve(id: string): Promise<ActivityTarget> {
-    const deal = await this.opportunities.getWithLiveCustomer(id);
-    return { type: this.type, id: deal.id, companyId: deal.companyId, customerId: deal.customerId };
+    return this.targetOf(await this.opportunities.getWithLiveCustomer(id));
   }
 
-  async attach<T>(id: string, write: (target: ActivityTarget) => Promise<T>): Promise<T> {
-    return write(await this.resolve(id));
+  /**
+   * Under the lock of the deal's customer, as on a customer target: the activity lands before a merge
+   * of that customer (and moves with the deal's other activities) or after, under the survivor.
+   */
+  attach<T>(id: string, write: (target: ActivityTarget) => Promise<T>): Promise<T> {
+    return this.opportunities.whileCustomerLocked(id, (deal) => write(this.targetOf(deal)));
+  }
+
+  private targetOf(deal: OpportunityResponse): ActivityTarget {
+    return { type: this.type, id: deal.id, companyId: deal.companyId, customerId: deal.customerId };
   }
 }
