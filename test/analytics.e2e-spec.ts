@@ -1,7 +1,7 @@
 import { Role } from '@app/common';
 import { connectRealtime, recordEvents, request as wsRequest, type RealtimeSocket, waitFor } from '@app/testing';
 import { DomainEventCatalog, LeaseClaims, TenantRunner, systemPrincipal } from '@app/tenancy';
-import { ScoreRecomputeJob, ScoreUpdatesListener } from '../src/modules/analytics';
+import { ScoreRecomputeJob, ScoreUpdatesListener, ScoringService } from '../src/modules/analytics';
 import { ScoreRepository } from '../src/modules/analytics/scores/score.repository';
 import type { CustomerScore } from '../src/modules/analytics/schemas/customer-score.schema';
 import {
@@ -654,6 +654,85 @@ describe('Analytics: RFM, health, cohorts, segments', () => {
       expect(resumed.companies).toBe(1);
       // Finished: the next run starts afresh with both companies.
       expect((await inA(() => job.runTenant())).companies).toBe(2);
+    });
+  });
+
+  describe('customers gone, merged, and one run per company', () => {
+    const inA = <T>(fn: () => Promise<T>) => t.app.get(TenantRunner).runInTenant(a.slug, fn, systemPrincipal(a.slug));
+    let east: string;
+    const east_ids: Record<string, string> = {};
+    const stored = async () => {
+      const res = await a.viewer.get(`/api/v1/analytics/rfm?companyId=${east}&limit=100`).expect(200);
+      expect(res.body.source).toBe('stored');
+      return res.body as { data: RfmRow[]; counts: Record<string, number> };
+    };
+
+    beforeAll(async () => {
+      east = await newCompany(a, 'East');
+      const yesterday = new Date(Date.now() - DAY).toISOString();
+      for (const [name, amount] of [
+        ['P', 100],
+        ['Q', 200],
+        ['R', 0],
+        ['S', 50],
+      ] as const) {
+        east_ids[name] = (
+          await a.member
+            .post('/api/v1/customers')
+            .send({ companyId: east, name: `${name} east` })
+            .expect(201)
+        ).body.id;
+        if (amount) {
+          await a.member
+            .post(`/api/v1/customers/${east_ids[name]}/revenue`)
+            .send({ amount, purchasedAt: yesterday })
+            .expect(200);
+        }
+      }
+      await t.app.get(ScoreUpdatesListener).idle();
+      await inA(() => t.app.get(ScoringService).recomputeCompany(east));
+    });
+
+    it("drops a deleted or merged-away customer's score and re-scores the survivor with what it took", async () => {
+      const first = await stored();
+      expect(first.data.map((r) => r.customerId).sort()).toEqual(Object.values(east_ids).sort());
+      expect(first.data.find((r) => r.customerId === east_ids.P)?.frequency).toBe(1);
+
+      await a.admin.delete(`/api/v1/customers/${east_ids.S}`).expect(204);
+      await a.member
+        .post(`/api/v1/customers/${east_ids.P}/merge`)
+        .send({ sourceIds: [east_ids.Q] })
+        .expect(200);
+      await t.app.get(ScoreUpdatesListener).idle();
+
+      const after = await stored();
+      expect(after.data.map((r) => r.customerId).sort()).toEqual([east_ids.P, east_ids.R].sort());
+      expect(Object.values(after.counts).reduce((x, y) => x + y, 0)).toBe(2);
+      // P holds Q's purchase now: two purchases in the window.
+      expect(after.data.find((r) => r.customerId === east_ids.P)?.frequency).toBe(2);
+    });
+
+    it('a full run drops scores of customers that are no longer live, whatever missed their event', async () => {
+      const repo = t.app.get(ScoreRepository);
+      const orphan = { ...(await inA(() => repo.findById(east_ids.R)))!, _id: '0123456789abcdef01234567' };
+      await inA(() => repo.save([orphan]));
+      expect((await stored()).data.map((r) => r.customerId)).toContain(orphan._id);
+      await inA(() => t.app.get(ScoringService).recomputeCompany(east));
+      expect(await inA(() => repo.findById(orphan._id))).toBeNull();
+      expect((await stored()).data.map((r) => r.customerId).sort()).toEqual([east_ids.P, east_ids.R].sort());
+    });
+
+    it("waits for another instance's run of the company (its lease), or skips it when asked to", async () => {
+      const scoring = t.app.get(ScoringService);
+      const held = await inA(() => t.app.get(LeaseClaims).tryClaim(`analytics:recompute:${east}`, 60_000));
+      expect(held).not.toBeNull();
+      expect(await inA(() => scoring.recomputeCompany(east, undefined, { ifFree: true }))).toBeNull();
+      let settled = false;
+      const waiting = inA(() => scoring.recomputeCompany(east)).finally(() => (settled = true));
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(settled).toBe(false);
+      await inA(async () => held?.release());
+      expect(await waiting).toMatchObject({ customers: 2 });
     });
   });
 });

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { appSettings, NodeEnv, type Settings } from '@app/common';
-import { LeaseClaims, systemPrincipal, TenantDirectory, TenantRunner, TenantStatus } from '@app/tenancy';
+import { systemPrincipal, TenantDirectory, TenantRunner, TenantStatus } from '@app/tenancy';
 import { CompanyService } from '../../company';
 import { analyticsSettings } from '../analytics.settings';
 import { AnalyticsStateRepository } from '../analytics-state.repository';
@@ -19,9 +19,9 @@ interface RunState {
 /**
  * The scheduled full recompute (`@nestjs/schedule`, every ANALYTICS_RECOMPUTE_INTERVAL_MS on each
  * instance). Per tenant, company by company: a company is recomputed under a lease in the tenant's
- * `record_locks` (LeaseClaims), so across instances one recomputes it and the others move on. The run
- * is remembered in `analytics_state`: a company whose edges are newer than the run's start is done, so a
- * run cut short (crash, deploy) resumes with the companies it had not reached.
+ * `record_locks` (ScoringService.recomputeCompany), so across instances one recomputes it and the
+ * others move on. The run is remembered in `analytics_state`: a company whose edges are newer than the
+ * run's start is done, so a run cut short (crash, deploy) resumes with the companies it had not reached.
  */
 @Injectable()
 export class ScoreRecomputeJob implements OnApplicationBootstrap {
@@ -35,7 +35,6 @@ export class ScoreRecomputeJob implements OnApplicationBootstrap {
     private readonly companies: CompanyService,
     private readonly scoring: ScoringService,
     private readonly state: AnalyticsStateRepository,
-    private readonly claims: LeaseClaims,
     @Inject(analyticsSettings.KEY) private readonly settings: Settings<typeof analyticsSettings>,
     @Inject(appSettings.KEY) private readonly app: Settings<typeof appSettings>,
   ) {}
@@ -67,23 +66,16 @@ export class ScoreRecomputeJob implements OnApplicationBootstrap {
     for (const companyId of companies) {
       const edges = await this.state.get<CompanyEdges>(edgesKey(companyId));
       if (edges && edges.data.computedAt >= run.startedAt) continue;
-      const claim = await this.claims.tryClaim(
-        `analytics:recompute:${companyId}`,
-        this.settings.ANALYTICS_RECOMPUTE_LEASE_MS,
-      );
-      if (!claim) {
+      // Another instance is running this company (its lease): move on; this run stays unfinished.
+      const r = await this.scoring.recomputeCompany(companyId, undefined, { ifFree: true });
+      if (!r) {
         skipped++;
         continue;
       }
-      try {
-        const r = await this.scoring.recomputeCompany(companyId);
-        result.companies++;
-        result.customers += r.customers;
-        result.written += r.written;
-        result.changed += r.changed;
-      } finally {
-        await claim.release();
-      }
+      result.companies++;
+      result.customers += r.customers;
+      result.written += r.written;
+      result.changed += r.changed;
     }
     if (!skipped) await this.state.put(RUN_ID, { ...run, finishedAt: new Date().toISOString() }, 'analytics');
     return result;

@@ -3,7 +3,12 @@ import { OnEvent } from '@nestjs/event-emitter';
 import { DomainError } from '@app/common';
 import { KeyedLock, systemPrincipal, TenantRunner } from '@app/tenancy';
 import { ActivityDomainEvent, ActivityEventName } from '../../activity';
-import { CustomerDomainEvent, CustomerEventName } from '../../customer';
+import {
+  CustomerDomainEvent,
+  CustomerEventName,
+  CustomerMergeCompletedEvent,
+  CustomerMergeEventName,
+} from '../../customer';
 import { ImportDomainEvent, ImportEventName, isImportRequest } from '../../data-exchange';
 import { OpportunityDomainEvent, OpportunityEventName } from '../../opportunity';
 import { ScoringService } from './scoring.service';
@@ -31,15 +36,25 @@ export class ScoreUpdatesListener {
     private readonly runner: TenantRunner,
   ) {}
 
-  // Events after which the customer's own scores change: a new or restored customer, status, purchases.
+  // Events after which the customer's own scores change: a new or restored customer, status, purchases;
+  // a deleted or merged-away one loses its score (the re-score finds it gone).
   // One decorator per name: an array would be read as one namespaced event.
   @OnEvent(CustomerEventName.CREATED)
   @OnEvent(CustomerEventName.RESTORED)
   @OnEvent(CustomerEventName.STATUS_CHANGED)
   @OnEvent(CustomerEventName.REVENUE_RECORDED)
   @OnEvent(CustomerEventName.REVENUE_REVERSED)
+  @OnEvent(CustomerEventName.DELETED)
+  @OnEvent(CustomerEventName.MERGED)
   onCustomerEvent(event: unknown): void {
     if (!(event instanceof CustomerDomainEvent) || isImportRequest(event.requestId)) return;
+    this.track(event.tenantId, event.customerId);
+  }
+
+  // A merge's survivor takes its sources' purchases, activities and deals.
+  @OnEvent(CustomerMergeEventName.COMPLETED)
+  onMergeEvent(event: unknown): void {
+    if (!(event instanceof CustomerMergeCompletedEvent)) return;
     this.track(event.tenantId, event.customerId);
   }
 

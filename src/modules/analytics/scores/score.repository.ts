@@ -11,6 +11,8 @@ import {
 } from '@app/tenancy';
 import { CustomerScore } from '../schemas/customer-score.schema';
 
+const REMOVE_CHUNK = 500;
+
 /** The only code touching the tenant's `customer_scores` collection. Plain objects out. */
 @Injectable()
 export class ScoreRepository {
@@ -96,6 +98,16 @@ export class ScoreRepository {
     if (bands?.length) where.band = { $in: [...bands] };
     const rows = await this.scores.current().find(where, { _id: 1 }).limit(limit).lean<{ _id: string }[]>().exec();
     return rows.map((r) => r._id);
+  }
+
+  /** Removes these customers' scores (a few hundred ids per command: FerretDB walks an `$in` list per row). */
+  async removeMany(customerIds: readonly string[]): Promise<void> {
+    for (let i = 0; i < customerIds.length; i += REMOVE_CHUNK) {
+      await this.scores
+        .current()
+        .deleteMany({ _id: { $in: customerIds.slice(i, i + REMOVE_CHUNK) } })
+        .exec();
+    }
   }
 
   async remove(customerId: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import type { Settings } from '@app/common';
-import { PublishesEvents, TenantContext } from '@app/tenancy';
+import { DomainError, ErrorKind, type Settings } from '@app/common';
+import { LeaseClaims, PublishesEvents, TenantContext } from '@app/tenancy';
 import { type CustomerScanRow, CustomerService } from '../../customer';
 import { analyticsSettings } from '../analytics.settings';
 import { AnalyticsStateRepository } from '../analytics-state.repository';
@@ -24,6 +24,8 @@ import {
 import { ScoreRepository } from './score.repository';
 
 const BATCH = 500;
+/** How often a full recompute waiting for another instance's run of the same company looks again. */
+const LEASE_POLL_MS = 500;
 
 /** The quintile edges of a company's last full recompute. */
 export interface CompanyEdges {
@@ -58,7 +60,8 @@ export class ScoringService {
   private readonly logger = new Logger(ScoringService.name);
   private readonly windowDays: number;
   /** Full recomputes in flight in this process, by database and company: callers share them. */
-  private readonly running = new Map<string, Promise<RecomputeResult>>();
+  private readonly running = new Map<string, Promise<RecomputeResult | null>>();
+  private readonly leaseMs: number;
 
   constructor(
     private readonly scores: ScoreRepository,
@@ -69,25 +72,47 @@ export class ScoringService {
     private readonly models: HealthModelService,
     private readonly publisher: AnalyticsEventPublisher,
     private readonly context: TenantContext,
+    private readonly claims: LeaseClaims,
     @Inject(analyticsSettings.KEY) settings: Settings<typeof analyticsSettings>,
   ) {
     this.windowDays = settings.ANALYTICS_WINDOW_DAYS;
+    this.leaseMs = settings.ANALYTICS_RECOMPUTE_LEASE_MS;
   }
 
-  /** Scores every live customer of the company as of `asOf`. */
-  recomputeCompany(companyId: string, asOf = new Date()): Promise<RecomputeResult> {
+  /**
+   * Scores every live customer of the company as of `asOf`, and drops the stored scores of customers
+   * no longer live. One run per company at a time across instances: under a lease in the tenant's
+   * `record_locks`, so two runs never announce the same change twice. While another instance holds it,
+   * waits for it and then runs (what that run read may predate the caller's change), unless
+   * `ifFree` (the scheduled job): then returns null at once.
+   */
+  recomputeCompany(
+    companyId: string,
+    asOf = new Date(),
+    opts: { ifFree?: boolean } = {},
+  ): Promise<RecomputeResult | null> {
     const key = `${this.context.dbName}\u0000${companyId}`;
     let run = this.running.get(key);
     if (!run) {
-      run = this.fullRun(companyId, asOf).finally(() => this.running.delete(key));
+      run = this.leasedRun(companyId, asOf, opts.ifFree ?? false).finally(() => this.running.delete(key));
       this.running.set(key, run);
     }
     return run;
   }
 
-  /** Re-scores one customer against its company's last edges (a full run first if there is none). */
+  /**
+   * Re-scores one customer against its company's last edges (a full run first if there is none). A
+   * customer gone (deleted, merged, erased) loses its stored score instead.
+   */
   async recomputeCustomer(customerId: string, asOf = new Date()): Promise<CustomerScore | null> {
-    const customer = await this.customers.get(customerId);
+    let customer: Awaited<ReturnType<CustomerService['get']>>;
+    try {
+      customer = await this.customers.get(customerId);
+    } catch (e) {
+      if (!(e instanceof DomainError) || (e.kind !== ErrorKind.NOT_FOUND && e.kind !== ErrorKind.GONE)) throw e;
+      await this.scores.remove(customerId);
+      return null;
+    }
     const edges = await this.state.get<CompanyEdges>(edgesKey(customer.companyId));
     if (!edges) {
       await this.recomputeCompany(customer.companyId, asOf);
@@ -106,6 +131,21 @@ export class ScoringService {
     const doc = scoreDoc(row, rfm, model, asOf);
     await this.persist([doc]);
     return doc;
+  }
+
+  private async leasedRun(companyId: string, asOf: Date, ifFree: boolean): Promise<RecomputeResult | null> {
+    for (;;) {
+      const claim = await this.claims.tryClaim(`analytics:recompute:${companyId}`, this.leaseMs);
+      if (claim) {
+        try {
+          return await this.fullRun(companyId, asOf);
+        } finally {
+          await claim.release();
+        }
+      }
+      if (ifFree) return null;
+      await new Promise((resolve) => setTimeout(resolve, LEASE_POLL_MS));
+    }
   }
 
   private async fullRun(companyId: string, asOf: Date): Promise<RecomputeResult> {
@@ -139,6 +179,8 @@ export class ScoringService {
       }
     }
     this.add(result, await this.persist(batch, marks));
+    // Scores of customers deleted, merged or erased since they were stored: no longer anyone's.
+    await this.scores.removeMany([...marks.keys()].filter((id) => !live.has(id)));
     const computed: CompanyEdges = {
       edges,
       asOf: asOf.toISOString(),
