@@ -7,6 +7,7 @@ import { CustomerModule } from '../customer';
 import { OpportunityModule } from '../opportunity';
 import { AnalyticsController, CustomerScoresController } from './analytics.controller';
 import { AnalyticsIsolationProbe } from './analytics.isolation-probe';
+import { AnalyticsScoresIsolationProbe } from './analytics-scores.isolation-probe';
 import { ScorePurge, SegmentCompanyCheck, SegmentCriteriaResolver } from './analytics.registrations';
 import { analyticsSettings } from './analytics.settings';
 import { AnalyticsStateRepository } from './analytics-state.repository';
@@ -66,6 +67,7 @@ import { SegmentService } from './segments/segment.service';
     ScoreRecomputeJob,
     // registrations: isolation probe, company-deletion check, purge hook, the customer list's segments
     AnalyticsIsolationProbe,
+    AnalyticsScoresIsolationProbe,
     SegmentCompanyCheck,
     ScorePurge,
     SegmentCriteriaResolver,
