@@ -1,5 +1,5 @@
 export { AnalyticsModule } from './analytics.module';
-export { ScoringService } from './scores/scoring.service';
+export { ScoreFailpoint, ScoringService } from './scores/scoring.service';
 export { AnalyticsReportService } from './scores/analytics-report.service';
 export { ScoreUpdatesListener } from './scores/score-updates.listener';
 export { ScoreRecomputeJob } from './scores/score-recompute.job';

@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { DomainError, ErrorKind, type Settings } from '@app/common';
-import { LeaseClaims, PublishesEvents, TenantContext } from '@app/tenancy';
+import { Failpoints, LeaseClaims, PublishesEvents, TenantContext } from '@app/tenancy';
 import { type CustomerScanRow, CustomerService } from '../../customer';
 import { analyticsSettings } from '../analytics.settings';
 import { AnalyticsStateRepository } from '../analytics-state.repository';
-import { AnalyticsEventPublisher } from '../event-publisher';
+import { type AheadOfWrite, AnalyticsEventPublisher } from '../event-publisher';
 import { CustomerScoreChangedEvent, ScoreEventName } from '../events/analytics.events';
 import { HEALTH_SIGNALS, type CustomerWorkSignals, type HealthSignalsSource } from '../health-signals';
 import { HealthModelService } from '../health-model.service';
@@ -24,6 +24,14 @@ import {
 import { ScoreRepository } from './score.repository';
 
 const BATCH = 500;
+/**
+ * The outbox record type of each score event: the score's version is its `computedAt` (ms), so
+ * recovery finds a change's write landed when the stored score was computed then or later.
+ */
+const SCORE_RECORD: Record<ScoreEventName, string> = {
+  [ScoreEventName.SEGMENT_CHANGED]: 'customer_score.segment',
+  [ScoreEventName.HEALTH_CHANGED]: 'customer_score.health',
+};
 /** How often a full recompute waiting for another instance's run of the same company looks again. */
 const LEASE_POLL_MS = 500;
 
@@ -33,6 +41,14 @@ export interface CompanyEdges {
   asOf: string;
   windowDays: number;
   computedAt: string;
+}
+
+/** Where a test can make a score write stop as if the process died there (see Failpoints). */
+export enum ScoreFailpoint {
+  /** The changes' outbox entries are written; the scores are not. */
+  BEFORE_SCORE_WRITE = 'analytics.before-score-write',
+  /** The scores are written; their events are not yet handed over. */
+  AFTER_SCORE_WRITE = 'analytics.after-score-write',
 }
 
 export const edgesKey = (companyId: string) => `edges:${companyId}`;
@@ -73,10 +89,13 @@ export class ScoringService {
     private readonly publisher: AnalyticsEventPublisher,
     private readonly context: TenantContext,
     private readonly claims: LeaseClaims,
+    private readonly failpoints: Failpoints,
     @Inject(analyticsSettings.KEY) settings: Settings<typeof analyticsSettings>,
   ) {
     this.windowDays = settings.ANALYTICS_WINDOW_DAYS;
     this.leaseMs = settings.ANALYTICS_RECOMPUTE_LEASE_MS;
+    const versionOf = async (id: string) => (await this.scores.findById(id))?.computedAt.getTime() ?? null;
+    for (const type of Object.values(SCORE_RECORD)) this.publisher.registerRecordType(type, versionOf);
   }
 
   /**
@@ -209,42 +228,36 @@ export class ScoringService {
     const stored =
       marks ?? new Map((await this.scores.findMany(docs.map((d) => d._id))).map((s) => [s._id, markOf(s)]));
     const writes = docs.filter((d) => stored.get(d._id)?.content !== markOf(d).content);
-    await this.scores.save(writes, new Set(writes.filter((d) => stored.has(d._id)).map((d) => d._id)));
-    const events: CustomerScoreChangedEvent[] = [];
+    const events: AheadOfWrite[] = [];
     const tenantId = this.context.tenantId;
+    const announce = (name: ScoreEventName, d: CustomerScore, from: string, to: string, detail: object) =>
+      events.push({
+        entityType: SCORE_RECORD[name],
+        entityId: d._id,
+        version: d.computedAt.getTime(),
+        event: new CustomerScoreChangedEvent(name, tenantId, d.companyId, d._id, d.computedAt, from, to, { ...detail }),
+      });
     for (const d of writes) {
       const before = stored.get(d._id);
       if (!before) continue;
       if (before.segment !== d.segment) {
-        events.push(
-          new CustomerScoreChangedEvent(
-            ScoreEventName.SEGMENT_CHANGED,
-            tenantId,
-            d.companyId,
-            d._id,
-            d.computedAt,
-            before.segment,
-            d.segment,
-            { code: d.rfm?.code ?? null },
-          ),
-        );
+        announce(ScoreEventName.SEGMENT_CHANGED, d, before.segment, d.segment, { code: d.rfm?.code ?? null });
       }
       if (before.band !== d.band) {
-        events.push(
-          new CustomerScoreChangedEvent(
-            ScoreEventName.HEALTH_CHANGED,
-            tenantId,
-            d.companyId,
-            d._id,
-            d.computedAt,
-            before.band,
-            d.band,
-            { score: d.healthScore },
-          ),
-        );
+        announce(ScoreEventName.HEALTH_CHANGED, d, before.band, d.band, { score: d.healthScore });
       }
     }
-    for (const e of events) await this.publisher.publish(e);
+    // Ahead of the write, so a change whose score landed reaches webhooks even if the process dies next.
+    const prepared = await this.publisher.prepare(events);
+    this.failpoints.check(ScoreFailpoint.BEFORE_SCORE_WRITE);
+    try {
+      await this.scores.save(writes, new Set(writes.filter((d) => stored.has(d._id)).map((d) => d._id)));
+    } catch (e) {
+      await this.publisher.abandon(prepared);
+      throw e;
+    }
+    this.failpoints.check(ScoreFailpoint.AFTER_SCORE_WRITE);
+    await this.publisher.committed(prepared);
     return { written: writes.length, changed: events.length };
   }
 }
