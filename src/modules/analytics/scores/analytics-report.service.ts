@@ -111,15 +111,20 @@ export class AnalyticsReportService {
     const companyIds = await this.scope(query.companyId);
     const metric = query.metric ?? CohortMetric.CUSTOMERS;
     const asOf = query.asOf ? new Date(query.asOf) : new Date();
-    const live = await this.liveCustomers(companyIds);
     const table = new CohortTable(
       metric,
       asOf,
       query.from ? parseMonth(query.from) : undefined,
       query.to ? parseMonth(query.to) : undefined,
     );
-    for await (const c of this.history.customers({ companyIds })) {
-      if (live.has(c.customerId)) table.add(c.purchases);
+    // A company at a time, holding only its live customers' ids: cohorts need no population-wide state
+    // beyond the table itself, so the whole tenant is never in memory at once.
+    for (const companyId of companyIds) {
+      const live = new Set<string>();
+      for await (const r of this.customers.scan(companyId)) live.add(r.id);
+      for await (const c of this.history.customers({ companyIds: [companyId] })) {
+        if (live.has(c.customerId)) table.add(c.purchases);
+      }
     }
     const money = metric === CohortMetric.REVENUE;
     return {
