@@ -81,6 +81,35 @@ describe('Customer timeline', () => {
     expectProblem(await timeline(id, '?limit=0'), 400);
   });
 
+  it('pages one stream of activities, revenue and deal stage changes of several deals, never repeating or skipping', async () => {
+    const id = await busyCustomer();
+    for (const name of ['Deal one', 'Deal two', 'Deal three']) {
+      const deal = await a.member.post('/api/v1/opportunities').send({ customerId: id, name, amount: 100 }).expect(201);
+      await a.member.put(`/api/v1/opportunities/${deal.body.id}/stage`).send({ stage: 'proposal' }).expect(200);
+    }
+    await a.member
+      .post('/api/v1/activities')
+      .send({ type: 'note', subject: 'After the deals', customerId: id })
+      .expect(201);
+    const all = (await timeline(id, '?limit=100').expect(200)).body.data as Entry[];
+    expect(all.filter((e) => e.kind === 'opportunity_stage')).toHaveLength(6);
+    expect(new Set(all.map((e) => e.kind))).toEqual(
+      new Set(['activity', 'opportunity_stage', 'revenue', 'assignment', 'status_change']),
+    );
+    // One entry a page: the deal source keeps only its newest few while it reads every deal.
+    const seen: Entry[] = [];
+    let cursor: string | null = null;
+    do {
+      const res: { body: { data: Entry[]; nextCursor: string | null } } = await timeline(
+        id,
+        `?limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+      ).expect(200);
+      seen.push(...res.body.data);
+      cursor = res.body.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(all);
+  });
+
   it("a converted customer's timeline shows the lead conversion", async () => {
     const lead = (await a.member.post('/api/v1/leads').send({ companyId: company, name: 'From a lead' }).expect(201))
       .body;

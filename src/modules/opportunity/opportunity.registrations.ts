@@ -75,35 +75,43 @@ export class OpportunityPurge implements PurgeHook {
   }
 }
 
-const TIMELINE_DEALS = 500;
-
-/** Stage changes of the customer's deals on its timeline (from each deal's stage history). */
 const STAGE_KIND = 'opportunity_stage';
 
+/**
+ * Stage changes of the customer's deals on its timeline (from each deal's stage history): every live
+ * deal's, however many the customer has, holding at most about twice a page of entries at a time.
+ */
 @TimelineSourceProvider(STAGE_KIND)
 @Injectable()
 export class OpportunityTimelineSource implements TimelineSource {
   constructor(private readonly repo: OpportunityRepository) {}
 
   async entries(q: TimelineQuery): Promise<TimelineEntry[]> {
-    const deals = await this.repo.ofCustomer(q.customerId, TIMELINE_DEALS);
-    const all: TimelineEntry[] = deals.flatMap((d) =>
-      d.stageHistory.map((h, i) => ({
-        kind: STAGE_KIND,
-        at: h.at,
-        actor: h.by,
-        summary:
-          h.from === null ? `Deal "${d.name}" opened in ${h.to}` : `Deal "${d.name}" moved from ${h.from} to ${h.to}`,
-        ref: { type: 'opportunity', id: d._id.toHexString() },
-        key: `opportunity:${d._id.toHexString()}:${String(i).padStart(3, '0')}`,
-      })),
-    );
     const before = q.before;
-    return all
-      .filter((e) => !before || e.at < before.at || (e.at.getTime() === before.at.getTime() && e.key < before.key))
-      .sort((a, b) => b.at.getTime() - a.at.getTime() || (a.key < b.key ? 1 : -1))
-      .slice(0, q.limit);
+    let kept: TimelineEntry[] = [];
+    for await (const d of this.repo.stageHistoriesOf(q.customerId)) {
+      d.stageHistory.forEach((h, i) => {
+        const entry: TimelineEntry = {
+          kind: STAGE_KIND,
+          at: h.at,
+          actor: h.by,
+          summary:
+            h.from === null ? `Deal "${d.name}" opened in ${h.to}` : `Deal "${d.name}" moved from ${h.from} to ${h.to}`,
+          ref: { type: 'opportunity', id: d._id.toHexString() },
+          key: `opportunity:${d._id.toHexString()}:${String(i).padStart(3, '0')}`,
+        };
+        if (!before || entry.at < before.at || (entry.at.getTime() === before.at.getTime() && entry.key < before.key)) {
+          kept.push(entry);
+        }
+      });
+      if (kept.length > 2 * q.limit) kept = newest(kept, q.limit);
+    }
+    return newest(kept, q.limit);
   }
+}
+
+function newest(entries: TimelineEntry[], limit: number): TimelineEntry[] {
+  return entries.sort((a, b) => b.at.getTime() - a.at.getTime() || (a.key < b.key ? 1 : -1)).slice(0, limit);
 }
 
 /** The default pipeline, for tenants from before opportunities; new tenants get it at provisioning. */

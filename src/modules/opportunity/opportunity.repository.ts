@@ -64,13 +64,13 @@ export class OpportunityRepository extends VersionedRepository<OpportunityLean> 
   }
 
   /** Every deal of a customer (timeline), newest first, with the fields it needs. */
-  ofCustomer(customerId: string, limit: number): Promise<OpportunityLean[]> {
+  /** The customer's live deals, each with its name and stage history only, from one cursor. */
+  stageHistoriesOf(customerId: string): AsyncIterable<Pick<OpportunityLean, '_id' | 'name' | 'stageHistory'>> {
     return this.model
       .current()
-      .find({ customerId, deletedAt: null }, { searchTokens: 0 })
-      .limit(limit)
-      .lean<OpportunityLean[]>()
-      .exec();
+      .find({ customerId, deletedAt: null }, { name: 1, stageHistory: 1 })
+      .lean<Pick<OpportunityLean, '_id' | 'name' | 'stageHistory'>>()
+      .cursor({ batchSize: 500 });
   }
 
   /** Ids of the deals of these customers, deleted ones too, up to `limit` (a merge). */
