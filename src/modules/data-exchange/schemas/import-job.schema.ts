@@ -40,7 +40,9 @@ export class RevertReport {
  * batch of rows: the position and the counts move together, so a resumed job neither skips nor
  * double-counts a row).
  */
-@Schema({ collection: 'imports', versionKey: false })
+// `errors` is a name mongoose reserves on documents (their validation errors) and warns about at every
+// start: jobs are created whole and read lean (repository), so no hydrated document's `errors` is used.
+@Schema({ collection: 'imports', versionKey: false, suppressReservedKeysWarning: true })
 export class ImportJob {
   @Prop({ required: true }) companyId: string;
   /** What the rows are: customers or leads (an ImportEntity's name). */
