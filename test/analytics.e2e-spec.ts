@@ -204,6 +204,12 @@ describe('Analytics: RFM, health, cohorts, segments', () => {
       expect(res.body.source).toBe('stored');
       expect(res.body.lastComputedAt).toEqual(expect.any(String));
       expect(codes('south', res.body.data)).toEqual(EXPECTED_CODES);
+      // Every stored score carries when it was last computed (here: by this full run).
+      for (const row of res.body.data as Array<{ lastComputedAt: string }>) {
+        expect(Date.parse(row.lastComputedAt)).toBeGreaterThanOrEqual(Date.parse(res.body.lastComputedAt) - 60_000);
+      }
+      const live = await a.viewer.get(`/api/v1/analytics/rfm?companyId=${south}&windowDays=180&limit=1`).expect(200);
+      expect(live.body).toMatchObject({ source: 'live', data: [{ lastComputedAt: null }] });
     });
   });
 

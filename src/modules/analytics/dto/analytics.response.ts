@@ -8,6 +8,14 @@ export class RfmRowResponse extends RfmScoreResponse {
 
   @ApiProperty()
   companyId: string;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'Stored scores: when this score was last computed or confirmed by a full run. Null in a live report (computed for this request)',
+  })
+  lastComputedAt: string | null;
 }
 
 const COUNT = { type: 'integer', format: 'int32', minimum: 0, maximum: 2_000_000_000 } as const;

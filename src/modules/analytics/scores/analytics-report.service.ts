@@ -87,7 +87,7 @@ export class AnalyticsReportService {
       const segment = rfm?.segment ?? RfmSegment.NO_PURCHASE;
       counts[segment] = (counts[segment] ?? 0) + 1;
       if ((after === null || c.id > after) && rows.length <= limit) {
-        rows.push({ customerId: c.id, companyId: c.companyId, ...rfmResponse(segment, rfm) });
+        rows.push({ customerId: c.id, companyId: c.companyId, ...rfmResponse(segment, rfm), lastComputedAt: null });
       }
     }
     const more = rows.length > limit;
@@ -157,6 +157,7 @@ export class AnalyticsReportService {
       customerId: s._id,
       companyId: s.companyId,
       ...rfmResponse(s.segment, s.rfm),
+      lastComputedAt: latest(s.computedAt, edges?.data.computedAt).toISOString(),
     }));
     return {
       data,
