@@ -1,7 +1,7 @@
 import { inKeyOrder } from './import.runner';
 
 describe(inKeyOrder.name, () => {
-  it('runs items of one key one after another in their order, others alongside, at most `width` at once', async () => {
+  it('runs items of one key one after another in their order, every other lane alongside', async () => {
     const items = [
       { id: 1, key: 'a' },
       { id: 2, key: null },
@@ -17,7 +17,6 @@ describe(inKeyOrder.name, () => {
     await inKeyOrder(
       items,
       (i) => i.key,
-      3,
       async (item) => {
         log.push(`start ${item.id}`);
         widest = Math.max(widest, ++running);
@@ -38,12 +37,13 @@ describe(inKeyOrder.name, () => {
     // Items of other keys went on while key a's first item was still running.
     expect(of(2)).toBeLessThan(of(1));
     expect(of(4)).toBeLessThan(of(1));
-    expect(widest).toBe(3);
+    // Every lane started at once: key a's, key b's and the two keyless items.
+    expect(widest).toBe(4);
   });
 
   it('does nothing for no items', async () => {
     const work = jest.fn();
-    await inKeyOrder([], () => null, 4, work);
+    await inKeyOrder([], () => null, work);
     expect(work).not.toHaveBeenCalled();
   });
 });
