@@ -102,6 +102,8 @@ describe('README examples, top to bottom', () => {
     const file = join(dir, 'readme.sh');
     await writeFile(file, [...prelude, ...script.map((l) => l.text)].join('\n') + '\n');
     const { stderr } = await run('bash', [file], {
+      // In the scratch directory, as a reader's shell would be: files the examples write stay out of the checkout.
+      cwd: dir,
       env: { PATH: process.env.PATH, TOKEN: demoToken(), PLATFORM: platformToken(), STATUS_LOG: statusLog },
       timeout: 120_000,
       maxBuffer: 32 * 1024 * 1024,
