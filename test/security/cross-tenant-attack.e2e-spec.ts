@@ -234,6 +234,9 @@ describe('Cross-tenant attack suite (generated from the route table)', () => {
     if (fixtures.has('POST', '/api-keys') && (route.family === 'api-keys' || !known(route))) {
       data.apiKey = await fixtures.apiKey(b.admin, 'b-fresh');
     }
+    if (fixtures.has('POST', '/imports') && route.family === 'imports') {
+      data.import = await fixtures.import(b.admin, data.company, 'b-fresh');
+    }
     if (fixtures.has('POST', '/segments') && (route.family === 'segments' || !known(route))) {
       data.segment = await fixtures.segment(b.admin, data.company, 'b-fresh');
     }
@@ -314,6 +317,8 @@ function paramValue(route: ApiRoute, param: string, data: TenantData): string {
     activities: data.activity,
     opportunities: data.opportunity,
     pipelines: data.pipeline,
+    segments: data.segment,
+    imports: data.import,
   };
   const direct: Record<string, string | undefined> = {
     entryId: data.revenueEntry,
@@ -353,6 +358,8 @@ function known(route: ApiRoute): boolean {
     'activities',
     'opportunities',
     'pipelines',
+    'segments',
+    'imports',
   ].includes(route.family);
 }
 

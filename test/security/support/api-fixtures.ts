@@ -18,6 +18,8 @@ export interface TenantData {
   apiKey?: string;
   /** A saved segment of the tenant. */
   segment?: string;
+  /** A finished one-row import of customers into `company`. */
+  import?: string;
   /** A task on `customer`. */
   activity?: string;
   /** A pipeline of the tenant's own (not the default one, whose id every tenant shares). */
@@ -70,6 +72,7 @@ export class ApiFixtures {
     if (this.has('POST', '/api-keys')) data.apiKey = await this.apiKey(client, marker);
     if (this.has('POST', '/activities') && data.customer)
       data.activity = await this.activity(client, data.customer, marker);
+    if (this.has('POST', '/imports')) data.import = await this.import(client, company, marker);
     return data;
   }
 
@@ -117,6 +120,28 @@ export class ApiFixtures {
   async apiKey(client: Client, marker: string): Promise<string> {
     const res = await client.post('/api/v1/api-keys').send({ name: `${marker} key ${unique()}`, roles: ['viewer'] });
     return expectCreated(res, 'POST /api-keys').id;
+  }
+
+  /**
+   * A one-row customer import into the company, waited for until it has finished (so it can be read,
+   * its errors listed and reverted).
+   */
+  async import(client: Client, companyId: string, marker: string): Promise<string> {
+    const csv = `name,email\n${marker} imported ${unique()},${unique()}@example.test\n`;
+    const res = await client
+      .post('/api/v1/imports')
+      .field('entity', 'customers')
+      .field('companyId', companyId)
+      .field('mode', 'create')
+      .attach('file', Buffer.from(csv, 'utf8'), 'fixture.csv');
+    if (res.status !== 202) throw new Error(`POST /imports answered ${res.status}: ${JSON.stringify(res.body)}`);
+    const id = (res.body as { id: string }).id;
+    for (let i = 0; i < 200; i++) {
+      const job = await client.get(`/api/v1/imports/${id}`);
+      if (['completed', 'failed'].includes((job.body as { status: string }).status)) return id;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`import ${id} did not finish`);
   }
 
   /** A saved segment over the company's customers tagged with the marker. */
