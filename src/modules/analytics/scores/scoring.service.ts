@@ -121,7 +121,8 @@ export class ScoringService {
 
   /**
    * Re-scores one customer against its company's last edges (a full run first if there is none). A
-   * customer gone (deleted, merged, erased) loses its stored score instead.
+   * customer gone (deleted, merged, erased) loses its stored score instead (when the caller sees every
+   * company, as the system does).
    */
   async recomputeCustomer(customerId: string, asOf = new Date()): Promise<CustomerScore | null> {
     let customer: Awaited<ReturnType<CustomerService['get']>>;
@@ -129,7 +130,9 @@ export class ScoringService {
       customer = await this.customers.get(customerId);
     } catch (e) {
       if (!(e instanceof DomainError) || (e.kind !== ErrorKind.NOT_FOUND && e.kind !== ErrorKind.GONE)) throw e;
-      await this.scores.remove(customerId);
+      // Gone for good only when the caller sees every company: to one limited to some, a customer of
+      // another company answers the same, and its score is not this caller's to drop.
+      if (this.context.principal.companies === undefined) await this.scores.remove(customerId);
       return null;
     }
     const edges = await this.state.get<CompanyEdges>(edgesKey(customer.companyId));
