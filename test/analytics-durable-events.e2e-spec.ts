@@ -39,7 +39,10 @@ describe('Analytics: score events survive a crash', () => {
     company = await support.newCompany(tenant);
     const res = await tenant.admin
       .post('/api/v1/webhooks')
-      .send({ url: receiver.url('/scores'), events: ['customer.segment_changed', 'customer.health_changed'] })
+      .send({
+        url: receiver.url('/scores'),
+        events: ['customer.segment_changed', 'customer.health_changed', 'analytics.health_model_changed'],
+      })
       .expect(201);
     hook = res.body;
   });
@@ -123,5 +126,30 @@ describe('Analytics: score events survive a crash', () => {
     await poll();
     expect(delivered(id)).toEqual([]);
     expect(await outbox().countDocuments({ entityId: id })).toBe(0);
+  });
+
+  it('delivers a health model change that landed right before the process died', async () => {
+    const models = () =>
+      receiver
+        .at(hook.url)
+        .map((r) => WebhookReceiver.verify(hook.secret, r) as { type: string; data: { model: unknown } })
+        .filter((p) => p.type === 'analytics.health_model_changed');
+    const model = {
+      weights: { rfm: 40, activity: 30, overdueTasks: 0, status: 30, openOpportunities: 0 },
+      thresholds: { green: 75, yellow: 45 },
+    };
+    t.app.get(tenancy.Failpoints).arm(analytics.HealthModelFailpoint.AFTER_WRITE);
+    await tenant.admin.put('/api/v1/analytics/health-model').send(model).expect(500);
+    await settle();
+    // Written, not announced: the process "died" right after the write.
+    expect((await tenant.viewer.get('/api/v1/analytics/health-model').expect(200)).body).toMatchObject({
+      ...model,
+      version: 1,
+    });
+    expect(models()).toEqual([]);
+
+    await poll();
+    expect(models().map((p) => p.data.model)).toEqual([model]);
+    expect(await outbox().countDocuments({ entityType: 'health_model' })).toBe(0);
   });
 });

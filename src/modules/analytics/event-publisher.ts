@@ -19,12 +19,10 @@ export interface PreparedEvents {
 
 /**
  * Announces events of writes made without the versioned writer (scores, the health model), to the
- * outbox (webhooks) and in process (realtime rooms).
- *
- * Score changes are recorded ahead of their write (`prepare`, then `committed`), so one whose write
- * landed reaches webhooks even if the process dies right after it: the outbox's recovery asks the
- * registered record type whether the score is at the version the entry names. The health model's
- * change is recorded after its write (`publish`): a crash in between loses that event.
+ * outbox (webhooks) and in process (realtime rooms). Each is recorded ahead of its write (`prepare`,
+ * then `committed` or `abandon`), so one whose write landed reaches webhooks even if the process dies
+ * right after it: the outbox's recovery asks the registered record type whether the record is at the
+ * version the entry names.
  */
 @Injectable()
 export class AnalyticsEventPublisher {
@@ -66,15 +64,5 @@ export class AnalyticsEventPublisher {
   /** The write failed: its entries must not be delivered. */
   async abandon(prepared: PreparedEvents): Promise<void> {
     await Promise.all(prepared.tickets.map((ticket) => this.outbox.abandon(ticket)));
-  }
-
-  /** After a write: records the event in the outbox (webhooks), then emits it in process (realtime rooms). */
-  async publish(event: DomainEvent): Promise<void> {
-    try {
-      await this.outbox.appendCommitted(event);
-    } catch (err) {
-      this.logger.error({ err, event: event.name }, 'analytics event not recorded in the outbox');
-    }
-    this.events.emit(event.name, event);
   }
 }

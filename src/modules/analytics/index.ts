@@ -1,5 +1,6 @@
 export { AnalyticsModule } from './analytics.module';
 export { ScoreFailpoint, ScoringService } from './scores/scoring.service';
+export { HealthModelFailpoint } from './health-model.service';
 export { AnalyticsReportService } from './scores/analytics-report.service';
 export { ScoreUpdatesListener } from './scores/score-updates.listener';
 export { ScoreRecomputeJob } from './scores/score-recompute.job';
