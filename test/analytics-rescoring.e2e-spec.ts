@@ -1,7 +1,7 @@
 import type { ScoreUpdatesListener as Listener, ScoringService as Scoring } from '../src/modules/analytics';
 import { loadAppWithEnv, type TestAppSupport } from './security/support/app-with-env';
 import type { TenantFixture, TestApp } from './support/test-app';
-import { type Received, WebhookReceiver } from './support/webhook-receiver';
+import { WebhookReceiver } from './support/webhook-receiver';
 
 const DAY = 86_400_000;
 
@@ -220,18 +220,6 @@ describe('Analytics: incremental re-scoring and score webhooks', () => {
       url: string;
     }
 
-    /** What the endpoint got since `seen` requests, each verified with the standardwebhooks library. */
-    function verified(hook: Hook, seen: number): Array<Received['json']> {
-      return receiver
-        .at(hook.url)
-        .slice(seen)
-        .map((r) => {
-          const payload = WebhookReceiver.verify(hook.secret, r) as Received['json'];
-          expect(r.headers['webhook-id']).toBe(payload.id);
-          return payload;
-        });
-    }
-
     it('delivers signed customer.health_changed and customer.segment_changed to a subscribed endpoint', async () => {
       // What the tests above announced is delivered (to no one) before the endpoint exists.
       await drain();
@@ -245,7 +233,7 @@ describe('Analytics: incremental re-scoring and score webhooks', () => {
       // P3 churns: 45 yellow → 25 red. Its customer.status_changed is not subscribed.
       await setStatus('P3', 'churned');
       await drain();
-      const health = verified(hook, 0);
+      const health = receiver.verifiedAt(hook, 0);
       expect(health).toEqual([
         {
           id: expect.stringMatching(/^evt_[0-9a-f]{24}$/),
@@ -269,7 +257,7 @@ describe('Analytics: incremental re-scoring and score webhooks', () => {
         .send({ amount: 300, purchasedAt: new Date(Date.now() - DAY / 2).toISOString(), reference: 'P5-again' })
         .expect(200);
       await drain();
-      const segment = verified(hook, 1);
+      const segment = receiver.verifiedAt(hook, 1);
       expect(segment).toEqual([
         {
           id: expect.stringMatching(/^evt_[0-9a-f]{24}$/),

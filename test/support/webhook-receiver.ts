@@ -88,6 +88,22 @@ export class WebhookReceiver {
     return this.received.filter((r) => r.path === path);
   }
 
+  /**
+   * What the endpoint got after its first `seen` requests, each verified with the standardwebhooks
+   * library against the endpoint's secret, with a `webhook-id` header equal to the payload's id.
+   */
+  verifiedAt(endpoint: { url: string; secret: string }, seen = 0): Array<Received['json']> {
+    return this.at(endpoint.url)
+      .slice(seen)
+      .map((r) => {
+        const payload = WebhookReceiver.verify(endpoint.secret, r) as Received['json'];
+        if (r.headers['webhook-id'] !== payload.id) {
+          throw new Error(`webhook-id ${String(r.headers['webhook-id'])} is not the payload's id ${payload.id}`);
+        }
+        return payload;
+      });
+  }
+
   async stop(): Promise<void> {
     const server = this.server;
     if (!server) return;
