@@ -1,29 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsOptional, ValidateBy, type ValidationOptions, buildMessage } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional } from 'class-validator';
 import { PageQueryDto } from '@app/common';
 import { TIMELINE_KINDS, type TimelineKind } from '../timeline/timeline-source';
 
-/** One of the kinds the loaded modules declared (read when validating, so every module has declared its own). */
-function IsTimelineKind(options?: ValidationOptions): PropertyDecorator {
-  return ValidateBy(
-    {
-      name: 'isTimelineKind',
-      validator: {
-        validate: (value: unknown) => typeof value === 'string' && TIMELINE_KINDS.includes(value),
-        defaultMessage: buildMessage(
-          (each) => `${each}$property must be one of the following values: ${TIMELINE_KINDS.join(', ')}`,
-          options,
-        ),
-      },
-    },
-    options,
-  );
-}
-
 /** `types=activity,status_change` or `types=activity&types=revenue`; absent: every kind. */
 export class TimelineQueryDto extends PageQueryDto {
-  // The live list itself (not a copy), so the document built at start-up has every module's kinds.
+  // The live list itself (not a copy), here and in IsIn, so the document built at start-up and every
+  // validation see every module's kinds, whichever module loaded first.
   @ApiPropertyOptional({
     type: 'array',
     items: { type: 'string', enum: TIMELINE_KINDS as TimelineKind[] },
@@ -35,6 +19,6 @@ export class TimelineQueryDto extends PageQueryDto {
   )
   @IsArray()
   @ArrayMaxSize(20)
-  @IsTimelineKind({ each: true })
+  @IsIn(TIMELINE_KINDS as TimelineKind[], { each: true })
   types?: TimelineKind[];
 }
