@@ -36,6 +36,8 @@ export {
 } from './events/customer.events';
 export { AuditTimelineSource } from './timeline/audit-timeline.source';
 export {
+  isBefore,
+  newestFirst,
   olderThan,
   type TimelineEntry,
   type TimelineKind,

@@ -14,6 +14,8 @@ import {
   CustomerDeletionCheckProvider,
   type CustomerMergeParticipant,
   CustomerMergeParticipantProvider,
+  isBefore,
+  newestFirst,
   type TimelineEntry,
   type TimelineQuery,
   type TimelineSource,
@@ -100,9 +102,7 @@ export class OpportunityTimelineSource implements TimelineSource {
           ref: { type: 'opportunity', id: d._id.toHexString() },
           key: `opportunity:${d._id.toHexString()}:${String(i).padStart(3, '0')}`,
         };
-        if (!before || entry.at < before.at || (entry.at.getTime() === before.at.getTime() && entry.key < before.key)) {
-          kept.push(entry);
-        }
+        if (!before || isBefore(entry, before)) kept.push(entry);
       });
       if (kept.length > 2 * q.limit) kept = newest(kept, q.limit);
     }
@@ -111,7 +111,7 @@ export class OpportunityTimelineSource implements TimelineSource {
 }
 
 function newest(entries: TimelineEntry[], limit: number): TimelineEntry[] {
-  return entries.sort((a, b) => b.at.getTime() - a.at.getTime() || (a.key < b.key ? 1 : -1)).slice(0, limit);
+  return entries.sort(newestFirst).slice(0, limit);
 }
 
 /** The default pipeline, for tenants from before opportunities; new tenants get it at provisioning. */

@@ -71,6 +71,16 @@ export function TimelineSourceProvider(...kinds: TimelineKind[]): ClassDecorator
   return TimelineSourceMarker(kinds);
 }
 
+/** The timeline's order: newest first, then by key (descending), so entries of one instant keep a fixed order. */
+export function newestFirst(a: TimelineEntry, b: TimelineEntry): number {
+  return b.at.getTime() - a.at.getTime() || (a.key < b.key ? 1 : a.key > b.key ? -1 : 0);
+}
+
+/** Whether the entry comes after `p` in the timeline's order (strictly older, or same instant and lower key). */
+export function isBefore(e: TimelineEntry, p: TimelinePosition): boolean {
+  return e.at.getTime() < p.at.getTime() || (e.at.getTime() === p.at.getTime() && e.key < p.key);
+}
+
 /**
  * How a source whose keys are `<prefix>:<ObjectId>` pages past `before`: entries older than its instant,
  * and of that same instant those whose key sorts below it. As a query condition on (`at`, `_id`).

@@ -4,6 +4,8 @@ import { DomainError, ErrorKind, queryScope } from '@app/common';
 import type { TimelineEntryResponse, TimelinePageResponse } from '../dto/timeline.response';
 import {
   type TimelineEntry,
+  isBefore,
+  newestFirst,
   type TimelineKind,
   type TimelinePosition,
   type TimelineSource,
@@ -72,14 +74,6 @@ export class TimelineService {
     this.kinds ??= [...new Set(this.all().flatMap((r) => [...r.kinds]))];
     return this.kinds;
   }
-}
-
-function newestFirst(a: TimelineEntry, b: TimelineEntry): number {
-  return b.at.getTime() - a.at.getTime() || (a.key < b.key ? 1 : a.key > b.key ? -1 : 0);
-}
-
-function isBefore(e: TimelineEntry, p: TimelinePosition): boolean {
-  return e.at.getTime() < p.at.getTime() || (e.at.getTime() === p.at.getTime() && e.key < p.key);
 }
 
 function toResponse(e: TimelineEntry): TimelineEntryResponse {
