@@ -145,7 +145,10 @@ export class TenantService {
     const removedAt = await this.directory.removedAt(slug);
     if (!removedAt) return;
     const nextSecond = (Math.floor(removedAt.getTime() / 1000) + 1) * 1000;
-    const wait = nextSecond - Date.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    // Checked again after each wait: a timer can fire a millisecond before Date.now() reaches its
+    // target, which left the new tenant created in the removal's own second.
+    while (Date.now() < nextSecond) {
+      await new Promise((resolve) => setTimeout(resolve, nextSecond - Date.now()));
+    }
   }
 }
