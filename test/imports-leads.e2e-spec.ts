@@ -1,7 +1,7 @@
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { parse } from 'csv-parse/sync';
 import { Failpoints, TenantRunner } from '@app/tenancy';
-import { ImportFailpoint, ImportRunner, ImportService } from '../src/modules/data-exchange';
+import { IMPORT_BATCH_ROWS, ImportFailpoint, ImportRunner, ImportService } from '../src/modules/data-exchange';
 import { type LeadDomainEvent, LeadEventName } from '../src/modules/lead';
 import { expectProblem, newCompany, newTenant, TenantFixture, startTestApp, TestApp } from './support/test-app';
 
@@ -266,7 +266,8 @@ describe('Imports of leads', () => {
   });
 
   it('resumes after its instance died mid-import, applying no row twice', async () => {
-    const rows = Array.from({ length: 250 }, (_, i) => `Resumed Lead ${i},rl-${i}`).join('\n');
+    const total = IMPORT_BATCH_ROWS + 150;
+    const rows = Array.from({ length: total }, (_, i) => `Resumed Lead ${i},rl-${i}`).join('\n');
     t.app.get(Failpoints).arm(ImportFailpoint.AFTER_ROW_WRITES, 1);
     const res = await upload(a.member, `name,externalId\n${rows}\n`, 'rows.csv', {
       entity: 'leads',
@@ -276,14 +277,14 @@ describe('Imports of leads', () => {
     const stopped = await settle(a.member, res.body.id);
     // The first batch's rows were written, its position was not: it is left running.
     expect(stopped).toMatchObject({ status: 'running', processed: 0 });
-    expect(await leadsOf(companyA2)).toHaveLength(100);
+    expect(await leadsOf(companyA2)).toHaveLength(IMPORT_BATCH_ROWS);
     // The next instance's housekeeping pass picks it up.
     await t.app.get(TenantRunner).runInTenant(a.slug, () => t.app.get(ImportService).resumeUnfinished());
     const done = await settle(a.member, res.body.id);
-    expect(done).toMatchObject({ status: 'completed', processed: 250, created: 250, failed: 0 });
+    expect(done).toMatchObject({ status: 'completed', processed: total, created: total, failed: 0 });
     const leads = await leadsOf(companyA2);
-    expect(leads).toHaveLength(250);
-    expect(new Set(leads.map((l) => l.externalId)).size).toBe(250);
+    expect(leads).toHaveLength(total);
+    expect(new Set(leads.map((l) => l.externalId)).size).toBe(total);
     expect(leads.every((l) => l.version === 1)).toBe(true);
   });
 });

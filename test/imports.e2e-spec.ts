@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { Failpoints, TenantRunner } from '@app/tenancy';
 import { ScoreUpdatesListener } from '../src/modules/analytics';
-import { ImportFailpoint, ImportRunner, ImportService } from '../src/modules/data-exchange';
+import { IMPORT_BATCH_ROWS, ImportFailpoint, ImportRunner, ImportService } from '../src/modules/data-exchange';
 import { connectRealtime } from '@app/testing';
 import {
   expectProblem,
@@ -167,20 +167,22 @@ describe('Imports', () => {
   });
 
   it('applies rows of one externalId in file order, within a batch and across batches', async () => {
-    // A batch's 100 rows go to the server at once: each key below appears twice, the second time in the
-    // same batch (rows 1-20, then 21-40) or in the next one (rows 91-100, then 101-110).
+    // A batch's rows go to the server at once: each key below appears twice, the second time in the
+    // same batch (rows 1-20, then 21-40) or in the next one (the first batch's last 10, then the next 10).
     const line = (i: number, key: string, name: string) => `${name} ${i},${key}`;
+    const b = IMPORT_BATCH_ROWS;
+    const total = b + 50;
     const rows: string[] = [];
-    for (let i = 1; i <= 150; i++) {
+    for (let i = 1; i <= total; i++) {
       if (i <= 20) rows.push(line(i, `order-in-${i}`, 'First'));
       else if (i <= 40) rows.push(line(i, `order-in-${i - 20}`, 'Second'));
-      else if (i >= 91 && i <= 100) rows.push(line(i, `order-across-${i - 90}`, 'First'));
-      else if (i >= 101 && i <= 110) rows.push(line(i, `order-across-${i - 100}`, 'Second'));
+      else if (i > b - 10 && i <= b) rows.push(line(i, `order-across-${i - (b - 10)}`, 'First'));
+      else if (i > b && i <= b + 10) rows.push(line(i, `order-across-${i - b}`, 'Second'));
       else rows.push(line(i, `order-other-${i}`, 'Other'));
     }
     const job = await importCsv(`name,externalId\n${rows.join('\n')}\n`, { mode: 'upsert', match: 'externalId' });
 
-    expect(job).toMatchObject({ status: 'completed', processed: 150, created: 120, updated: 30, failed: 0 });
+    expect(job).toMatchObject({ status: 'completed', processed: total, created: total - 30, updated: 30, failed: 0 });
     const names = await tenantDatabase(t, a.slug)
       .collection<{ externalId: string; name: string }>('customers')
       .find({ externalId: { $regex: '^order-(in|across)-' } })
@@ -190,7 +192,8 @@ describe('Imports', () => {
   });
 
   it('resumes after its instance died mid-import, applying no row twice', async () => {
-    const rows = Array.from({ length: 250 }, (_, i) => `Resumed ${i},res-${i}`).join('\n');
+    const total = IMPORT_BATCH_ROWS + 150;
+    const rows = Array.from({ length: total }, (_, i) => `Resumed ${i},res-${i}`).join('\n');
     t.app.get(Failpoints).arm(ImportFailpoint.AFTER_ROW_WRITES, 1);
     const res = await upload(a.member, `name,externalId\n${rows}\n`, 'rows.csv', {
       entity: 'customers',
@@ -199,13 +202,15 @@ describe('Imports', () => {
     const stopped = await settle(a.member, res.body.id);
     // The first batch's rows were written, its position was not: it is left running.
     expect(stopped).toMatchObject({ status: 'running', processed: 0 });
-    expect(await tenantDatabase(t, a.slug).collection('customers').countDocuments({ companyId: companyA2 })).toBe(100);
+    expect(await tenantDatabase(t, a.slug).collection('customers').countDocuments({ companyId: companyA2 })).toBe(
+      IMPORT_BATCH_ROWS,
+    );
     // The next instance's housekeeping pass picks it up.
     await t.app.get(TenantRunner).runInTenant(a.slug, () => t.app.get(ImportService).resumeUnfinished());
     const done = await settle(a.member, res.body.id);
-    expect(done).toMatchObject({ status: 'completed', processed: 250, created: 250, failed: 0 });
+    expect(done).toMatchObject({ status: 'completed', processed: total, created: total, failed: 0 });
     const exported = await a.viewer.get(`${CUSTOMERS}/export?companyId=${companyA2}`).expect(200);
-    expect(parse(exported.text, { columns: true })).toHaveLength(250);
+    expect(parse(exported.text, { columns: true })).toHaveLength(total);
   });
 
   it('round trip: an exported CSV (and NDJSON) imports into another tenant as the same data', async () => {

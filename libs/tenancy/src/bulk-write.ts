@@ -8,6 +8,13 @@ import type { Collection, Document, Filter } from 'mongodb';
  */
 export const MAX_STATEMENTS_PER_WRITE = 50;
 
+/**
+ * Documents per insert command: the limit above is for updates and replaces only (an insert of 1,000
+ * documents answers on FerretDB, in about half the time per document of inserts of 30). Kept well under
+ * the 48 MB a MongoDB message may carry for documents of a few KB.
+ */
+export const MAX_DOCUMENTS_PER_INSERT = 1000;
+
 /** Runs `write` (a `bulkWrite`) over `ops` in commands of at most MAX_STATEMENTS_PER_WRITE statements, in order. */
 export async function inWriteChunks<O>(ops: readonly O[], write: (chunk: O[]) => Promise<unknown>): Promise<void> {
   for (let i = 0; i < ops.length; i += MAX_STATEMENTS_PER_WRITE) {

@@ -1,5 +1,5 @@
 import type { AnyBulkWriteOperation, Collection, Document, OptionalUnlessRequiredId } from 'mongodb';
-import { MAX_STATEMENTS_PER_WRITE } from './bulk-write';
+import { MAX_DOCUMENTS_PER_INSERT, MAX_STATEMENTS_PER_WRITE } from './bulk-write';
 
 interface Pending<S> {
   statement: S;
@@ -16,8 +16,12 @@ interface BulkError {
 
 /**
  * Statements of concurrent callers for one collection, sent together: while one command is on its
- * way, statements added meanwhile wait and go in the next (unordered, at most MAX_STATEMENTS_PER_WRITE
- * per command). A lone statement goes at once; under load one round trip carries many. Each caller's
+ * way, statements added meanwhile wait and go in the next (unordered, at most `perCommand` per
+ * command). The first command leaves once the event loop has run what was ready (setImmediate), so
+ * statements added in the same turn (an import batch's rows, released together by the read they all
+ * waited for) share it: sent at once, the first row went alone and the rest trickled after it in
+ * commands of a few dozen, which FerretDB stores at about twice the cost per document of one command
+ * of hundreds. A lone statement waits for nothing else; under load one round trip carries many. Each caller's
  * promise settles with its own statement's outcome, as its own single command would: resolved once
  * the server acknowledged it, rejected with that statement's error (a duplicate key keeps its code)
  * or, when the command failed as a whole, the command's error.
@@ -26,12 +30,21 @@ abstract class GroupedWrites<S> {
   private queue: Pending<S>[] = [];
   private running = false;
 
-  /** `idle`: called whenever the queue has been emptied (the owner may forget this instance). */
-  constructor(private readonly idle: () => void) {}
+  /**
+   * `perCommand`: the most statements one command carries; `idle`: called whenever the queue has been
+   * emptied (the owner may forget this instance).
+   */
+  constructor(
+    private readonly perCommand: number,
+    private readonly idle: () => void,
+  ) {}
 
   protected enqueue(statement: S): Promise<void> {
     const done = new Promise<void>((resolve, reject) => this.queue.push({ statement, resolve, reject }));
-    if (!this.running) void this.flush();
+    if (!this.running) {
+      this.running = true;
+      setImmediate(() => void this.flush());
+    }
     return done;
   }
 
@@ -41,10 +54,9 @@ abstract class GroupedWrites<S> {
   protected abstract settleFailed(batch: Pending<S>[], err: unknown): Promise<void> | void;
 
   private async flush(): Promise<void> {
-    this.running = true;
     try {
       while (this.queue.length) {
-        const batch = this.queue.splice(0, MAX_STATEMENTS_PER_WRITE);
+        const batch = this.queue.splice(0, this.perCommand);
         try {
           await this.send(batch.map((p) => p.statement));
           for (const p of batch) p.resolve();
@@ -71,7 +83,7 @@ export class GroupedInserts<T extends Document> extends GroupedWrites<OptionalUn
     private readonly collection: Collection<T>,
     idle: () => void = () => undefined,
   ) {
-    super(idle);
+    super(MAX_DOCUMENTS_PER_INSERT, idle);
   }
 
   add(doc: OptionalUnlessRequiredId<T>): Promise<void> {
@@ -116,7 +128,7 @@ export class GroupedUpdates<T extends Document> extends GroupedWrites<AnyBulkWri
     private readonly collection: Collection<T>,
     idle: () => void = () => undefined,
   ) {
-    super(idle);
+    super(MAX_STATEMENTS_PER_WRITE, idle);
   }
 
   add(update: Extract<AnyBulkWriteOperation<T>, { updateOne: unknown }>): Promise<void> {

@@ -6,7 +6,7 @@ export {
   IMPORT_REQUEST_PREFIX,
   isImportRequest,
 } from './events/import.events';
-export { ImportFailpoint, ImportRunner } from './import/import.runner';
+export { IMPORT_BATCH_ROWS, ImportFailpoint, ImportRunner } from './import/import.runner';
 export { ImportService } from './import/import.service';
 /** The routes that take multipart/form-data uploads (every other route refuses them with 415). */
 export const UPLOAD_ROUTES: ReadonlySet<string> = new Set(['POST /api/v1/imports']);
