@@ -109,6 +109,69 @@ describe('POST /customers/batch', () => {
     expect(listed.body.data.filter((c: { email: string }) => c.email === 'race@batch.test')).toHaveLength(1);
   });
 
+  it('runs operations side by side, but those that may touch one customer in their order, also when linked through another key', async () => {
+    const side = (tag: string) =>
+      Array.from({ length: 20 }, (_, i) => ({
+        op: 'upsert',
+        match: { externalId: `side-${i}` },
+        data: { companyId: companyA, name: `Side ${i} ${tag}` },
+      }));
+    const first = await batch(a.member, [
+      // 0 creates the customer with both keys; 1 finds it by the externalId 0 wrote (never a second customer).
+      {
+        op: 'upsert',
+        match: { email: 'link@batch.test' },
+        data: { companyId: companyA, name: 'Link', externalId: 'link-1' },
+      },
+      { op: 'upsert', match: { externalId: 'link-1' }, data: { companyId: companyA, name: 'Link via id' } },
+      ...side('created'),
+    ]).expect(200);
+    const r = first.body.results;
+    expect(r.map((x: { index: number }) => x.index)).toEqual(r.map((_: unknown, i: number) => i));
+    expect(r.slice(0, 2).map((x: { status: number }) => x.status)).toEqual([201, 200]);
+    expect(r[1].id).toBe(r[0].id);
+    expect((await a.viewer.get(`${BASE}/${r[0].id}`).expect(200)).body).toMatchObject({
+      name: 'Link via id',
+      email: 'link@batch.test',
+      externalId: 'link-1',
+      version: 2,
+    });
+    const created = r.slice(2);
+    expect(created.every((x: { status: number }) => x.status === 201)).toBe(true);
+    expect(new Set(created.map((x: { id: string }) => x.id)).size).toBe(20);
+
+    // Again: the 20 lookups, asked together, each find their own customer.
+    const again = (await batch(a.member, side('updated')).expect(200)).body.results;
+    expect(again.map((x: { status: number; id: string }) => [x.status, x.id])).toEqual(
+      created.map((x: { id: string }) => [200, x.id]),
+    );
+    const stored = await Promise.all(
+      again.map(async (x: { id: string }) => (await a.viewer.get(`${BASE}/${x.id}`).expect(200)).body),
+    );
+    expect(stored.map((c: { name: string; externalId: string }) => [c.externalId, c.name])).toEqual(
+      Array.from({ length: 20 }, (_, i) => [`side-${i}`, `Side ${i} updated`]),
+    );
+  });
+
+  it('finds a rare key asked together with a key many customers share', async () => {
+    for (let i = 0; i < 5; i++) {
+      await a.member
+        .post(BASE)
+        .send({ companyId: companyA, name: `Shared ${i}`, email: 'shared@batch.test' })
+        .expect(201);
+    }
+    const rare = (
+      await a.member.post(BASE).send({ companyId: companyA, name: 'Rare', email: 'rare@batch.test' }).expect(201)
+    ).body;
+    // Asked in one query with a limit of two rows per value, the five shared rows come first (older ids).
+    const res = await batch(a.member, [
+      { op: 'upsert', match: { email: 'shared@batch.test' }, data: { companyId: companyA, name: 'Which one' } },
+      { op: 'upsert', match: { email: 'rare@batch.test' }, data: { companyId: companyA, name: 'Rare again' } },
+    ]).expect(200);
+    expect(res.body.results[0]).toMatchObject({ status: 409, error: { code: 'exchange.match_ambiguous' } });
+    expect(res.body.results[1]).toMatchObject({ status: 200, id: rare.id, outcome: 'updated' });
+  });
+
   it('honours Idempotency-Key: a retry answers the first results without writing again', async () => {
     const ops = [{ op: 'create', data: { companyId: companyA, name: 'Idem' } }];
     const first = await a.member.post(`${BASE}/batch`).set('Idempotency-Key', 'batch-key-1').send({ operations: ops });

@@ -1,1 +1,2 @@
 export * from './natural-key';
+export * from './grouped-matches';

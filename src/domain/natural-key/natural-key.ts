@@ -12,7 +12,7 @@ export type MatchField = 'email' | 'website' | 'externalId';
  * value is only ever compared for equality, never used as an operator or a pattern.
  */
 export function naturalKeyFilter(field: MatchField, value: string): Record<string, unknown> | null {
-  const v = field === 'email' ? normaliseEmail(value) : field === 'website' ? normaliseWebsite(value) : value.trim();
+  const v = normalisedKey(field, value);
   if (!v) return null;
   if (field === 'externalId') return { ...externalIdFilter(v), deletedAt: null };
   const text = field === 'website' ? websiteText(v) : v;
@@ -21,4 +21,10 @@ export function naturalKeyFilter(field: MatchField, value: string): Record<strin
     .sort((x, y) => y.length - x.length)[0];
   if (!longest) return null;
   return { searchTokens: longest, [field]: v, deletedAt: null };
+}
+
+/** `value` as `field` is stored and compared (lower-cased email, canonical website, trimmed id); null: none. */
+export function normalisedKey(field: MatchField, value: string): string | null {
+  const v = field === 'email' ? normaliseEmail(value) : field === 'website' ? normaliseWebsite(value) : value.trim();
+  return v || null;
 }

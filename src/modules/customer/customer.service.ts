@@ -17,7 +17,7 @@ import {
 import { PublishesEvents, PurgeHooks, RecordLock, TenantContext } from '@app/tenancy';
 import { initialContacts } from '../../domain/contacts';
 import { externalKeyOf } from '../../domain/external-id';
-import { naturalKeyFilter } from '../../domain/natural-key';
+import { GroupedMatches } from '../../domain/natural-key';
 import { type AuditPageQueryDto, type AuditPageResponse, AuditService } from '../audit';
 import { CompanyService } from '../company';
 import { CustomerCounters } from './counters/customer-counters';
@@ -107,6 +107,11 @@ export class CustomerService {
     private readonly segments: CustomerSegments,
     private readonly lock: RecordLock,
   ) {}
+
+  /** Natural-key lookups of concurrent batch items and import rows, asked in one query (see GroupedMatches). */
+  private readonly matches = new GroupedMatches<CustomerLean>((filter, limit) =>
+    this.repo.find(filter, { _id: 1 }, limit),
+  );
 
   /**
    * Runs `fn` holding the customer's record lock, the one a merge holds on every customer it names:
@@ -221,10 +226,9 @@ export class CustomerService {
     value: string,
     opts: { companyId?: string; limit?: number } = {},
   ): Promise<CustomerResponse[]> {
-    const match = naturalKeyFilter(field, value);
     const scope = customerListFilter({ companyId: opts.companyId }, this.context.principal.companies);
-    if (!match || !scope) return [];
-    const rows = await this.repo.find({ ...scope, ...match }, { _id: 1 }, opts.limit ?? 2);
+    if (!scope) return [];
+    const rows = await this.matches.find(this.context.dbName, scope, field, value, opts.limit ?? 2);
     return rows.map(toCustomerResponse);
   }
 

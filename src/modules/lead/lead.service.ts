@@ -23,7 +23,7 @@ import {
 import { Types } from 'mongoose';
 import { initialContacts } from '../../domain/contacts';
 import { externalIdFilter, externalKeyOf } from '../../domain/external-id';
-import { type MatchField, naturalKeyFilter } from '../../domain/natural-key';
+import { GroupedMatches, type MatchField } from '../../domain/natural-key';
 import { toMinor } from '../../domain/money';
 import { CompanyService } from '../company';
 import type { CreateLeadDto } from './dto/create-lead.dto';
@@ -64,6 +64,8 @@ export class LeadService {
   /** Lead records as the shared writer handles them; the conversion writes through it too. */
   readonly records: RecordWriter<LeadLean, LeadResponse>;
   private readonly lock: RecordLock;
+  /** Natural-key lookups of concurrent batch items and import rows, asked in one query (see GroupedMatches). */
+  private readonly matches = new GroupedMatches<LeadLean>((filter, limit) => this.repo.find(filter, { _id: 1 }, limit));
 
   constructor(
     private readonly repo: LeadRepository,
@@ -238,10 +240,9 @@ export class LeadService {
     value: string,
     opts: { companyId?: string; limit?: number } = {},
   ): Promise<LeadResponse[]> {
-    const match = naturalKeyFilter(field, value);
     const scope = listFilter({ companyId: opts.companyId }, this.context.principal.companies);
-    if (!match || !scope) return [];
-    const rows = await this.repo.find({ ...scope, ...match }, { _id: 1 }, opts.limit ?? 2);
+    if (!scope) return [];
+    const rows = await this.matches.find(this.context.dbName, scope, field, value, opts.limit ?? 2);
     return rows.map(toLeadResponse);
   }
 

@@ -197,8 +197,11 @@ function noMatch(): never {
   );
 }
 
-/** An upsert by externalId creates the record with that externalId. */
+/**
+ * An upsert creates the record with the key it matched by (email, website or externalId), unless its
+ * data sets that field itself: the next upsert of the same key finds it.
+ */
 function matchedData(op: RecordOperation, data: Record<string, unknown>): Record<string, unknown> {
-  if (op.match?.field === 'externalId' && data.externalId === undefined) return { ...data, externalId: op.match.value };
+  if (op.match && data[op.match.field] === undefined) return { ...data, [op.match.field]: op.match.value };
   return data;
 }

@@ -16,6 +16,7 @@ import {
   UserNotice,
 } from '@app/tenancy';
 import type { MatchField } from '../../../domain/natural-key';
+import { inKeyOrder } from '../batch/in-key-order';
 import type { RecordOperation } from '../batch/record-operations';
 import {
   IMPORT_PROGRESS,
@@ -177,7 +178,7 @@ export class ImportRunner {
     let unexpected: unknown = null;
     await inKeyOrder(
       readable,
-      (row) => this.rowKey(job, row.data),
+      (row) => this.rowKeys(job, row.data),
       async (row) => {
         try {
           const outcome = await this.applyRow(job, row.n, row.data);
@@ -219,10 +220,10 @@ export class ImportRunner {
   }
 
   /** What a row writes to, as far as the file says (its match value, or the externalId it creates). */
-  private rowKey(job: ImportJobLean, data: Record<string, unknown>): string | null {
+  private rowKeys(job: ImportJobLean, data: Record<string, unknown>): string[] {
     const field = job.mode === ImportMode.CREATE ? 'externalId' : (job.match ?? 'externalId');
     const value = data[field];
-    return typeof value === 'string' && value.trim() ? `${field}:${value.trim().toLowerCase()}` : null;
+    return typeof value === 'string' && value.trim() ? [`${field}:${value.trim().toLowerCase()}`] : [];
   }
 
   private async applyRow(
@@ -347,34 +348,6 @@ export function summaryOf(job: ImportJobLean): ImportSummary {
     skipped: job.skipped,
     failed: job.failed,
   };
-}
-
-/**
- * Runs `work` over `items` all at once, except that items of one key run one after another in their
- * order (a null key shares nothing). Settles when every item has.
- */
-export async function inKeyOrder<T>(
-  items: readonly T[],
-  keyOf: (item: T) => string | null,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  const lanes: T[][] = [];
-  const laneOf = new Map<string, T[]>();
-  for (const item of items) {
-    const key = keyOf(item);
-    const lane = key === null ? undefined : laneOf.get(key);
-    if (lane) lane.push(item);
-    else {
-      const fresh = [item];
-      lanes.push(fresh);
-      if (key !== null) laneOf.set(key, fresh);
-    }
-  }
-  await Promise.all(
-    lanes.map(async (lane) => {
-      for (const item of lane) await work(item);
-    }),
-  );
 }
 
 function withoutCompany(data: Record<string, unknown>): Record<string, unknown> {

@@ -1,4 +1,4 @@
-import { inKeyOrder } from './import.runner';
+import { inKeyOrder } from './in-key-order';
 
 describe(inKeyOrder.name, () => {
   it('runs items of one key one after another in their order, every other lane alongside', async () => {
@@ -16,7 +16,7 @@ describe(inKeyOrder.name, () => {
     let widest = 0;
     await inKeyOrder(
       items,
-      (i) => i.key,
+      (i) => (i.key ? [i.key] : []),
       async (item) => {
         log.push(`start ${item.id}`);
         widest = Math.max(widest, ++running);
@@ -41,9 +41,34 @@ describe(inKeyOrder.name, () => {
     expect(widest).toBe(4);
   });
 
+  it('runs items linked through another key in one lane, in their order', async () => {
+    // 1 and 3 share nothing, but 2 shares a key with each: all three are one lane; 4 is on its own.
+    const items = [
+      { id: 1, keys: ['email:a'] },
+      { id: 2, keys: ['externalId:x', 'email:a'] },
+      { id: 3, keys: ['externalId:x'] },
+      { id: 4, keys: ['email:b'] },
+    ];
+    const log: string[] = [];
+    await inKeyOrder(
+      items,
+      (i) => i.keys,
+      async (item) => {
+        log.push(`start ${item.id}`);
+        await new Promise((r) => setTimeout(r, item.id === 4 ? 1 : 10));
+        log.push(`end ${item.id}`);
+      },
+    );
+
+    const at = (entry: string) => log.indexOf(entry);
+    expect(at('start 2')).toBeGreaterThan(at('end 1'));
+    expect(at('start 3')).toBeGreaterThan(at('end 2'));
+    expect(at('end 4')).toBeLessThan(at('end 1'));
+  });
+
   it('does nothing for no items', async () => {
     const work = jest.fn();
-    await inKeyOrder([], () => null, work);
+    await inKeyOrder([], () => [], work);
     expect(work).not.toHaveBeenCalled();
   });
 });
