@@ -43,6 +43,32 @@ describe(GroupedMatches.name, () => {
     expect(queries[0].limit).toBe(6);
   });
 
+  it('sends lookups made while a query is on its way together in the next one, never in the one on its way', async () => {
+    const { query } = store(rows);
+    const asked: number[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const grouped = new GroupedMatches<Row>(async (filter, limit) => {
+      asked.push((filter.$or as unknown[] | undefined)?.length ?? 1);
+      if (asked.length === 1) await gate;
+      return query(filter, limit);
+    });
+    const first = grouped.find('db-a', {}, 'email', 'one@x.test', 2);
+    await new Promise((r) => setImmediate(r));
+    // The first query is on its way (held at the gate): these wait for it, and go together after it.
+    const later = [
+      grouped.find('db-a', {}, 'email', 'two@x.test', 2),
+      grouped.find('db-a', {}, 'email', 'one@x.test', 2),
+    ];
+    await new Promise((r) => setImmediate(r));
+    expect(asked).toEqual([1]);
+    release();
+    const [one, two, oneAgain] = await Promise.all([first, ...later]);
+
+    expect([one, two, oneAgain].map((r) => r.map((x) => x._id))).toEqual([[10], [11], [10]]);
+    expect(asked).toEqual([1, 2]);
+  });
+
   it('never lets lookups of two tenants, fields or scopes share a query', async () => {
     const { queries, query } = store(rows);
     const grouped = new GroupedMatches(query);

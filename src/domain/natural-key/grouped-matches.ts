@@ -21,19 +21,23 @@ interface Group<R> {
   scope: Record<string, unknown>;
   field: MatchField;
   limit: number;
+  /** Lookups not yet asked: they go in the next query. */
   waiting: Waiting<R>[];
 }
 
 /**
  * Natural-key lookups (batch upserts, import rows matched by email, website or externalId) of
- * concurrent callers, asked in one query: lookups of one tenant, field and scope made in the same turn
- * of the event loop go as one `$or` of their filters, and each caller gets the rows of its own value.
+ * concurrent callers, asked together: lookups of one tenant, field and scope go as one `$or` of their
+ * filters, and each caller gets the rows of its own value. The first query leaves once the event loop
+ * has run what was ready; lookups made while a query is on its way wait and go together in the next.
  * On FerretDB every such lookup is a scan of the collection (only `_id` is pushed down), so a batch
- * of 100 upserts scanned it 100 times; now once. On MongoDB each branch of the `$or` uses its index.
+ * of 100 upserts scanned it 100 times; now two or three times. On MongoDB each branch of the `$or`
+ * uses its index.
  *
- * Each caller still asks at its own moment (an upsert asks under its key's lock): grouping changes
- * how the question travels, not when it is asked. A value with more rows than the shared limit lets
- * through is asked again on its own, so one popular email never hides another value's match.
+ * A lookup never joins a query already on its way: it is asked after the caller asked (an upsert asks
+ * under its key's lock, and must see what was written before it held the lock). A value with more rows
+ * than the shared limit lets through is asked again on its own, so one popular email never hides
+ * another value's match.
  */
 export class GroupedMatches<R extends MatchableRow> {
   private readonly groups = new Map<string, Group<R>>();
@@ -55,21 +59,34 @@ export class GroupedMatches<R extends MatchableRow> {
     if (key === null || !naturalKeyFilter(field, value)) return Promise.resolve([]);
     const id = `${groupKey}\u0000${field}\u0000${limit}\u0000${JSON.stringify(scope)}`;
     let group = this.groups.get(id);
-    if (!group) {
-      const fresh: Group<R> = { scope, field, limit, waiting: [] };
+    const asked = new Promise<R[]>((resolve, reject) => {
+      if (group) {
+        group.waiting.push({ value, resolve, reject });
+        return;
+      }
+      const fresh: Group<R> = { scope, field, limit, waiting: [{ value, resolve, reject }] };
       group = fresh;
       this.groups.set(id, fresh);
-      setImmediate(() => {
-        this.groups.delete(id);
-        void this.ask(fresh);
-      });
-    }
-    const g = group;
-    return new Promise<R[]>((resolve, reject) => g.waiting.push({ value, resolve, reject }));
+      setImmediate(() => void this.flush(id, fresh));
+    });
+    return asked;
   }
 
-  private async ask(group: Group<R>): Promise<void> {
-    const { scope, field, limit, waiting } = group;
+  /** Asks the group's waiting lookups, query after query, until none is left; then forgets the group. */
+  private async flush(id: string, group: Group<R>): Promise<void> {
+    try {
+      while (group.waiting.length) {
+        const waiting = group.waiting;
+        group.waiting = [];
+        await this.ask(group, waiting);
+      }
+    } finally {
+      this.groups.delete(id);
+    }
+  }
+
+  private async ask(group: Group<R>, waiting: Waiting<R>[]): Promise<void> {
+    const { scope, field, limit } = group;
     try {
       const byKey = new Map<string, Waiting<R>[]>();
       for (const w of waiting) {
