@@ -32,6 +32,17 @@ describe('classify', () => {
     expect(classify(epipe)).toMatchObject({ status: 503, code: 'database.unavailable' });
   });
 
+  it("maps FerretDB's SQLite write-lock timeout to a 503 to retry, without its text", () => {
+    const busy = {
+      name: 'MongoServerError',
+      code: 1,
+      message: '[collection.go:177 sqlite.(*collection).UpdateAll.func1] database is locked (5) (SQLITE_BUSY)',
+    };
+    const c = classify(busy);
+    expect(c).toMatchObject({ status: 503, code: 'database.busy', headers: { 'Retry-After': '2' } });
+    expect(c.detail).not.toContain('sqlite');
+  });
+
   it('turns anything else into a 500 that says nothing about the cause', () => {
     const c = classify(new Error('secret internal detail'));
     expect(c.status).toBe(500);

@@ -102,7 +102,7 @@ export function classify(exception: unknown): Classified {
     };
   }
   if (exception instanceof HttpException) return fromHttpException(exception);
-  const e = exception as { name?: string; code?: number | string };
+  const e = exception as { name?: string; code?: number | string; message?: unknown };
   if (e && typeof e === 'object') {
     if (e.name === 'CastError' || e.name === 'BSONError' || e.name === 'StrictModeError') {
       return { status: 400, code: 'request.invalid_value', detail: 'A value in the request has the wrong type.' };
@@ -120,6 +120,16 @@ export function classify(exception: unknown): Classified {
         code: 'request.timeout',
         detail: 'The request took longer than allowed.',
         headers: { 'Retry-After': '5' },
+      };
+    }
+    if (e.name === 'MongoServerError' && typeof e.message === 'string' && e.message.includes('(SQLITE_BUSY)')) {
+      // FerretDB's SQLite backend gave up waiting for the database file's write lock: the store is
+      // overloaded for a moment, nothing was written by this command.
+      return {
+        status: 503,
+        code: 'database.busy',
+        detail: 'The database is busy. Retry shortly.',
+        headers: { 'Retry-After': '2' },
       };
     }
     if ((e.name && DB_UNAVAILABLE.has(e.name)) || (typeof e.code === 'string' && NETWORK_ERROR_CODES.has(e.code))) {
