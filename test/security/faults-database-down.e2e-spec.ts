@@ -29,6 +29,8 @@ describe('Faults: the database dies under load', () => {
   let t: TestApp;
   let tenant: TenantFixture;
   let company: string;
+  /** The running load, stopped in afterAll too: left running after a failure it spins against a closed app. */
+  let load: ReturnType<typeof runLoad> | undefined;
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'tenant-crm-faults-'));
@@ -47,6 +49,7 @@ describe('Faults: the database dies under load', () => {
   });
 
   afterAll(async () => {
+    await load?.stop();
     await t?.close();
     await db?.stop();
     await rm(dataDir, { recursive: true, force: true });
@@ -54,7 +57,7 @@ describe('Faults: the database dies under load', () => {
 
   it('answers 503 while it is down, goes unready, recovers by itself and keeps every acknowledged write', async () => {
     const token = tenant.token(Role.MEMBER, { user: 'writer' });
-    const load = runLoad(t.app, 12, (server, i) =>
+    load = runLoad(t.app, 12, (server, i) =>
       i % 4 === 3
         ? request(server).get(`/api/v1/customers?companyId=${company}&limit=5`).set('Authorization', `Bearer ${token}`)
         : request(server)
@@ -65,7 +68,7 @@ describe('Faults: the database dies under load', () => {
 
     await until(
       'some writes acknowledged',
-      async () => load.outcomes.filter((o) => o.status === 201).length >= 30,
+      async () => (load?.outcomes ?? []).filter((o) => o.status === 201).length >= 30,
       20_000,
     );
     const killedAt = Date.now();
@@ -80,7 +83,7 @@ describe('Faults: the database dies under load', () => {
     );
     await until(
       '503 answers',
-      async () => load.outcomes.some((o) => o.startedAt > killedAt && o.status === 503),
+      async () => (load?.outcomes ?? []).some((o) => o.startedAt > killedAt && o.status === 503),
       10_000,
     );
     await new Promise((r) => setTimeout(r, 3_000));
@@ -93,11 +96,12 @@ describe('Faults: the database dies under load', () => {
       'recovery (ready and writes acknowledged again)',
       async () =>
         (await request(t.app.getHttpServer()).get('/health/ready')).status === 200 &&
-        load.outcomes.some((o) => o.startedAt > restartedAt && o.status === 201),
+        (load?.outcomes ?? []).some((o) => o.startedAt > restartedAt && o.status === 201),
       60_000,
     );
     await new Promise((r) => setTimeout(r, 1_000));
     const outcomes = await load.stop();
+    load = undefined;
 
     const during = outcomes.filter((o) => o.startedAt > killedAt && o.startedAt < restartedAt);
     const failures = outcomes.filter((o) => o.status !== 201 && o.status !== 200);
@@ -125,7 +129,8 @@ describe('Faults: the database dies under load', () => {
     }
     expect(missing).toEqual([]);
     expect(acknowledged.length).toBeGreaterThan(30);
-  });
+    // Its own waits add up to about 95 s at most (writes 20 s, readiness 10 s, 3 s down, recovery 60 s).
+  }, 120_000);
 });
 
 function ms(xs: Outcome[]): number[] {
