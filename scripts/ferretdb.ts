@@ -114,20 +114,8 @@ function backendArgs(opts: StartFerretDbOptions, dataDir: string): string[] {
   if (/[?#%]/.test(dataDir)) {
     throw new Error(`startFerretDb: the sqlite handler cannot use a dataDir with ?, # or %: ${dataDir}`);
   }
-  return [
-    '--handler=sqlite',
-    `--sqlite-url=${pathToFileURL(dataDir + '/').href}?_pragma=busy_timeout(${SQLITE_BUSY_MS})`,
-  ];
+  return ['--handler=sqlite', `--sqlite-url=${pathToFileURL(dataDir + '/').href}`];
 }
-
-/**
- * How long a write waits for the SQLite file's write lock before FerretDB gives up with "database is
- * locked" (SQLITE_BUSY); FerretDB's default is 10 s. SQLite runs one write at a time per database, and on
- * a large tenant each update scans the table while it holds the lock: a batch of 100 upserts at 10,000
- * customers queued writers past 10 s and failed. Requests still answer at their own deadline
- * (REQUEST_TIMEOUT_MS); background work (imports) waits its turn instead of failing.
- */
-const SQLITE_BUSY_MS = 120_000;
 
 async function launch(
   bin: string,
